@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building, testing and the demo need on Debian 12 (as root), and mounts
+# bpffs if it is missing. Idempotent: when everything is there it only checks.
+#   scripts/deps.sh          build, tests and demo
+#   scripts/deps.sh bench    also what `make bench` compares against
+set -euo pipefail
+
+packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
+	  linux-libc-dev iproute2 util-linux procps)
+if [ "${1:-}" = bench ]; then
+	packages+=(xdp-tools nftables iptables gnuplot-nox)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps.sh: missing packages: ${missing[*]}; run as root to install them" >&2
+		exit 1
+	fi
+	echo "deps.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$(id -u)" -eq 0 ] && ! mountpoint -q /sys/fs/bpf; then
+	mount -t bpf bpf /sys/fs/bpf
+fi

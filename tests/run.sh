@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test: build/tests/*_test binaries and tests/*_test.sh scripts.
+# Each test prints one line per case and ends with "N passed, N failed"; this runner
+# adds them up and ends with the same line for the whole run.
+#
+# Tests run in their own mount and network namespaces, with a private bpffs and a
+# private /run/netns: they never see the host's filter, nothing they create
+# outlives them, and nothing an earlier failed run left behind can reach them.
+#   tests/run.sh [NAME...]    run only tests whose name contains NAME
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tests/run.sh: the tests load BPF programs and create namespaces: run as root" >&2
+	exit 1
+fi
+
+if [ -z "${XDPPORT_TEST_SANDBOX:-}" ]; then
+	export XDPPORT_TEST_SANDBOX=1
+	exec unshare --mount --net --propagation private -- "$0" "$@"
+fi
+mount -t bpf bpf /sys/fs/bpf
+mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+ip link set lo up
+
+tests=()
+for t in build/tests/*_test tests/*_test.sh; do
+	[ -x "$t" ] || continue
+	if [ $# -gt 0 ]; then
+		keep=
+		for want in "$@"; do [[ "$t" == *"$want"* ]] && keep=1; done
+		[ -n "$keep" ] || continue
+	fi
+	tests+=("$t")
+done
+
+passed=0 failed=0 broken=()
+for t in "${tests[@]}"; do
+	echo "=== $t"
+	out=$(mktemp)
+	"$t" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -z "$summary" ]; then
+		echo "$t: exited $rc without a summary line"
+		broken+=("$t")
+		failed=$((failed + 1))
+		continue
+	fi
+	read -r p _ f _ <<<"$summary"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$t: exited $rc"
+		broken+=("$t")
+		failed=$((failed + 1))
+	fi
+done
+
+echo
+[ ${#broken[@]} -gt 0 ] && echo "broken: ${broken[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#tests[@]} -gt 0 ]
