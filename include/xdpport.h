@@ -94,6 +94,7 @@ struct xdpport_port_count {
 struct xdpport_iface {
 	__u32 ifindex;		/* 0: slot free */
 	__u32 mode;		/* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
+	__u64 netns;		/* inode of the interface's network namespace */
 };
 
 #endif /* XDPPORT_H */

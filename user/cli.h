@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The command table and what a command receives from the command line. */
+#ifndef XDPPORT_CLI_H
+#define XDPPORT_CLI_H
+
+#include <stdbool.h>
+
+#define CMD_MAX_OPTIONS 8
+
+enum opt_arg {
+	OPT_FLAG,		/* --replace */
+	OPT_VALUE,		/* --mode native, --mode=native */
+	OPT_OPTIONAL,		/* --watch, --watch 2, --watch=2 */
+};
+
+struct cmd_option {
+	const char *name;	/* without the leading "--" */
+	enum opt_arg arg;
+	const char *help;	/* "--mode auto|native|generic  how to attach" */
+};
+
+struct cmdline;
+
+struct command {
+	const char *name;
+	int (*run)(struct cmdline *cl);
+	const char *args;	/* positional arguments, for usage: "PORTSPEC..." */
+	const char *summary;	/* one line */
+	int min_args, max_args;	/* max_args -1: any number */
+	struct cmd_option options[CMD_MAX_OPTIONS];
+};
+
+struct cmdline {
+	const struct command *cmd;
+	int argc;		/* positional arguments */
+	char **argv;
+	bool json, force;
+	const char *opt_value[CMD_MAX_OPTIONS];	/* NULL: absent; "" a flag or no value */
+};
+
+/* The value of a command option: NULL when it was not given. */
+const char *cmd_opt(const struct cmdline *cl, const char *name);
+
+/* Prints the usage error line and returns EXIT_USAGE. */
+int usage_error(const struct cmdline *cl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The commands, grouped by what they touch. */
+int cmd_attach(struct cmdline *cl);
+int cmd_detach(struct cmdline *cl);
+int cmd_status(struct cmdline *cl);
+int cmd_allow(struct cmdline *cl);
+int cmd_deny(struct cmdline *cl);
+int cmd_delete(struct cmdline *cl);
+int cmd_policy(struct cmdline *cl);
+int cmd_fragments(struct cmdline *cl);
+int cmd_list(struct cmdline *cl);
+int cmd_flush(struct cmdline *cl);
+int cmd_stats(struct cmdline *cl);
+
+#endif

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Commands that change or show the ruleset: allow, deny, delete, policy, fragments,
+ * list, flush. Each change is parsed and checked in full before anything is written. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "filter.h"
+#include "guard.h"
+#include "json.h"
+#include "links.h"
+#include "ruleset.h"
+
+enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
+
+/* Two rulesets (the running one and the next) are too big for a comfortable stack. */
+static struct xdpport_ruleset before, next;
+
+static int parse_verdict(const char *text)
+{
+	if (!strcmp(text, "pass") || !strcmp(text, "allow"))
+		return VERDICT_PASS;
+	if (!strcmp(text, "drop") || !strcmp(text, "deny"))
+		return VERDICT_DROP;
+	return -1;
+}
+
+static const char *verdict_name(int v)
+{
+	return v == VERDICT_DROP ? "drop" : "pass";
+}
+
+/* Opens the filter locked, with `before` and `next` holding the running ruleset. */
+static int begin_change(struct cmdline *cl, struct filter *f)
+{
+	int err = filter_open(f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+
+	if (err)
+		return err;
+	filter_read(f, &before);
+	next = before;
+	return 0;
+}
+
+/* Checks the lockout guard, then makes `next` the running ruleset. */
+static int finish_change(struct cmdline *cl, struct filter *f, bool whole)
+{
+	int err = guard_check(&before, &next, cl->force, cl->cmd->name);
+
+	if (!err) {
+		if (whole)
+			filter_replace(f, &next);
+		else
+			filter_commit(f, &next);
+		if (links_count() == 0)
+			warn("ruleset saved, but the filter is not attached to any interface yet "
+			     "('xdpport attach IFACE')");
+	}
+	filter_close(f);
+	return err;
+}
+
+static int edit_ports(struct cmdline *cl, enum port_action action)
+{
+	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
+	struct filter f;
+	int err = 0;
+
+	if (!specs)
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	for (int i = 0; i < cl->argc && !err; i++) {
+		char why[128], what[128];
+
+		if (portspec_parse(cl->argv[i], &specs[i], why, sizeof(why))) {
+			snprintf(what, sizeof(what), "%s '%s'", cl->cmd->name, cl->argv[i]);
+			err = fail(EXIT_USAGE, what, "%s", why);
+		}
+	}
+	if (!err)
+		err = begin_change(cl, &f);
+	if (!err) {
+		for (int i = 0; i < cl->argc; i++)
+			for (int r = 0; r < specs[i].n; r++) {
+				if (action == ACTION_DELETE)
+					ruleset_delete_rule(&next, &specs[i].range[r]);
+				else
+					ruleset_set_rule(&next, &specs[i].range[r],
+							 action == ACTION_DENY ? VERDICT_DROP
+									       : VERDICT_PASS);
+			}
+		err = finish_change(cl, &f, false);
+	}
+	free(specs);
+	return err;
+}
+
+int cmd_allow(struct cmdline *cl)
+{
+	return edit_ports(cl, ACTION_ALLOW);
+}
+
+int cmd_deny(struct cmdline *cl)
+{
+	return edit_ports(cl, ACTION_DENY);
+}
+
+int cmd_delete(struct cmdline *cl)
+{
+	return edit_ports(cl, ACTION_DELETE);
+}
+
+int cmd_policy(struct cmdline *cl)
+{
+	int verdict = parse_verdict(cl->argv[0]);
+	uint32_t protos = PROTOS_ALL;
+	struct filter f;
+	int err;
+
+	if (verdict < 0)
+		return usage_error(cl, "policy must be pass or drop, not '%s'", cl->argv[0]);
+	if (cl->argc == 2) {
+		int proto = proto_parse(cl->argv[1]);
+
+		if (proto < 0)
+			return usage_error(cl, "protocol must be tcp or udp, not '%s'", cl->argv[1]);
+		protos = PROTO_BIT(proto);
+	}
+	err = begin_change(cl, &f);
+	if (err)
+		return err;
+	ruleset_set_policy(&next, protos, verdict);
+	return finish_change(cl, &f, true);
+}
+
+int cmd_fragments(struct cmdline *cl)
+{
+	int verdict = parse_verdict(cl->argv[0]);
+	struct filter f;
+	int err;
+
+	if (verdict < 0)
+		return usage_error(cl, "fragments must be pass or drop, not '%s'", cl->argv[0]);
+	err = begin_change(cl, &f);
+	if (err)
+		return err;
+	next.fragments = verdict;
+	return finish_change(cl, &f, true);
+}
+
+static void format_range(char *buf, size_t len, const struct port_range *r)
+{
+	int n = r->first == r->last ? snprintf(buf, len, "%u", r->first)
+				    : snprintf(buf, len, "%u-%u", r->first, r->last);
+
+	if (r->protos != PROTOS_ALL)
+		snprintf(buf + n, len - n, "/%s",
+			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
+}
+
+static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+{
+	json_object_begin(NULL);
+	json_object_begin("policy");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		json_string(proto_name(p), verdict_name(rs->policy[p]));
+	json_object_end();
+	json_string("fragments", verdict_name(rs->fragments));
+	json_array_begin("rules");
+	for (long i = 0; i < n; i++) {
+		json_object_begin(NULL);
+		json_string("action", rules[i].verdict == VERDICT_DROP ? "deny" : "allow");
+		json_uint("first", rules[i].range.first);
+		json_uint("last", rules[i].range.last);
+		json_array_begin("protocols");
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			if (rules[i].range.protos & PROTO_BIT(p))
+				json_string(NULL, proto_name(p));
+		json_array_end();
+		json_object_end();
+	}
+	json_array_end();
+	json_object_end();
+}
+
+static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+{
+	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
+	       verdict_name(rs->policy[XDPPORT_UDP]));
+	printf("fragments  %s\n", verdict_name(rs->fragments));
+	printf("rules      %ld\n", n);
+	for (long i = 0; i < n; i++) {
+		char range[32];
+
+		format_range(range, sizeof(range), &rules[i].range);
+		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
+	}
+}
+
+int cmd_list(struct cmdline *cl)
+{
+	struct filter f;
+	struct rule *rules;
+	long n;
+	int err = filter_open(&f, 0, cl->cmd->name);
+
+	if (err == NOT_SET_UP)
+		ruleset_reset(&before);	/* nothing set yet: what attach would start with */
+	else if (err)
+		return err;
+	else
+		filter_read(&f, &before);
+	filter_close(&f);
+
+	n = ruleset_rules(&before, &rules);
+	if (n < 0)
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	if (cl->json)
+		list_json(&before, rules, n);
+	else
+		list_text(&before, rules, n);
+	free(rules);
+	return EXIT_OK;
+}
+
+int cmd_flush(struct cmdline *cl)
+{
+	struct filter f;
+	int err;
+
+	/* Nothing attached: remove every pin, leaving no trace. */
+	err = filter_purge(cl->cmd->name);
+	if (err != FILTER_IN_USE)
+		return err;
+	err = begin_change(cl, &f);
+	if (err)
+		return err;
+	ruleset_reset(&next);
+	return finish_change(cl, &f, true);
+}

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <ctype.h>
+#include <linux/types.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "portspec.h"
+#include "xdpport.h"
+
+#define SPEC_MAX	64	/* longer than any port, range or service name */
+
+int proto_parse(const char *text)
+{
+	if (!strcasecmp(text, "tcp"))
+		return XDPPORT_TCP;
+	if (!strcasecmp(text, "udp"))
+		return XDPPORT_UDP;
+	return -1;
+}
+
+const char *proto_name(int proto)
+{
+	return proto == XDPPORT_UDP ? "udp" : "tcp";
+}
+
+/* Decimal 0..65535, digits only: no sign, no hex, no spaces. */
+static int parse_port(const char *s, size_t len, uint16_t *out)
+{
+	unsigned long v = 0;
+
+	if (len == 0 || len > 5)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	if (v > 65535)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int all_digits_or_dash(const char *s)
+{
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s) && *s != '-')
+			return 0;
+	return 1;
+}
+
+static int service_ranges(const char *name, uint32_t protos, struct portspec *out)
+{
+	out->n = 0;
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		struct servent *se;
+
+		if (!(protos & PROTO_BIT(p)))
+			continue;
+		se = getservbyname(name, proto_name(p));
+		if (!se)
+			continue;
+		out->range[out->n++] = (struct port_range){
+			.protos = PROTO_BIT(p),
+			.first = ntohs(se->s_port),
+			.last = ntohs(se->s_port),
+		};
+	}
+	endservent();
+	/* Same port for both protocols: one range, as if written without a protocol. */
+	if (out->n == 2 && out->range[0].first == out->range[1].first) {
+		out->range[0].protos = PROTOS_ALL;
+		out->n = 1;
+	}
+	return out->n ? 0 : -1;
+}
+
+static int parse_ports(const char *s, uint32_t protos, struct portspec *out, char *why,
+		       size_t why_len)
+{
+	const char *dash = strchr(s, '-');
+	uint16_t first, last;
+
+	if (!all_digits_or_dash(s)) {
+		if (service_ranges(s, protos, out) == 0)
+			return 0;
+		snprintf(why, why_len, "not a port, range or known service name");
+		return -1;
+	}
+	if (s[0] == '-') {
+		snprintf(why, why_len, "ports cannot be negative");
+		return -1;
+	}
+	if (!dash) {
+		if (parse_port(s, strlen(s), &first)) {
+			snprintf(why, why_len, "port must be a number from 0 to 65535");
+			return -1;
+		}
+		last = first;
+	} else {
+		if (parse_port(s, dash - s, &first) || parse_port(dash + 1, strlen(dash + 1), &last)) {
+			snprintf(why, why_len, "range must be FIRST-LAST with ports from 0 to 65535");
+			return -1;
+		}
+		if (first > last) {
+			snprintf(why, why_len, "range is backwards (%u > %u)", first, last);
+			return -1;
+		}
+	}
+	out->range[0] = (struct port_range){ .protos = protos, .first = first, .last = last };
+	out->n = 1;
+	return 0;
+}
+
+int portspec_parse(const char *text, struct portspec *out, char *why, size_t why_len)
+{
+	char buf[SPEC_MAX + 1];
+	uint32_t protos = PROTOS_ALL;
+	char *slash;
+	size_t len = strlen(text);
+
+	if (len == 0) {
+		snprintf(why, why_len, "empty port specification");
+		return -1;
+	}
+	if (len > SPEC_MAX) {
+		snprintf(why, why_len, "too long to be a port specification");
+		return -1;
+	}
+	memcpy(buf, text, len + 1);
+	slash = strchr(buf, '/');
+	if (slash) {
+		int proto;
+
+		*slash = '\0';
+		proto = proto_parse(slash + 1);
+		if (proto < 0) {
+			snprintf(why, why_len, "protocol must be tcp or udp");
+			return -1;
+		}
+		protos = PROTO_BIT(proto);
+	}
+	if (buf[0] == '\0') {
+		snprintf(why, why_len, "missing port before the protocol");
+		return -1;
+	}
+	return parse_ports(buf, protos, out, why, why_len);
+}

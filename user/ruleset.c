@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruleset.h"
+
+static __u8 rule_entry(enum verdict v)
+{
+	return XDPPORT_ENTRY_RULE | v;
+}
+
+static bool is_rule(__u8 entry)
+{
+	return entry & XDPPORT_ENTRY_RULE;
+}
+
+void ruleset_reset(struct xdpport_ruleset *rs)
+{
+	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */
+}
+
+void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		if (r->protos & PROTO_BIT(p))
+			memset(&rs->entry[p][r->first], rule_entry(v), r->last - r->first + 1);
+}
+
+void ruleset_delete_rule(struct xdpport_ruleset *rs, const struct port_range *r)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		if (r->protos & PROTO_BIT(p))
+			memset(&rs->entry[p][r->first], rs->policy[p], r->last - r->first + 1);
+}
+
+void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdict v)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		if (!(protos & PROTO_BIT(p)))
+			continue;
+		rs->policy[p] = v;
+		for (int port = 0; port < XDPPORT_PORTS; port++)
+			if (!is_rule(rs->entry[p][port]))
+				rs->entry[p][port] = v;
+	}
+}
+
+enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16_t port)
+{
+	return rs->entry[proto][port] & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
+}
+
+bool ruleset_is_valid(const struct xdpport_ruleset *rs)
+{
+	if (rs->fragments > 1)
+		return false;
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		if (rs->policy[p] > 1)
+			return false;
+		for (int port = 0; port < XDPPORT_PORTS; port++) {
+			__u8 e = rs->entry[p][port];
+
+			if (e > XDPPORT_ENTRY_RULE_DROP || (!is_rule(e) && e != rs->policy[p]))
+				return false;
+		}
+	}
+	return true;
+}
+
+unsigned ruleset_count(const struct xdpport_ruleset *rs, int proto)
+{
+	unsigned n = 0;
+
+	for (int port = 0; port < XDPPORT_PORTS; port++)
+		n += is_rule(rs->entry[proto][port]);
+	return n;
+}
+
+/* Appends the runs of one protocol's rules to `out`. */
+static size_t proto_runs(const struct xdpport_ruleset *rs, int proto, struct rule *out)
+{
+	size_t n = 0;
+
+	for (int port = 0; port < XDPPORT_PORTS;) {
+		__u8 e = rs->entry[proto][port];
+		int first = port;
+
+		while (port < XDPPORT_PORTS && rs->entry[proto][port] == e)
+			port++;
+		if (!is_rule(e))
+			continue;
+		out[n++] = (struct rule){
+			.range = { .protos = PROTO_BIT(proto), .first = first, .last = port - 1 },
+			.verdict = e & XDPPORT_ENTRY_DROP,
+		};
+	}
+	return n;
+}
+
+static int by_first_port(const void *a, const void *b)
+{
+	const struct rule *x = a, *y = b;
+
+	if (x->range.first != y->range.first)
+		return x->range.first - y->range.first;
+	return (int)x->range.protos - (int)y->range.protos;
+}
+
+long ruleset_rules(const struct xdpport_ruleset *rs, struct rule **out)
+{
+	/* At most one run per two ports per protocol. */
+	struct rule *rules = malloc(sizeof(*rules) * (XDPPORT_PORTS + 1) * XDPPORT_NPROTO);
+	size_t n, kept = 0;
+
+	if (!rules)
+		return -1;
+	n = proto_runs(rs, XDPPORT_TCP, rules);
+	n += proto_runs(rs, XDPPORT_UDP, rules + n);
+	qsort(rules, n, sizeof(*rules), by_first_port);
+	/* After sorting, a tcp run is followed by the udp run with the same first port;
+	 * merge them when they are the same rule. */
+	for (size_t i = 0; i < n; i++) {
+		struct rule *prev = kept ? &rules[kept - 1] : NULL;
+
+		if (prev && prev->range.protos == PROTO_BIT(XDPPORT_TCP) &&
+		    rules[i].range.protos == PROTO_BIT(XDPPORT_UDP) &&
+		    prev->range.first == rules[i].range.first &&
+		    prev->range.last == rules[i].range.last && prev->verdict == rules[i].verdict) {
+			prev->range.protos = PROTOS_ALL;
+			continue;
+		}
+		rules[kept++] = rules[i];
+	}
+	*out = rules;
+	return kept;
+}
