@@ -38,6 +38,10 @@ struct cmdline {
 	const char *opt_value[CMD_MAX_OPTIONS];	/* NULL: absent; "" a flag or no value */
 };
 
+/* Splits argv into options and positional arguments (kept in place, in order).
+ * Returns -1 after printing a usage error, 1 for --help, else 0. */
+int cli_parse_args(struct cmdline *cl, int argc, char **argv);
+
 /* The value of a command option: NULL when it was not given. */
 const char *cmd_opt(const struct cmdline *cl, const char *name);
 

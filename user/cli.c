@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Command-line parsing shared by every command: options, flags, usage errors. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+
+const char *cmd_opt(const struct cmdline *cl, const char *name)
+{
+	for (int i = 0; i < CMD_MAX_OPTIONS && cl->cmd->options[i].name; i++)
+		if (!strcmp(cl->cmd->options[i].name, name))
+			return cl->opt_value[i];
+	return NULL;
+}
+
+int usage_error(const struct cmdline *cl, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "xdpport: %s: ", cl->cmd ? cl->cmd->name : "usage");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see 'xdpport help%s%s')\n", cl->cmd ? " " : "",
+		cl->cmd ? cl->cmd->name : "");
+	return EXIT_USAGE;
+}
+
+static const struct cmd_option *find_option(const struct command *cmd, const char *name,
+					    size_t len, int *index)
+{
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
+		if (strlen(cmd->options[i].name) == len && !strncmp(cmd->options[i].name, name, len)) {
+			*index = i;
+			return &cmd->options[i];
+		}
+	return NULL;
+}
+
+int cli_parse_args(struct cmdline *cl, int argc, char **argv)
+{
+	bool options_done = false;
+
+	cl->argv = argv;
+	for (int i = 0; i < argc; i++) {
+		char *arg = argv[i];
+		const struct cmd_option *opt;
+		const char *eq;
+		int index;
+
+		if (options_done || strncmp(arg, "--", 2) || !strcmp(arg, "--")) {
+			if (!options_done && !strcmp(arg, "--")) {
+				options_done = true;
+				continue;
+			}
+			if (!strcmp(arg, "-h"))
+				return 1;
+			argv[cl->argc++] = arg;
+			continue;
+		}
+		arg += 2;
+		if (!strcmp(arg, "help"))
+			return 1;
+		if (!strcmp(arg, "json")) {
+			cl->json = true;
+			continue;
+		}
+		if (!strcmp(arg, "force")) {
+			cl->force = true;
+			continue;
+		}
+		eq = strchr(arg, '=');
+		opt = find_option(cl->cmd, arg, eq ? (size_t)(eq - arg) : strlen(arg), &index);
+		if (!opt) {
+			usage_error(cl, "unknown option '--%s'", arg);
+			return -1;
+		}
+		if (opt->arg == OPT_FLAG && eq) {
+			usage_error(cl, "option '--%s' takes no value", opt->name);
+			return -1;
+		}
+		if (eq) {
+			cl->opt_value[index] = eq + 1;
+		} else if (opt->arg == OPT_VALUE) {
+			if (i + 1 >= argc) {
+				usage_error(cl, "option '--%s' needs a value", opt->name);
+				return -1;
+			}
+			cl->opt_value[index] = argv[++i];
+		} else if (opt->arg == OPT_OPTIONAL && i + 1 < argc && argv[i + 1][0] >= '0' &&
+			   argv[i + 1][0] <= '9') {
+			cl->opt_value[index] = argv[++i];
+		} else {
+			cl->opt_value[index] = "";
+		}
+	}
+	return 0;
+}
