@@ -44,6 +44,8 @@ USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
 # support files (tests/lib/*.c) and the CLI's library objects it needs.
 TEST_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 TEST_BINS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*_test.c))
+# Stand-alone tools the shell tests and benchmarks drive: tests/tools/<name>.c.
+TEST_TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 # CLI objects without main(), for tests that exercise the library directly.
 USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
@@ -53,7 +55,7 @@ USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
 all: $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools:
 	$(Q)mkdir -p $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
@@ -85,7 +87,11 @@ $(BUILD)/tests/%_test: $(BUILD)/tests/%_test.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests: all $(TEST_BINS)
+$(BUILD)/tests/tools/%: tests/tools/%.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS) | $(BUILD)/tests/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+tests: all $(TEST_BINS) $(TEST_TOOLS)
 
 # The README's test command: installs what is missing, builds, runs every test.
 test:
