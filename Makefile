@@ -1,7 +1,12 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 # xdpport build. Everything lands in build/. `make V=1` shows full commands.
 
+# Sanitizer builds live apart so the two never mix objects.
+ifeq ($(SANITIZE),1)
+BUILD	?= build/sanitize
+else
 BUILD	?= build
+endif
 CC	?= cc
 CLANG	?= clang
 BPFTOOL	?= bpftool
@@ -17,6 +22,8 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
+# The build directory baked into test binaries and scripts that look for tools.
+export BUILD
 
 ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -97,7 +104,7 @@ tests: all $(TEST_BINS) $(TEST_TOOLS)
 test:
 	$(Q)scripts/deps.sh
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)tests/run.sh
+	$(Q)BUILD=$(BUILD) tests/run.sh
 
 deps:
 	$(Q)scripts/deps.sh

@@ -7,8 +7,13 @@
 # private /run/netns: they never see the host's filter, nothing they create
 # outlives them, and nothing an earlier failed run left behind can reach them.
 #   tests/run.sh [NAME...]    run only tests whose name contains NAME
+#   BUILD=build/sanitize tests/run.sh   run the sanitizer build's tests
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export BUILD=${BUILD:-build}
+# Sanitizer reports fail the test that triggers them.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "tests/run.sh: the tests load BPF programs and create namespaces: run as root" >&2
@@ -24,7 +29,7 @@ mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
 ip link set lo up
 
 tests=()
-for t in build/tests/*_test tests/*_test.sh; do
+for t in "$BUILD"/tests/*_test tests/*_test.sh; do
 	[ -x "$t" ] || continue
 	if [ $# -gt 0 ]; then
 		keep=
