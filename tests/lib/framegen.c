@@ -83,13 +83,13 @@ static uint8_t pick_ipv4_proto(struct gen *g)
 	static const uint8_t other[] = { 0, 2, 4, 41, 43, 44, 47, 50, 51, 58, 60, 132, 136, 255 };
 	unsigned roll = below(g, 100);
 
-	if (roll < 40)
+	if (roll < 45)
 		return IPPROTO_TCP;
-	if (roll < 75)
-		return IPPROTO_UDP;
 	if (roll < 85)
+		return IPPROTO_UDP;
+	if (roll < 92)
 		return IPPROTO_ICMP;
-	return roll < 95 ? RNG_PICK(&g->rng, other) : below(g, 256);
+	return roll < 97 ? RNG_PICK(&g->rng, other) : below(g, 256);
 }
 
 /* What follows the extension chain. */
@@ -98,13 +98,13 @@ static uint8_t pick_ipv6_upper(struct gen *g)
 	static const uint8_t other[] = { 59, 50, 51, 1, 4, 41, 132, 135, 139, 140, 253 };
 	unsigned roll = below(g, 100);
 
-	if (roll < 35)
+	if (roll < 42)
 		return IPPROTO_TCP;
-	if (roll < 70)
+	if (roll < 84)
 		return IPPROTO_UDP;
-	if (roll < 80)
+	if (roll < 91)
 		return IPPROTO_ICMPV6;
-	return roll < 95 ? RNG_PICK(&g->rng, other) : below(g, 256);
+	return roll < 97 ? RNG_PICK(&g->rng, other) : below(g, 256);
 }
 
 static uint16_t pick_other_ethertype(struct gen *g)
@@ -181,9 +181,9 @@ static void build_valid(struct gen *g)
 	struct pkt p;
 	unsigned roll = below(g, 100);
 
-	s.vlans = roll < 50 ? 0 : roll < 70 ? 1 : roll < 90 ? 2 : 3;
+	s.vlans = roll < 50 ? 0 : roll < 72 ? 1 : roll < 94 ? 2 : 3;
 	roll = below(g, 100);
-	s.ethertype = roll < 40 ? ETH_P_IP : roll < 80 ? ETH_P_IPV6 : roll < 88 ? ETH_P_ARP :
+	s.ethertype = roll < 45 ? ETH_P_IP : roll < 90 ? ETH_P_IPV6 : roll < 94 ? ETH_P_ARP :
 		      pick_other_ethertype(g);
 	s.sport = below(g, 65536);
 	s.dport = pick_port(g);
@@ -273,7 +273,19 @@ static size_t pick_boundary(struct gen *g)
 	return b[below(g, n)];
 }
 
-static void truncate_frame(struct gen *g)
+/* Cuts the frame, or pads it with junk, to `len` (within FRAMEGEN_MAX). */
+static void resize(struct gen *g, size_t len)
+{
+	if (len > FRAMEGEN_MAX)
+		return;
+	while (g->len < len)
+		g->f[g->len++] = below(g, 256);
+	g->len = len;
+}
+
+/* Ends the frame just around a header end, where off-by-one bounds checks live;
+ * past the current end too, which is how a header grown by a length field fits. */
+static void resize_near_boundary(struct gen *g)
 {
 	static const int delta[] = { -2, -1, -1, 0, 0, 0, 1, 1, 2 };
 	long len;
@@ -285,8 +297,8 @@ static void truncate_frame(struct gen *g)
 	/* Frames under an Ethernet header only exercise the test's skip path: few. */
 	if (len < 14 && chance(g, 95))
 		len = 14 + below(g, 4);
-	if (len >= 0 && (size_t)len < g->len)
-		g->len = len;
+	if (len >= 0)
+		resize(g, len);
 }
 
 static void append_junk(struct gen *g)
@@ -411,8 +423,11 @@ static void mutate_ipv6(struct gen *g)
 		if (k >= 0) {
 			unsigned cur = get8(g, at->ext[k] + 1);
 			unsigned lens[] = { 0, 1, 2, 3, cur + 1, cur - 1, 255, below(g, 256) };
+			unsigned units = RNG_PICK(&g->rng, lens) & 0xff;
 
-			set8(g, at->ext[k] + 1, RNG_PICK(&g->rng, lens));
+			set8(g, at->ext[k] + 1, units);
+			if (chance(g, 30))	/* and make the frame end right around it */
+				resize(g, at->ext[k] + (units + 1) * 8 + below(g, 3) - 1);
 		}
 		break;
 	default:	/* fragment offset, reserved bits, M */
@@ -447,7 +462,7 @@ static void mutate(struct gen *g)
 	if (roll < 50)
 		mutate_field(g);
 	else if (roll < 70)
-		truncate_frame(g);
+		resize_near_boundary(g);
 	else if (roll < 80)
 		flip_bit(g);
 	else if (roll < 90)

@@ -19,9 +19,11 @@
 #include "packet.h"
 #include "xdpport.h"
 
-/* Largest frame generated. Well under what BPF_PROG_TEST_RUN puts in one linear
- * buffer (a page minus headroom and skb_shared_info), so the program sees it all. */
-#define FRAMEGEN_MAX		(PKT_MAX + 256)
+/* Largest frame generated: room for an IPv6 extension header of the largest length
+ * (2 KiB) after the others, yet under what BPF_PROG_TEST_RUN puts in one linear
+ * buffer (4 KiB page - 256 headroom - 320 skb_shared_info = 3520 bytes); beyond
+ * that an xdp.frags program sees only the first buffer between data and data_end. */
+#define FRAMEGEN_MAX		3072
 
 /* Frames [n * FRAMEGEN_PER_RULESET, (n + 1) * FRAMEGEN_PER_RULESET) share ruleset n. */
 #define FRAMEGEN_PER_RULESET	1024
