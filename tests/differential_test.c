@@ -6,15 +6,18 @@
  * and the same reason from both. The kernel's reason is the xdpport_totals counter
  * (interface slot 0) that moved: exactly one, by one packet of the frame's length.
  *
- *   differential_test [--frames N] [--seed S|time] [--only INDEX]
+ *   differential_test [--frames N] [--seed S|time] [--only INDEX] [--oversize]
  *
  * Without --seed: N frames (default 100000) with a fixed seed, then N with a seed from
  * the clock (printed). --only replays frame INDEX of the seed and prints it.
+ * --oversize runs only frames larger than one XDP buffer (see oversize()); they are
+ * not in the default run because the program and the spec disagree on them.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,14 +119,21 @@ static bool agree(const struct outcome *o)
 	return o->kernel == o->model && o->verdict == want;
 }
 
-static void show(uint64_t seed, uint64_t index, const uint8_t *frame, size_t len,
-		 const struct outcome *o)
+/* Prints both outcomes and the first `shown` bytes of the frame. */
+static void show(const uint8_t *frame, size_t len, size_t shown, const struct outcome *o)
 {
-	printf("    frame %llu of seed 0x%llx, %zu bytes: model %s (%s), kernel %s (%s)\n",
-	       (unsigned long long)index, (unsigned long long)seed, len, reason_name(o->model),
+	printf("    %zu bytes: model %s (%s), kernel %s (%s)\n", len, reason_name(o->model),
 	       verdict_name(o->model & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS),
 	       reason_name(o->kernel), verdict_name(o->verdict));
-	pkt_hexdump(frame, len, "    ");
+	pkt_hexdump(frame, shown < len ? shown : len, "    ");
+}
+
+static void show_generated(uint64_t seed, uint64_t index, const uint8_t *frame, size_t len,
+			   const struct outcome *o)
+{
+	printf("    frame %llu of seed 0x%llx:\n", (unsigned long long)index,
+	       (unsigned long long)seed);
+	show(frame, len, len, o);
 	printf("    reproduce: tests/sandbox.sh build/tests/differential_test --seed 0x%llx --only %llu\n",
 	       (unsigned long long)seed, (unsigned long long)index);
 }
@@ -153,7 +163,7 @@ static void run_batch(struct batch *b)
 		if (!run_both(frame, len, rs, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
-			show(b->seed, i, frame, len, &o);
+			show_generated(b->seed, i, frame, len, &o);
 		}
 		b->reasons[o.model]++;
 	}
@@ -199,10 +209,61 @@ static void replay(uint64_t seed, uint64_t index)
 		       (unsigned long long)seed);
 		return;
 	}
-	show(seed, index, frame, len, &o);
+	show_generated(seed, index, frame, len, &o);
 	report(agree(&o), "frame %llu of seed 0x%llx: model %s, kernel %s",
 	       (unsigned long long)index, (unsigned long long)seed, reason_name(o.model),
 	       reason_name(o.kernel));
+}
+
+/*
+ * Frames longer than one buffer: BPF_PROG_TEST_RUN (like a multi-buffer driver) puts
+ * the first 3520 bytes between data and data_end and the rest in fragments. The spec
+ * says a header counts when it is "in the frame"; the program only sees the first
+ * buffer. IPv6/UDP to port 53 behind destination options filling up to `l4`, in a
+ * frame of `len` bytes, under a ruleset that passes every port by rule.
+ * Reproduce: tests/sandbox.sh build/tests/differential_test --oversize
+ */
+static void oversize(void)
+{
+	static const struct { size_t l4, len; } cases[] = {
+		{ 3510, 6000 },	/* UDP header ends at 3518: first buffer */
+		{ 3512, 6000 },	/* ends at 3520, the first buffer's last byte */
+		{ 3518, 6000 },	/* straddles the buffers */
+		{ 4150, 6000 },	/* wholly in the second buffer */
+		{ 3600, 3608 },
+	};
+	static uint8_t frame[8192];
+
+	memset(h.rules, 0, sizeof(*h.rules));
+	memset(h.rules->slot[0].entry, XDPPORT_ENTRY_RULE_PASS, sizeof(h.rules->slot[0].entry));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t off = 54, left = cases[i].l4 - off, len = cases[i].len;
+		struct xdpport_totals totals;
+		struct outcome o;
+
+		memset(frame, 0, sizeof(frame));
+		frame[12] = 0x86, frame[13] = 0xdd;	/* IPv6 */
+		frame[14] = 0x60;
+		frame[18] = (len - 54) >> 8, frame[19] = len - 54;
+		frame[20] = IPPROTO_DSTOPTS;
+		while (left) {	/* headers of up to 2 KiB, none under 8 bytes */
+			size_t n = left > 2048 ? 2048 : left;
+
+			if (left - n && left - n < 8)
+				n -= 8;
+			frame[off] = left - n ? IPPROTO_DSTOPTS : IPPROTO_UDP;
+			frame[off + 1] = n / 8 - 1;
+			off += n, left -= n;
+		}
+		frame[off + 3] = 53, frame[off + 5] = 8;	/* dport 53, UDP length 8 */
+		harness_totals(&h, 0, &totals);
+		run_both(frame, len, &h.rules->slot[0], &totals, &o);
+		if (!agree(&o))
+			show(frame, len, 64, &o);	/* the rest is zeros and the UDP header */
+		report(agree(&o), "oversize: UDP header at %zu..%zu of a %zu-byte frame: model %s, "
+		       "kernel %s", cases[i].l4, cases[i].l4 + 8, len, reason_name(o.model),
+		       reason_name(o.kernel));
+	}
 }
 
 static uint64_t clock_seed(void)
@@ -233,10 +294,11 @@ int main(int argc, char **argv)
 		{ "frames", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "oversize", no_argument, NULL, 'b' },
 		{ 0 }
 	};
 	uint64_t frames = DEFAULT_FRAMES, seed = FIXED_SEED, only = 0;
-	bool have_seed = false, have_only = false;
+	bool have_seed = false, have_only = false, big = false;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -252,15 +314,20 @@ int main(int argc, char **argv)
 			only = parse_number(optarg, "frame index");
 			have_only = true;
 			break;
+		case 'b':
+			big = true;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [--frames N] [--seed S|time] [--only INDEX]\n",
-				argv[0]);
+			fprintf(stderr, "usage: %s [--frames N] [--seed S|time] [--only INDEX] "
+				"[--oversize]\n", argv[0]);
 			return 2;
 		}
 	}
 
 	harness_open(&h);
-	if (have_only) {
+	if (big) {
+		oversize();
+	} else if (have_only) {
 		replay(seed, only);
 	} else {
 		struct batch b = { .seed = seed, .frames = frames };
