@@ -106,6 +106,15 @@ test:
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
+# Long randomized runs, in the tests' sandbox; each fuzzer prints its seed, the
+# count and the mismatches. `make fuzz FUZZ_SEED=0x...` repeats a run.
+FUZZ_FRAMES ?= 10000000
+FUZZ_SEED   ?= time
+
+fuzz: tests
+	$(Q)tests/sandbox.sh $(BUILD)/tests/differential_test --frames $(FUZZ_FRAMES) \
+		--seed $(FUZZ_SEED)
+
 deps:
 	$(Q)scripts/deps.sh
 

@@ -104,6 +104,21 @@ static bool put_ipv4(struct pkt *p, const struct pkt_spec *s)
 	return true;
 }
 
+/* Fills an options area with PadN options (Pad1 for a lone last byte). */
+static void put_padding(uint8_t *at, size_t n)
+{
+	while (n > 1) {
+		size_t opt = n - 2 > 255 ? 255 : n - 2;
+
+		at[0] = 1;
+		at[1] = opt;
+		at += 2 + opt;
+		n -= 2 + opt;
+	}
+	if (n)
+		at[0] = 0;
+}
+
 static bool put_ipv6(struct pkt *p, const struct pkt_spec *s)
 {
 	uint8_t *ip6 = put(p, 40), *prev_next;
@@ -117,19 +132,21 @@ static bool put_ipv6(struct pkt *p, const struct pkt_spec *s)
 	memcpy(ip6 + 24, (uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [15] = 2 }, 16);
 	prev_next = ip6 + 6;
 	for (int i = 0; i < s->n_ext; i++) {
-		uint8_t *ext = put(p, 8);
+		bool frag = s->ext[i] == IPPROTO_FRAGMENT;
+		size_t ext_len = frag ? 8 : (s->ext_units[i] + 1) * 8;
+		uint8_t *ext = put(p, ext_len);
 
 		if (!ext)
 			return false;
 		*prev_next = s->ext[i];
 		prev_next = ext;
-		if (s->ext[i] == IPPROTO_FRAGMENT) {
+		if (frag) {
 			put16(ext + 2, (s->frag_offset << 3) | s->more_fragments);
 			memcpy(ext + 4, "\x12\x34\x56\x78", 4);
 			non_first |= s->frag_offset != 0;
-		} else {	/* 8-byte options/routing header: hdrlen 0, PadN filler */
-			ext[2] = 1;
-			ext[3] = 4;
+		} else {	/* options/routing header: hdrlen, then PadN filler */
+			ext[1] = s->ext_units[i];
+			put_padding(ext + 2, ext_len - 2);
 		}
 	}
 	*prev_next = s->proto;

@@ -20,6 +20,7 @@ struct pkt_spec {
 	int ip_options;		/* IPv4: bytes of options (multiple of 4, up to 40) */
 	int n_ext;		/* IPv6: extension headers, in order */
 	uint8_t ext[PKT_MAX_EXT];	/* IPPROTO_HOPOPTS, _ROUTING, _DSTOPTS, _FRAGMENT */
+	uint8_t ext_units[PKT_MAX_EXT];	/* non-fragment ext: Hdr Ext Len, (units + 1) * 8 bytes */
 	int frag_offset;	/* fragment offset in 8-byte units (IPv4, or IPv6 with a fragment header) */
 	bool more_fragments;
 	size_t payload;		/* bytes after the L4 header */

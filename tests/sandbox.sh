@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs one command in the sandbox tests/run.sh gives every test: its own mount and
+# network namespaces, a private bpffs and /run/netns, loopback up. For fuzzers and
+# for replaying a single test case by hand:
+#   tests/sandbox.sh build/tests/differential_test --seed 0x1 --only 42
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "tests/sandbox.sh: tests load BPF programs and create namespaces: run as root" >&2
+	exit 1
+fi
+[ $# -gt 0 ] || { echo "usage: tests/sandbox.sh COMMAND [ARG...]" >&2; exit 2; }
+
+# Already inside (tests/run.sh, or our own re-exec below): just run it.
+if [ -n "${XDPPORT_TEST_SANDBOX:-}" ]; then
+	exec "$@"
+fi
+export XDPPORT_TEST_SANDBOX=1
+exec unshare --mount --net --propagation private -- bash -c '
+	set -e
+	mount -t bpf bpf /sys/fs/bpf
+	mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+	ip link set lo up
+	exec "$@"' sandbox "$@"
