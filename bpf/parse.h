@@ -18,7 +18,7 @@
 #include <bpf/bpf_endian.h>
 #include "xdpport.h"
 
-#define VLAN_MAX_DEPTH		2	/* 802.1Q and QinQ */
+#define VLAN_MAX_DEPTH		2	/* 802.1Q and QinQ; a third tag is malformed */
 #define IPV6_EXT_MAX_CHAIN	8	/* extension headers walked before giving up */
 
 #define IPV4_OFFSET_MASK	0x1fff	/* fragment offset bits of frag_off */
@@ -53,7 +53,8 @@ struct ipv6_frag {
 	__be32 identification;
 };
 
-/* Skips Ethernet and VLAN tags; returns the EtherType (network order) or -1. */
+/* Skips Ethernet and up to VLAN_MAX_DEPTH VLAN tags; returns the EtherType (network
+ * order), or -1 for a truncated header or more tags than we look into. */
 static __always_inline int parse_ethernet(struct cursor *c)
 {
 	struct ethhdr *eth = c->pos;
@@ -75,6 +76,10 @@ static __always_inline int parse_ethernet(struct cursor *c)
 		type = tag->encapsulated_proto;
 		c->pos = tag + 1;
 	}
+	/* The stack strips any number of priority (VID 0) tags and delivers what is
+	 * inside untagged: a tag we did not look past could hide a port from us. */
+	if (type == bpf_htons(ETH_P_8021Q) || type == bpf_htons(ETH_P_8021AD))
+		return -1;
 	return type;
 }
 

@@ -8,7 +8,8 @@
 
 #define ETHER_HEADER	14
 #define VLAN_TAG	4
-#define MAX_VLAN_TAGS	2	/* after two, a tag type is just another EtherType */
+#define MAX_VLAN_TAGS	2	/* a tag type after two tags is malformed: Linux strips
+				 * stacked priority tags and would deliver the inside */
 #define IPV4_MIN_HEADER	20
 #define IPV6_HEADER	40
 #define IPV6_MAX_EXT	8	/* extension headers walked before giving up */
@@ -143,6 +144,8 @@ int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset 
 		type = get16(frame, l3 + 2);
 		l3 += VLAN_TAG;
 	}
+	if (type == TYPE_CTAG || type == TYPE_STAG)
+		return XDPPORT_DROP_MALFORMED;
 	if (type == TYPE_IPV4)
 		return ipv4_reason(frame, len, l3, rs);
 	if (type == TYPE_IPV6)
