@@ -53,11 +53,15 @@ TEST_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 TEST_BINS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*_test.c))
 # Stand-alone tools the shell tests and benchmarks drive: tests/tools/<name>.c.
 TEST_TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+# libFuzzer targets: tests/fuzz/<name>_fuzz.c (see below).
+FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_fuzz)
 # CLI objects without main(), for tests that exercise the library directly.
 USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
+.SECONDEXPANSION:
 .PHONY: all tests test demo bench fuzz clean deps install uninstall
 
 all: $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
@@ -98,7 +102,7 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS) | $(BU
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-tests: all $(TEST_BINS) $(TEST_TOOLS)
+tests: all $(TEST_BINS) $(TEST_TOOLS) $(FUZZ_BINS)
 
 # The README's test command: installs what is missing, builds, runs every test.
 test:
@@ -106,14 +110,32 @@ test:
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
-# Long randomized runs, in the tests' sandbox; each fuzzer prints its seed, the
-# count and the mismatches. `make fuzz FUZZ_SEED=0x...` repeats a run.
-FUZZ_FRAMES ?= 10000000
-FUZZ_SEED   ?= time
+# libFuzzer targets (tests/fuzz/<name>_fuzz.c), built with clang and sanitizers
+# from the user/ sources each one needs. `make tests` runs them once over their
+# corpus (seeds and past crashes); `make fuzz` lets them search.
+FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Werror -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -Iinclude -Iuser
+fuzz_srcs_portspec := user/portspec.c
+
+$(BUILD)/fuzz:
+	$(Q)mkdir -p $@
+
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(fuzz_srcs_$$*) | $(BUILD)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
+
+# Long randomized runs, in the tests' sandbox; each fuzzer prints its seed or time,
+# the count and what it found. `make fuzz FUZZ_SEED=0x...` repeats a frame run.
+FUZZ_FRAMES  ?= 10000000
+FUZZ_SEED    ?= time
+FUZZ_SECONDS ?= 120
 
 fuzz: tests
 	$(Q)tests/sandbox.sh $(BUILD)/tests/differential_test --frames $(FUZZ_FRAMES) \
 		--seed $(FUZZ_SEED)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		scripts/fuzz-parser.sh $$t $(FUZZ_SECONDS) || exit 1; \
+	done
 
 deps:
 	$(Q)scripts/deps.sh
