@@ -51,22 +51,24 @@ USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
 # support files (tests/lib/*.c) and the CLI's library objects it needs.
 TEST_LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/lib/*.c))
 TEST_BINS     := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/*_test.c))
-# Stand-alone tools the shell tests and benchmarks drive: tests/tools/<name>.c.
-TEST_TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 # libFuzzer targets: tests/fuzz/<name>_fuzz.c (see below).
 FUZZ_TARGETS := $(patsubst tests/fuzz/%_fuzz.c,%,$(wildcard tests/fuzz/*_fuzz.c))
 FUZZ_BINS    := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%_fuzz)
 # CLI objects without main(), for tests that exercise the library directly.
 USER_LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+# Helper programs for shell tests and benchmarks (tests/tools/*.c), and the
+# benchmark programs (tests/bench/*.c): one binary each, linked like a test.
+TOOL_BINS  := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/tools/*.c))
+BENCH_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench/*.c))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SECONDEXPANSION:
-.PHONY: all tests test demo bench fuzz clean deps install uninstall
+.PHONY: all tests test demo bench bench-smoke benches fuzz clean deps install uninstall
 
 all: $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools:
+$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools $(BUILD)/tests/bench:
 	$(Q)mkdir -p $@
 
 $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
@@ -94,15 +96,29 @@ $(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
+$(BUILD)/tests/tools/%.o: tests/tools/%.c | $(BUILD)/tests/tools $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+
+$(BUILD)/tests/bench/%.o: tests/bench/%.c | $(BUILD)/tests/bench $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TEST_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(TEST_LIB_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
+
 $(BUILD)/tests/%_test: $(BUILD)/tests/%_test.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
-$(BUILD)/tests/tools/%: tests/tools/%.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS) | $(BUILD)/tests/tools
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+tests: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 
-tests: all $(TEST_BINS) $(TEST_TOOLS) $(FUZZ_BINS)
+benches: tests $(BENCH_BINS)
 
 # The README's test command: installs what is missing, builds, runs every test.
 test:
@@ -136,6 +152,17 @@ fuzz: tests
 	$(Q)for t in $(FUZZ_TARGETS); do \
 		scripts/fuzz-parser.sh $$t $(FUZZ_SECONDS) || exit 1; \
 	done
+
+# Benchmarks, not tests: they compare xdpport with the floor and with xdp-filter,
+# nftables and iptables, and write docs/BENCHMARKS.md and docs/bench.png.
+# BENCH_ROUNDS=1 (or bench-smoke) is a quick run that only checks everything works.
+bench:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory benches
+	$(Q)scripts/bench.sh
+
+bench-smoke:
+	$(Q)$(MAKE) --no-print-directory bench BENCH_ROUNDS=1 BENCH_SMOKE=1
 
 deps:
 	$(Q)scripts/deps.sh

@@ -23,6 +23,18 @@ bool report(bool ok, const char *name_fmt, ...)
 	return ok;
 }
 
+void report_skip(const char *why_fmt, ...)
+{
+	va_list ap;
+
+	printf("skip - ");
+	va_start(ap, why_fmt);
+	vprintf(why_fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+}
+
 int report_summary(void)
 {
 	printf("%u passed, %u failed\n", passed, failed);

@@ -8,6 +8,10 @@
 /* Records a case; prints "ok - NAME" or "FAIL - NAME". Returns ok. */
 bool report(bool ok, const char *name_fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Says why a case (or the whole test) cannot run here: "skip - WHY". Counts as
+ * neither passed nor failed. */
+void report_skip(const char *why_fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Prints the summary line; returns the process exit status (0 when nothing failed). */
 int report_summary(void);
 
