@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
-	  linux-libc-dev iproute2 util-linux procps)
+	  linux-libc-dev iproute2 util-linux procps jq)
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
 fi
