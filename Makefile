@@ -93,6 +93,14 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS) | $(BU
 
 tests: all $(TEST_BINS) $(TEST_TOOLS)
 
+# How long a `stats` refresh takes to read the counters: links the CLI library.
+COUNTERS_BENCH := $(BUILD)/tests/bench/counters_read
+$(COUNTERS_BENCH): tests/bench/counters_read.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+tests: $(COUNTERS_BENCH)
+
 # The README's test command: installs what is missing, builds, runs every test.
 test:
 	$(Q)scripts/deps.sh
