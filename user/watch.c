@@ -104,29 +104,32 @@ void watch_start(struct watch *w, double every, bool screen)
 	fflush(stdout);
 }
 
-static int terminal_rows(void)
+static struct winsize terminal_size(void)
 {
 	struct winsize ws;
 
-	return ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 1 ? ws.ws_row : 24;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) || ws.ws_row < 2 || ws.ws_col < 2)
+		ws = (struct winsize){ .ws_row = 24, .ws_col = 80 };
+	return ws;
 }
 
 bool watch_show(struct watch *w, const char *text, size_t len)
 {
-	int rows = terminal_rows();
+	struct winsize size = terminal_size();
 	const char *end = text + len;
 
 	(void)w;
 	fputs(HOME, stdout);
-	/* Each line clears what the previous screen left right of it; lines past the
-	 * bottom would scroll the screen, so they are left out. */
-	for (int row = 0; text < end && row < rows; row++) {
+	/* Each line clears what the previous screen left right of it. Lines past the
+	 * bottom would scroll the screen and lines wider than it would wrap, shifting
+	 * every row below: both are cut (the text is ASCII: a byte is a column). */
+	for (int row = 0; text < end && row < size.ws_row; row++) {
 		const char *nl = memchr(text, '\n', end - text);
 		size_t n = nl ? (size_t)(nl - text) : (size_t)(end - text);
 
-		fwrite(text, 1, n, stdout);
+		fwrite(text, 1, n < size.ws_col ? n : size.ws_col, stdout);
 		fputs(CLEAR_EOL, stdout);
-		if (row + 1 < rows && nl)
+		if (row + 1 < size.ws_row && nl)
 			fputc('\n', stdout);
 		text += n + (nl != NULL);
 	}
