@@ -6,10 +6,11 @@
 set -euo pipefail
 
 packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
-	  linux-libc-dev iproute2 util-linux procps jq)
+	  linux-libc-dev iproute2 util-linux procps)
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
 fi
+packages+=(jq)	# the stats tests read JSON output with it
 
 missing=()
 for p in "${packages[@]}"; do
