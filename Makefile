@@ -120,6 +120,14 @@ tests: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 
 benches: tests $(BENCH_BINS)
 
+# How long a `stats` refresh takes to read the counters: links the CLI library.
+COUNTERS_BENCH := $(BUILD)/tests/bench/counters_read
+$(COUNTERS_BENCH): tests/bench/counters_read.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
+tests: $(COUNTERS_BENCH)
+
 # The README's test command: installs what is missing, builds, runs every test.
 test:
 	$(Q)scripts/deps.sh

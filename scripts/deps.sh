@@ -10,6 +10,7 @@ packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftoo
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
 fi
+packages+=(jq)	# the stats tests read JSON output with it
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,144 +1,233 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* stats: what the filter passed and dropped, by reason, by interface and by port. */
+/*
+ * stats: what the filter passed and dropped, by reason, by interface and by port;
+ * once (text, --json, --prometheus), or live with --watch (rates over each interval).
+ */
 #include <errno.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "counters.h"
 #include "errors.h"
 #include "filter.h"
-#include "json.h"
-#include "portspec.h"
+#include "stats_json.h"
+#include "stats_prom.h"
+#include "stats_report.h"
+#include "stats_text.h"
+#include "watch.h"
 
-static int parse_top(const struct cmdline *cl, unsigned *top)
+#define WATCH_DEFAULT	1.0
+#define WATCH_MIN	0.1	/* reading every counter takes some 7 ms on 2 CPUs */
+#define WATCH_MAX	86400.0
+
+struct stats_options {
+	unsigned top;
+	double every;		/* --watch: seconds; 0: print once */
+	bool prometheus, reset, json;
+};
+
+static int parse_top(const char *text, unsigned *top)
 {
-	const char *text = cmd_opt(cl, "top");
 	char *end;
 	unsigned long v;
 
 	*top = 10;
 	if (!text)
 		return 0;
+	if (!strcmp(text, "all")) {
+		*top = TOP_ALL;
+		return 0;
+	}
 	errno = 0;
 	v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || v > XDPPORT_NPROTO * XDPPORT_PORTS || text[0] == '-')
+	if (!*text || *end || errno || v > TOP_ALL || text[0] == '-' || text[0] == '+')
 		return -1;
 	*top = v;
 	return 0;
 }
 
-static void print_text(const struct counters *c, const struct port_hit *dropped,
-		       unsigned n_dropped, const struct port_hit *passed, unsigned n_passed)
+static int parse_every(const char *text, double *every)
 {
-	printf("%-16s %14s %16s\n", "reason", "packets", "bytes");
-	for (int r = 0; r < XDPPORT_NREASONS; r++)
-		printf("%-16s %14llu %16llu\n", counters_reason_name(r),
-		       (unsigned long long)c->total.reason[r].packets,
-		       (unsigned long long)c->total.reason[r].bytes);
-	for (int i = 0; i < c->n_ifaces; i++) {
-		__u64 pass = 0, drop = 0;
+	char *end;
 
-		for (int r = 0; r < XDPPORT_NREASONS; r++)
-			*(r & XDPPORT_REASON_DROP ? &drop : &pass) +=
-				c->iface[i].totals.reason[r].packets;
-		printf("%s: %llu passed, %llu dropped\n", c->iface[i].name,
-		       (unsigned long long)pass, (unsigned long long)drop);
+	*every = 0;
+	if (!text)
+		return 0;
+	if (!*text) {
+		*every = WATCH_DEFAULT;
+		return 0;
 	}
-	printf("\ntop dropped ports\n");
-	for (unsigned i = 0; i < n_dropped; i++)
-		printf("  %5u/%s %14llu\n", dropped[i].port, proto_name(dropped[i].proto),
-		       (unsigned long long)dropped[i].dropped);
-	printf("\ntop passed ports\n");
-	for (unsigned i = 0; i < n_passed; i++)
-		printf("  %5u/%s %14llu\n", passed[i].port, proto_name(passed[i].proto),
-		       (unsigned long long)passed[i].passed);
+	errno = 0;
+	*every = strtod(text, &end);
+	return *end || errno || !(*every >= WATCH_MIN && *every <= WATCH_MAX) ? -1 : 0;
 }
 
-static void json_hits(const char *key, const struct port_hit *hits, unsigned n)
+static int parse_options(const struct cmdline *cl, struct stats_options *o)
 {
-	json_array_begin(key);
-	for (unsigned i = 0; i < n; i++) {
-		json_object_begin(NULL);
-		json_uint("port", hits[i].port);
-		json_string("protocol", proto_name(hits[i].proto));
-		json_uint("passed", hits[i].passed);
-		json_uint("dropped", hits[i].dropped);
-		json_object_end();
-	}
-	json_array_end();
+	o->prometheus = cmd_opt(cl, "prometheus");
+	o->reset = cmd_opt(cl, "reset");
+	o->json = cl->json;
+	if (parse_top(cmd_opt(cl, "top"), &o->top))
+		return usage_error(cl, "--top needs a number of ports or 'all', not '%s'",
+				   cmd_opt(cl, "top"));
+	if (parse_every(cmd_opt(cl, "watch"), &o->every))
+		return usage_error(cl, "--watch needs seconds between %g and %g, not '%s'",
+				   WATCH_MIN, WATCH_MAX, cmd_opt(cl, "watch"));
+	if (o->prometheus && (o->json || o->every))
+		return usage_error(cl, "--prometheus prints once, alone: not with --json or "
+				       "--watch");
+	if (o->reset && (o->prometheus || o->every || cmd_opt(cl, "top")))
+		return usage_error(cl, "--reset only zeroes the counters: no other option");
+	return 0;
 }
 
-static void json_totals(const char *key, const struct xdpport_totals *t)
+/* Opens the filter for reading; prints why not. */
+static int open_filter(struct filter *f, unsigned flags, const char *what)
 {
-	json_object_begin(key);
-	for (int r = 0; r < XDPPORT_NREASONS; r++) {
-		json_object_begin(counters_reason_name(r));
-		json_uint("packets", t->reason[r].packets);
-		json_uint("bytes", t->reason[r].bytes);
-		json_object_end();
-	}
-	json_object_end();
+	int err = filter_open(f, flags, what);
+
+	if (err == NOT_SET_UP)
+		return fail(EXIT_FAIL, what, "no filter yet: nothing has been attached or set");
+	return err;
 }
 
-static void print_json(const struct counters *c, const struct port_hit *dropped,
-		       unsigned n_dropped, const struct port_hit *passed, unsigned n_passed)
+/* Reads all counters, opening the maps anew each time: a watch then follows a filter
+ * that was removed and set up again. */
+static int read_counters(struct counters *c, const char *what)
 {
-	json_object_begin(NULL);
-	json_totals("reasons", &c->total);
-	json_array_begin("interfaces");
-	for (int i = 0; i < c->n_ifaces; i++) {
-		json_object_begin(NULL);
-		json_string("name", c->iface[i].name);
-		json_uint("ifindex", c->iface[i].ifindex);
-		json_totals("reasons", &c->iface[i].totals);
-		json_object_end();
+	struct filter f;
+	int err = open_filter(&f, 0, what);
+
+	if (!err)
+		err = counters_read(&f, c, what);
+	filter_close(&f);
+	return err;
+}
+
+static int print_once(const struct stats_options *o, const char *what)
+{
+	struct counters *c = calloc(1, sizeof(*c));
+	struct stats_report r = {};
+	int err = c ? read_counters(c, what) : fail(EXIT_FAIL, what, "out of memory");
+
+	if (!err && stats_report_build(&r, c, NULL, o->top))
+		err = fail(EXIT_FAIL, what, "out of memory");
+	if (!err && o->prometheus)
+		stats_prometheus(stdout, &r);
+	else if (!err && o->json)
+		stats_json(&r);
+	else if (!err)
+		stats_text(stdout, &r, o->top);
+	stats_report_free(&r);
+	if (c)
+		counters_free(c);
+	free(c);
+	return err;
+}
+
+/* One interval's output: a screen for a terminal, else a line (text or JSON). */
+static bool show_interval(struct watch *w, const struct stats_options *o,
+			  const struct stats_report *r)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	bool ok;
+
+	if (!w->screen) {
+		if (o->json)
+			stats_json(r);
+		else
+			stats_live_line(stdout, r);
+		return fflush(stdout) == 0;
 	}
-	json_array_end();
-	json_hits("top_dropped", dropped, n_dropped);
-	json_hits("top_passed", passed, n_passed);
-	json_object_end();
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return false;
+	stats_live_screen(mem, r, o->every);
+	fclose(mem);
+	ok = watch_show(w, text, len);
+	free(text);
+	return ok;
+}
+
+static void show_waiting(struct watch *w, double every)
+{
+	char text[160];
+	int n = snprintf(text, sizeof(text),
+			 "xdpport stats: measuring rates over the first %g s... (Ctrl-C to quit)\n",
+			 every);
+
+	if (w->screen)
+		watch_show(w, text, n);
+}
+
+/* Two readings, swapped each interval: the rates need the previous per-CPU values. */
+static int watch_loop(const struct stats_options *o, const char *what)
+{
+	struct counters *readings = calloc(2, sizeof(*readings)), *now, *before;
+	const char *term = getenv("TERM");
+	struct watch w;
+	int err;
+
+	if (!readings)
+		return fail(EXIT_FAIL, what, "out of memory");
+	now = &readings[0];
+	before = &readings[1];
+	watch_start(&w, o->every, !o->json && isatty(STDOUT_FILENO) && term &&
+					  strcmp(term, "dumb"));
+	err = read_counters(before, what);
+	if (!err)
+		show_waiting(&w, o->every);
+	while (!err && watch_wait(&w)) {
+		struct stats_report r;
+		struct counters *swap;
+
+		err = read_counters(now, what);
+		if (!err && stats_report_build(&r, now, before, o->top))
+			err = fail(EXIT_FAIL, what, "out of memory");
+		if (err)
+			break;
+		bool shown = show_interval(&w, o, &r);
+
+		stats_report_free(&r);
+		if (!shown)	/* nobody reads stdout any more */
+			break;
+		swap = before;
+		before = now;
+		now = swap;
+	}
+	watch_end(&w);
+	counters_free(&readings[0]);
+	counters_free(&readings[1]);
+	free(readings);
+	return err;
+}
+
+static int reset(const char *what)
+{
+	struct filter f;
+	int err = open_filter(&f, FILTER_LOCK, what);
+
+	if (!err)
+		err = counters_reset(&f, what);
+	filter_close(&f);
+	return err;
 }
 
 int cmd_stats(struct cmdline *cl)
 {
-	static struct counters c;
-	struct port_hit *dropped = NULL, *passed = NULL;
-	unsigned top, n_dropped, n_passed;
-	struct filter f;
-	int err;
+	struct stats_options o;
+	int err = parse_options(cl, &o);
 
-	if (parse_top(cl, &top))
-		return usage_error(cl, "--top needs a number of ports, not '%s'", cmd_opt(cl, "top"));
-	err = filter_open(&f, 0, cl->cmd->name);
-	if (err == NOT_SET_UP)
-		return fail(EXIT_FAIL, cl->cmd->name,
-			    "no filter yet: nothing has been attached or set");
 	if (err)
 		return err;
-	err = counters_read(&f, &c, cl->cmd->name);
-	filter_close(&f);
-	if (err)
-		return err;
-	dropped = calloc(top + 1, sizeof(*dropped));
-	passed = calloc(top + 1, sizeof(*passed));
-	if (!dropped || !passed) {
-		err = fail(EXIT_FAIL, cl->cmd->name, "out of memory");
-		goto out;
-	}
-	n_dropped = counters_top(&c, true, dropped, top);
-	n_passed = counters_top(&c, false, passed, top);
-	if (cl->json)
-		print_json(&c, dropped, n_dropped, passed, n_passed);
-	else
-		print_text(&c, dropped, n_dropped, passed, n_passed);
-out:
-	free(dropped);
-	free(passed);
-	counters_free(&c);
-	return err;
+	if (o.reset)
+		return reset(cl->cmd->name);
+	if (o.every)
+		return watch_loop(&o, cl->cmd->name);
+	return print_once(&o, cl->cmd->name);
 }

@@ -35,125 +35,171 @@ static void add_totals(struct xdpport_totals *sum, const struct xdpport_totals *
 	}
 }
 
-static int read_totals(const struct filter *f, struct counters *c, int ncpus, const char *what)
+/*
+ * Reads keys 0..nkeys-1 of an array map in as few syscalls as the kernel allows (one,
+ * in practice): a lookup per key costs a syscall each, 30 times slower for the ports.
+ * `values` holds nkeys values of `value_size` bytes (per-CPU maps: all CPUs' values).
+ */
+static int read_array(int fd, __u32 nkeys, __u32 *keys, void *values, size_t value_size)
 {
-	struct xdpport_totals *per_cpu = calloc(ncpus, sizeof(*per_cpu));
+	__u32 done = 0, batch = 0;
+
+	while (done < nkeys) {
+		__u32 count = nkeys - done;
+		int ret = bpf_map_lookup_batch(fd, done ? &batch : NULL, &batch, keys + done,
+					       (char *)values + done * value_size, &count, NULL);
+
+		done += count;
+		if (ret && errno == ENOENT)	/* the last batch: every key was read */
+			break;
+		if (ret)
+			return -errno;
+	}
+	/* An array has every key, in order; anything else is not the map we know. */
+	return done == nkeys ? 0 : -EINVAL;
+}
+
+static void name_iface(struct iface_counters *ic, __u64 our_netns)
+{
+	/* An ifindex means nothing outside its namespace: say which one it is in. */
+	if (ic->netns != our_netns)
+		snprintf(ic->name, sizeof(ic->name), "if%u@ns%llu", ic->ifindex,
+			 (unsigned long long)ic->netns);
+	else if (!if_indextoname(ic->ifindex, ic->name))
+		snprintf(ic->name, sizeof(ic->name), "if%u", ic->ifindex);
+}
+
+static int read_totals(const struct filter *f, struct counters *c)
+{
+	struct xdpport_totals *per_cpu = calloc((size_t)XDPPORT_IFACE_SLOTS * c->ncpus,
+						sizeof(*per_cpu));
+	__u32 keys[XDPPORT_IFACE_SLOTS];
 	__u64 netns = links_netns();
+	int err;
 
 	if (!per_cpu)
-		return fail(EXIT_FAIL, what, "out of memory");
-	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
-		struct xdpport_totals sum = {};
-		struct xdpport_iface row = {};
+		return -ENOMEM;
+	err = read_array(f->totals_fd, XDPPORT_IFACE_SLOTS, keys, per_cpu,
+			 c->ncpus * sizeof(*per_cpu));
+	if (!err)
+		err = read_array(f->ifaces_fd, XDPPORT_IFACE_SLOTS, keys, c->slot_owner,
+				 sizeof(c->slot_owner[0]));
+	memset(&c->total, 0, sizeof(c->total));
+	c->n_ifaces = 0;
+	for (__u32 slot = 0; !err && slot < XDPPORT_IFACE_SLOTS; slot++) {
+		const struct xdpport_iface *owner = &c->slot_owner[slot];
+		struct xdpport_totals *sum = &c->slot[slot];
 
-		if (bpf_map_lookup_elem(f->totals_fd, &slot, per_cpu)) {
-			free(per_cpu);
-			return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(errno));
-		}
-		for (int cpu = 0; cpu < ncpus; cpu++)
-			add_totals(&sum, &per_cpu[cpu]);
-		add_totals(&c->total, &sum);
-		bpf_map_lookup_elem(f->ifaces_fd, &slot, &row);
-		if (!row.ifindex)
+		memset(sum, 0, sizeof(*sum));
+		for (int cpu = 0; cpu < c->ncpus; cpu++)
+			add_totals(sum, &per_cpu[(size_t)slot * c->ncpus + cpu]);
+		add_totals(&c->total, sum);
+		if (!owner->ifindex)
 			continue;
 		struct iface_counters *ic = &c->iface[c->n_ifaces++];
 
-		ic->ifindex = row.ifindex;
-		ic->slot = slot;
-		ic->totals = sum;
-		if (row.netns != netns || !if_indextoname(row.ifindex, ic->name))
-			snprintf(ic->name, sizeof(ic->name), "if%u", row.ifindex);
+		*ic = (struct iface_counters){ .ifindex = owner->ifindex, .slot = slot,
+					       .netns = owner->netns, .totals = *sum };
+		name_iface(ic, netns);
 	}
 	free(per_cpu);
-	return 0;
+	return err;
 }
 
-/* One batch syscall for all 131072 keys instead of one lookup each. */
-static int read_ports(const struct filter *f, struct counters *c, int ncpus, const char *what)
+static int alloc_buffers(struct counters *c, const char *what)
 {
-	const __u32 nkeys = XDPPORT_NPROTO * XDPPORT_PORTS;
-	struct xdpport_port_count *values = malloc((size_t)nkeys * ncpus * sizeof(*values));
-	__u32 *keys = malloc(nkeys * sizeof(*keys));
-	__u32 done = 0, batch = 0;
-	int err = 0;
+	int ncpus = libbpf_num_possible_cpus();
 
-	if (!values || !keys) {
-		err = fail(EXIT_FAIL, what, "out of memory");
-		goto out;
-	}
-	while (done < nkeys) {
-		__u32 count = nkeys - done;
-		int ret = bpf_map_lookup_batch(f->ports_fd, done ? &batch : NULL, &batch,
-					       keys + done, values + (size_t)done * ncpus, &count,
-					       NULL);
-
-		done += count;
-		if (ret && errno == ENOENT)
-			break;
-		if (ret) {
-			err = fail(EXIT_FAIL, what, "cannot read port counters: %s",
-				   errno_reason(errno));
-			goto out;
-		}
-	}
-	for (__u32 i = 0; i < done; i++) {
-		__u32 proto = keys[i] / XDPPORT_PORTS, port = keys[i] % XDPPORT_PORTS;
-
-		for (int cpu = 0; cpu < ncpus; cpu++) {
-			c->passed[proto][port] += values[(size_t)i * ncpus + cpu].passed;
-			c->dropped[proto][port] += values[(size_t)i * ncpus + cpu].dropped;
-		}
-	}
-out:
-	free(values);
-	free(keys);
-	return err;
+	if (c->per_cpu && ncpus == c->ncpus)
+		return 0;
+	if (ncpus <= 0)
+		return fail(EXIT_FAIL, what, "cannot count CPUs: %s", errno_reason(ncpus));
+	counters_free(c);
+	c->ncpus = ncpus;
+	c->per_cpu = malloc((size_t)PORT_KEYS * ncpus * sizeof(*c->per_cpu));
+	c->keys = malloc(PORT_KEYS * sizeof(*c->keys));
+	if (!c->per_cpu || !c->keys)
+		return fail(EXIT_FAIL, what, "out of memory");
+	return 0;
 }
 
 int counters_read(const struct filter *f, struct counters *c, const char *what)
 {
-	int ncpus = libbpf_num_possible_cpus(), err;
+	int err = alloc_buffers(c, what);
 
-	counters_free(c);
-	if (ncpus <= 0)
-		return fail(EXIT_FAIL, what, "cannot count CPUs: %s", errno_reason(ncpus));
-	c->passed = calloc(XDPPORT_NPROTO, sizeof(*c->passed));
-	c->dropped = calloc(XDPPORT_NPROTO, sizeof(*c->dropped));
-	if (!c->passed || !c->dropped)
-		return fail(EXIT_FAIL, what, "out of memory");
-	err = read_totals(f, c, ncpus, what);
-	return err ? err : read_ports(f, c, ncpus, what);
+	if (err)
+		return err;
+	clock_gettime(CLOCK_MONOTONIC, &c->taken);
+	clock_gettime(CLOCK_REALTIME, &c->wall);
+	err = read_totals(f, c);
+	if (err)
+		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
+	err = read_array(f->ports_fd, PORT_KEYS, c->keys, c->per_cpu,
+			 c->ncpus * sizeof(*c->per_cpu));
+	if (err)
+		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
+	return 0;
 }
 
 void counters_free(struct counters *c)
 {
-	free(c->passed);
-	free(c->dropped);
+	free(c->per_cpu);
+	free(c->keys);
 	memset(c, 0, sizeof(*c));
 }
 
-unsigned counters_top(const struct counters *c, bool by_dropped, struct port_hit *out,
-		      unsigned max)
+int counters_reset(const struct filter *f, const char *what)
 {
-	unsigned n = 0;
+	int ncpus = libbpf_num_possible_cpus();
+	size_t ports_size = (size_t)PORT_KEYS * ncpus * sizeof(struct xdpport_port_count);
+	size_t totals_size = (size_t)XDPPORT_IFACE_SLOTS * ncpus * sizeof(struct xdpport_totals);
+	void *zeros = calloc(1, ports_size > totals_size ? ports_size : totals_size);
+	__u32 *keys = malloc(PORT_KEYS * sizeof(*keys));
+	__u32 nports = PORT_KEYS, nslots = XDPPORT_IFACE_SLOTS;
+	int err = 0;
 
-	/* Insertion into a short sorted list: max is small, ports are many. */
-	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
-		for (int port = 0; port < XDPPORT_PORTS; port++) {
-			__u64 v = by_dropped ? c->dropped[proto][port] : c->passed[proto][port];
-			unsigned at = n;
+	if (ncpus <= 0)
+		err = fail(EXIT_FAIL, what, "cannot count CPUs: %s", errno_reason(ncpus));
+	else if (!zeros || !keys)
+		err = fail(EXIT_FAIL, what, "out of memory");
+	for (__u32 k = 0; !err && k < PORT_KEYS; k++)
+		keys[k] = k;
+	/* Two batch updates: one syscall each instead of one per key. */
+	if (!err && (bpf_map_update_batch(f->totals_fd, keys, zeros, &nslots, NULL) ||
+		     bpf_map_update_batch(f->ports_fd, keys, zeros, &nports, NULL)))
+		err = fail(EXIT_FAIL, what, "cannot reset counters: %s", errno_reason(errno));
+	free(zeros);
+	free(keys);
+	return err;
+}
 
-			if (!v || max == 0)
-				continue;
-			while (at > 0 && v > (by_dropped ? out[at - 1].dropped : out[at - 1].passed))
-				at--;
-			if (at >= max)
-				continue;
-			memmove(&out[at + 1], &out[at], (n - at - (n == max)) * sizeof(*out));
-			out[at] = (struct port_hit){ port, proto, c->passed[proto][port],
-						     c->dropped[proto][port] };
-			if (n < max)
-				n++;
-		}
-	return n;
+void counters_port(const struct counters *c, __u32 key, __u64 *passed, __u64 *dropped)
+{
+	const struct xdpport_port_count *v = &c->per_cpu[(size_t)key * c->ncpus];
+
+	*passed = *dropped = 0;
+	for (int cpu = 0; cpu < c->ncpus; cpu++) {
+		*passed += v[cpu].passed;
+		*dropped += v[cpu].dropped;
+	}
+}
+
+static __u64 delta32(__u32 cur, __u32 prev, __u64 max_per_cpu)
+{
+	__u32 wrapped = cur - prev;	/* modulo 2^32: exact across one wrap */
+
+	return cur < prev && wrapped > max_per_cpu ? cur : wrapped;
+}
+
+void counters_port_delta(const struct counters *cur, const struct counters *prev, __u32 key,
+			 __u64 max_per_cpu, __u64 *passed, __u64 *dropped)
+{
+	const struct xdpport_port_count *now = &cur->per_cpu[(size_t)key * cur->ncpus];
+	const struct xdpport_port_count *then = &prev->per_cpu[(size_t)key * prev->ncpus];
+
+	*passed = *dropped = 0;
+	for (int cpu = 0; cpu < cur->ncpus; cpu++) {
+		*passed += delta32(now[cpu].passed, then[cpu].passed, max_per_cpu);
+		*dropped += delta32(now[cpu].dropped, then[cpu].dropped, max_per_cpu);
+	}
 }

@@ -1,46 +1,61 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* Reading the data path's per-CPU counters, summed over CPUs. */
+/*
+ * Reading the data path's per-CPU counters. A reading keeps the per-port counts per
+ * CPU exactly as the data path holds them (32 bits each, wrapping), so that two
+ * readings give exact per-port deltas modulo 2^32 per CPU; the totals are 64-bit and
+ * summed over CPUs at once.
+ */
 #ifndef XDPPORT_COUNTERS_H
 #define XDPPORT_COUNTERS_H
 
 #include <linux/types.h>
 #include <net/if.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "xdpport.h"
 
 struct filter;
 
+#define PORT_KEYS	(XDPPORT_NPROTO * XDPPORT_PORTS)	/* key: proto * 65536 + port */
+
 struct iface_counters {
-	char name[IF_NAMESIZE];
+	char name[IF_NAMESIZE + 24];	/* "eth0", or "if7@ns4026532210" in another netns */
 	__u32 ifindex;
 	__u32 slot;
-	struct xdpport_totals totals;
+	__u64 netns;
+	struct xdpport_totals totals;	/* summed over CPUs */
 };
 
 struct counters {
-	struct xdpport_totals total;		/* every interface */
+	struct timespec taken;			/* CLOCK_MONOTONIC, when reading began */
+	struct timespec wall;			/* CLOCK_REALTIME, same moment */
+	int ncpus;				/* possible CPUs: values per key */
+	struct xdpport_totals total;		/* every slot, attached or not */
+	struct xdpport_totals slot[XDPPORT_IFACE_SLOTS];	/* summed over CPUs */
+	struct xdpport_iface slot_owner[XDPPORT_IFACE_SLOTS];	/* ifindex 0: free */
 	struct iface_counters iface[XDPPORT_IFACE_SLOTS];
-	int n_ifaces;
-	/* Per (proto, port), summed over CPUs in 64 bits. */
-	__u64 (*passed)[XDPPORT_PORTS];
-	__u64 (*dropped)[XDPPORT_PORTS];
+	int n_ifaces;				/* slots with an interface attached */
+	struct xdpport_port_count *per_cpu;	/* [key * ncpus + cpu], raw */
+	__u32 *keys;				/* scratch for the batch lookup */
 };
 
-struct port_hit {
-	__u16 port;
-	__u8 proto;
-	__u64 passed, dropped;
-};
-
-/* Reads every counter; returns 0 or prints the error and returns EXIT_FAIL. */
+/* Reads every counter into `c`, reusing its buffers from an earlier reading. Returns 0
+ * or prints the error (`what` names the command) and returns EXIT_FAIL. */
 int counters_read(const struct filter *f, struct counters *c, const char *what);
 void counters_free(struct counters *c);
 
-/* The `max` ports with the most dropped (or passed) packets, most first; ports with
- * none are left out. Returns how many were written. */
-unsigned counters_top(const struct counters *c, bool by_dropped, struct port_hit *out,
-		      unsigned max);
+/* Zeroes every counter: all interface slots, all ports, all CPUs. */
+int counters_reset(const struct filter *f, const char *what);
+
+/* A port's counts summed over CPUs. Each CPU's count wraps at 2^32. */
+void counters_port(const struct counters *c, __u32 key, __u64 *passed, __u64 *dropped);
+
+/* A port's packets between `prev` and `cur` (same CPU count), summed over CPUs: per CPU
+ * the difference modulo 2^32, or the new count when it fell by more than a CPU can
+ * have counted in `max_per_cpu` packets (the counters were reset in between). */
+void counters_port_delta(const struct counters *cur, const struct counters *prev, __u32 key,
+			 __u64 max_per_cpu, __u64 *passed, __u64 *dropped);
 
 /* "pass-policy", "drop-rule", ...: the names used in every output. */
 const char *counters_reason_name(int reason);

@@ -32,7 +32,14 @@ static const struct command commands[] = {
 	  {} },
 	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
-	  { { "top", OPT_VALUE, "--top N  ports to show (default 10)" } } },
+	  { { "top", OPT_VALUE, "--top N|all     ports listed by dropped and by passed "
+				"(default 10)" },
+	    { "watch", OPT_OPTIONAL, "--watch [SECS]  live rates, redrawn every SECS (default 1); "
+				     "Ctrl-C ends" },
+	    { "prometheus", OPT_FLAG, "--prometheus    Prometheus text format (node_exporter "
+				      "textfile)" },
+	    { "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
+				 "CPUs" } } },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };

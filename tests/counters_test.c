@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Unit tests of the stats arithmetic, on readings built by hand: per-port deltas
+ * across a 32-bit wrap and across a reset, interval totals when a slot is zeroed,
+ * the top-N ranking against a brute-force sort, and the human units.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+#include "port_rank.h"
+#include "report.h"
+#include "stats_report.h"
+#include "units.h"
+
+#define NCPUS 3
+#define KEY(proto, port) ((proto) * XDPPORT_PORTS + (port))
+
+static struct counters *reading(double at)
+{
+	struct counters *c = calloc(1, sizeof(*c));
+
+	c->ncpus = NCPUS;
+	c->per_cpu = calloc((size_t)PORT_KEYS * NCPUS, sizeof(*c->per_cpu));
+	c->keys = calloc(PORT_KEYS, sizeof(*c->keys));
+	c->taken.tv_sec = (time_t)at;
+	c->taken.tv_nsec = (long)((at - (time_t)at) * 1e9);
+	return c;
+}
+
+static void drop_reading(struct counters *c)
+{
+	counters_free(c);
+	free(c);
+}
+
+static void set_port(struct counters *c, __u32 key, int cpu, __u32 passed, __u32 dropped)
+{
+	c->per_cpu[(size_t)key * NCPUS + cpu] = (struct xdpport_port_count){ passed, dropped };
+}
+
+static void test_port_deltas(void)
+{
+	struct counters *a = reading(10), *b = reading(11);
+	__u64 passed, dropped;
+
+	/* CPU 0 wraps by 10 (5 before 2^32, 5 after); CPU 1 counts 7; CPU 2 nothing. */
+	set_port(a, KEY(XDPPORT_TCP, 443), 0, 0xfffffffb, 100);
+	set_port(b, KEY(XDPPORT_TCP, 443), 0, 5, 100);
+	set_port(a, KEY(XDPPORT_TCP, 443), 1, 1000, 0xffffffff);
+	set_port(b, KEY(XDPPORT_TCP, 443), 1, 1007, 2);
+	counters_port_delta(b, a, KEY(XDPPORT_TCP, 443), 100000000, &passed, &dropped);
+	report(passed == 17 && dropped == 3, "port delta across a 32-bit wrap is exact (%llu, %llu)",
+	       (unsigned long long)passed, (unsigned long long)dropped);
+	counters_port(b, KEY(XDPPORT_TCP, 443), &passed, &dropped);
+	report(passed == 1012 && dropped == 102, "port total sums the CPUs");
+
+	/* Reset in between: the count fell from 3e9 to 40, far more than a CPU can count. */
+	set_port(a, KEY(XDPPORT_UDP, 53), 2, 3000000000u, 0);
+	set_port(b, KEY(XDPPORT_UDP, 53), 2, 40, 0);
+	counters_port_delta(b, a, KEY(XDPPORT_UDP, 53), 100000000, &passed, &dropped);
+	report(passed == 40, "a port count that fell by more than a CPU can count was reset");
+	/* The same fall over a long interval is a wrap: 2^32 - 3e9 + 40. */
+	counters_port_delta(b, a, KEY(XDPPORT_UDP, 53), 1ull << 33, &passed, &dropped);
+	report(passed == 4294967296ull - 3000000000u + 40, "over a long interval it is a wrap");
+
+	/* Through the report: rates per second over the measured interval (1 s here). */
+	struct stats_report r;
+
+	stats_report_build(&r, b, a, 10);
+	report(r.interval == 1.0 && r.n_top_passed == 2 && r.top_passed[0].port == 53 &&
+		       r.top_passed[0].passed_delta == 40 && r.top_passed[1].passed_delta == 17,
+	       "report ranks ports by the interval's counts");
+	report(r.ports_active[XDPPORT_TCP] == 1 && r.ports_active[XDPPORT_UDP] == 1 &&
+		       r.ports_with_traffic[XDPPORT_TCP] == 1,
+	       "report counts active ports");
+	stats_report_free(&r);
+	drop_reading(a);
+	drop_reading(b);
+}
+
+static void test_slot_deltas(void)
+{
+	struct counters *a = reading(0), *b = reading(0.5);
+	struct stats_report r;
+
+	a->slot_owner[0] = b->slot_owner[0] = (struct xdpport_iface){ .ifindex = 4, .netns = 9 };
+	a->slot[0].reason[XDPPORT_DROP_RULE] = (struct xdpport_count){ 1000, 64000 };
+	b->slot[0].reason[XDPPORT_DROP_RULE] = (struct xdpport_count){ 1500, 96000 };
+	/* Slot 1 was zeroed in between (stats --reset, or an attach that reused it). */
+	a->slot[1].reason[XDPPORT_PASS_POLICY] = (struct xdpport_count){ 9000, 900000 };
+	b->slot[1].reason[XDPPORT_PASS_POLICY] = (struct xdpport_count){ 30, 3000 };
+	b->iface[0] = (struct iface_counters){ .ifindex = 4, .slot = 0, .netns = 9 };
+	b->n_ifaces = 1;
+	stats_report_build(&r, b, a, 10);
+	report(r.total_delta.reason[XDPPORT_DROP_RULE].packets == 500 &&
+		       r.total_delta.reason[XDPPORT_DROP_RULE].bytes == 32000,
+	       "interval totals are differences");
+	report(r.total_delta.reason[XDPPORT_PASS_POLICY].packets == 30,
+	       "a zeroed slot counts what it holds now");
+	report(stats_rate(&r, r.total_delta.reason[XDPPORT_DROP_RULE].packets) == 1000,
+	       "rates divide by the measured interval");
+	report(r.iface_delta[0].reason[XDPPORT_DROP_RULE].packets == 500,
+	       "interface deltas follow their slot");
+	stats_report_free(&r);
+	drop_reading(a);
+	drop_reading(b);
+}
+
+static int by_score(const void *x, const void *y)
+{
+	const struct rank_entry *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+static void test_ranking(void)
+{
+	static struct rank_entry all[PORT_KEYS], kept[100];
+	unsigned n = 0, sizes[] = { 1, 3, 10, 100 };
+	bool ok = true;
+
+	srand(7);
+	for (__u32 key = 0; key < PORT_KEYS; key++) {
+		__u64 score = rand() % 4 ? 0 : rand() % 50;	/* many ties and zeros */
+
+		if (score)
+			all[n++] = (struct rank_entry){ score, key };
+	}
+	qsort(all, n, sizeof(all[0]), by_score);
+	for (unsigned s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct ranking r;
+
+		ranking_init(&r, kept, sizes[s]);
+		srand(7);
+		for (__u32 key = 0; key < PORT_KEYS; key++) {
+			__u64 score = rand() % 4 ? 0 : rand() % 50;
+
+			ranking_offer(&r, score, key);
+		}
+		ok &= ranking_sort(&r) == sizes[s] &&
+		      !memcmp(kept, all, sizes[s] * sizeof(kept[0]));
+	}
+	report(ok, "top N equals the first N of a full sort (ties: lower port first)");
+}
+
+static void test_units(void)
+{
+	char buf[UNITS_BUF];
+	struct {
+		double v;
+		const char *unit, *want;
+	} cases[] = {
+		{ 0, "pps", "0 pps" },		{ 12, "pps", "12 pps" },
+		{ 0.5, "pps", "0.50 pps" },	{ 999.4, "pps", "999 pps" },
+		{ 999.7, "pps", "1.00 kpps" },	{ 12.4e6, "pps", "12.4 Mpps" },
+		{ 6.3e9, "bit/s", "6.30 Gbit/s" }, { 980e6, "bit/s", "980 Mbit/s" },
+		{ 1519e9, "B", "1.52 TB" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		human_si(buf, cases[i].v, cases[i].unit);
+		report(!strcmp(buf, cases[i].want), "human_si(%g %s) is '%s' (got '%s')",
+		       cases[i].v, cases[i].unit, cases[i].want, buf);
+	}
+	report(!strcmp(grouped(buf, 987654321), "987,654,321") && !strcmp(grouped(buf, 0), "0") &&
+		       !strcmp(grouped(buf, 1000), "1,000") &&
+		       !strcmp(grouped(buf, 18446744073709551615ull), "18,446,744,073,709,551,615"),
+	       "exact counts are grouped by three");
+}
+
+int main(void)
+{
+	test_port_deltas();
+	test_slot_deltas();
+	test_ranking();
+	test_units();
+	return report_summary();
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdlib.h>
+
+#include "portspec.h"
+#include "stats_prom.h"
+
+/* Label values escape exactly three characters: backslash, double quote, newline. */
+static void put_label_value(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void reason_family(FILE *out, const struct counters *c, bool bytes)
+{
+	const char *name = bytes ? "xdpport_bytes_total" : "xdpport_packets_total";
+
+	family(out, name, "counter",
+	       bytes ? "Bytes of the frames xdpport counted (Ethernet frame, no FCS), by "
+		       "interface and reason."
+		     : "Frames xdpport counted, by interface and reason (pass-*: passed, "
+		       "drop-*: dropped).");
+	for (int i = 0; i < c->n_ifaces; i++)
+		for (int k = 0; k < XDPPORT_NREASONS; k++) {
+			int reason = stats_reason_order[k];
+			const struct xdpport_count *n = &c->iface[i].totals.reason[reason];
+
+			fprintf(out, "%s{interface=", name);
+			put_label_value(out, c->iface[i].name);
+			fprintf(out, ",reason=\"%s\"} %llu\n", counters_reason_name(reason),
+				(unsigned long long)(bytes ? n->bytes : n->packets));
+		}
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct port_stat *x = a, *y = b;
+	unsigned kx = x->proto * XDPPORT_PORTS + x->port, ky = y->proto * XDPPORT_PORTS + y->port;
+
+	return kx < ky ? -1 : kx > ky;
+}
+
+/* The ports of both top lists, each once, in protocol and port order. */
+static unsigned port_union(const struct stats_report *r, struct port_stat *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < r->n_top_dropped; i++)
+		out[n++] = r->top_dropped[i];
+	for (unsigned i = 0; i < r->n_top_passed; i++)
+		out[n++] = r->top_passed[i];
+	qsort(out, n, sizeof(*out), by_key);
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		if (kept == 0 || by_key(&out[kept - 1], &out[i]))
+			out[kept++] = out[i];
+	return kept;
+}
+
+static void port_family(FILE *out, const struct stats_report *r)
+{
+	struct port_stat *ports = calloc((size_t)r->n_top_dropped + r->n_top_passed + 1,
+					 sizeof(*ports));
+	unsigned n = ports ? port_union(r, ports) : 0;
+
+	family(out, "xdpport_port_packets_total", "counter",
+	       "TCP/UDP frames by destination port and verdict, all interfaces; only the "
+	       "top ports (xdpport stats --top). 32-bit per CPU: wraps.");
+	for (unsigned i = 0; i < n; i++)
+		for (int dropped = 1; dropped >= 0; dropped--)
+			fprintf(out,
+				"xdpport_port_packets_total{proto=\"%s\",port=\"%u\",verdict=\"%s\"} "
+				"%llu\n",
+				proto_name(ports[i].proto), ports[i].port,
+				dropped ? "dropped" : "passed",
+				(unsigned long long)(dropped ? ports[i].dropped : ports[i].passed));
+	free(ports);
+}
+
+void stats_prometheus(FILE *out, const struct stats_report *r)
+{
+	reason_family(out, r->now, false);
+	reason_family(out, r->now, true);
+	port_family(out, r);
+	family(out, "xdpport_ports_with_traffic", "gauge",
+	       "Ports with a nonzero count, by protocol: many means a flood spread over ports.");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		fprintf(out, "xdpport_ports_with_traffic{proto=\"%s\"} %u\n", proto_name(p),
+			r->ports_with_traffic[p]);
+}

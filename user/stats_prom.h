@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * `xdpport stats --prometheus`: the Prometheus text exposition format (0.0.4), for
+ * node_exporter's textfile collector. Metrics:
+ *   xdpport_packets_total{interface,reason}        counter, every reason of every
+ *   xdpport_bytes_total{interface,reason}          attached interface, zeros included
+ *   xdpport_port_packets_total{proto,port,verdict} counter, verdict passed|dropped, for
+ *       the top ports by dropped and by passed packets (--top N, default 10; --top all:
+ *       every port with traffic), all interfaces together
+ *   xdpport_ports_with_traffic{proto}              gauge: how many ports have counts, to
+ *       tell whether the top N hide a flood spread over many ports
+ */
+#ifndef XDPPORT_STATS_PROM_H
+#define XDPPORT_STATS_PROM_H
+
+#include <stdio.h>
+
+#include "stats_report.h"
+
+void stats_prometheus(FILE *out, const struct stats_report *r);
+
+#endif

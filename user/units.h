@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Numbers for people: "12.4 Mpps", "6.30 Gbit/s", "1.52 GB", "987,654,321". */
+#ifndef XDPPORT_UNITS_H
+#define XDPPORT_UNITS_H
+
+#include <stdint.h>
+
+#define UNITS_BUF 32
+
+/* Three significant digits and an SI prefix (k, M, G, T, P: powers of 1000) before
+ * `unit`: human_si(buf, 12400000, "pps") is "12.4 Mpps". Returns buf. */
+const char *human_si(char buf[UNITS_BUF], double value, const char *unit);
+
+/* Exact, digits grouped by three with commas: "987,654,321". Returns buf. */
+const char *grouped(char buf[UNITS_BUF], uint64_t value);
+
+#endif
