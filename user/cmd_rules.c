@@ -44,37 +44,48 @@ static int begin_change(struct cmdline *cl, struct filter *f)
 	return 0;
 }
 
-/* Checks the lockout guard, then makes `next` the running ruleset. */
-static int finish_change(struct cmdline *cl, struct filter *f, bool whole)
+/* Checks the lockout guard (naming `what` if it refuses), then makes `next` the
+ * running ruleset. */
+static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
 {
-	int err = guard_check(&before, &next, cl->force, cl->cmd->name);
+	int err = guard_check(&before, &next, cl->force, what);
 
-	if (!err) {
-		if (whole)
-			filter_replace(f, &next);
-		else
-			filter_commit(f, &next);
-		if (links_count() == 0)
-			warn("ruleset saved, but the filter is not attached to any interface yet "
-			     "('xdpport attach IFACE')");
-	}
+	if (!err && memcmp(&before, &next, sizeof(next)))
+		filter_commit(f, &next);
+	if (!err && links_live_count() == 0)
+		warn("rules saved, but the filter is not attached to any interface yet, so "
+		     "nothing is filtered ('xdpport attach IFACE')");
 	filter_close(f);
 	return err;
+}
+
+/* The argument that puts the guarded port under a drop, for the guard's message. */
+static int guarded_arg(const struct cmdline *cl, const struct portspec *specs)
+{
+	__u16 port = guard_port();
+
+	for (int i = 0; i < cl->argc; i++)
+		for (int r = 0; r < specs[i].n; r++)
+			if ((specs[i].range[r].protos & PROTO_BIT(XDPPORT_TCP)) &&
+			    specs[i].range[r].first <= port && port <= specs[i].range[r].last)
+				return i;
+	return 0;
 }
 
 static int edit_ports(struct cmdline *cl, enum port_action action)
 {
 	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
+	char what[128];
 	struct filter f;
 	int err = 0;
 
 	if (!specs)
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	for (int i = 0; i < cl->argc && !err; i++) {
-		char why[128], what[128];
+		char why[128];
 
 		if (portspec_parse(cl->argv[i], &specs[i], why, sizeof(why))) {
-			snprintf(what, sizeof(what), "%s '%s'", cl->cmd->name, cl->argv[i]);
+			cli_what(cl, i, 1, what, sizeof(what));
 			err = fail(EXIT_USAGE, what, "%s", why);
 		}
 	}
@@ -90,7 +101,8 @@ static int edit_ports(struct cmdline *cl, enum port_action action)
 							 action == ACTION_DENY ? VERDICT_DROP
 									       : VERDICT_PASS);
 			}
-		err = finish_change(cl, &f, false);
+		cli_what(cl, guarded_arg(cl, specs), 1, what, sizeof(what));
+		err = finish_change(cl, &f, what);
 	}
 	free(specs);
 	return err;
@@ -115,6 +127,7 @@ int cmd_policy(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
 	uint32_t protos = PROTOS_ALL;
+	char what[64];
 	struct filter f;
 	int err;
 
@@ -131,7 +144,8 @@ int cmd_policy(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_set_policy(&next, protos, verdict);
-	return finish_change(cl, &f, true);
+	cli_what(cl, 0, -1, what, sizeof(what));
+	return finish_change(cl, &f, what);
 }
 
 int cmd_fragments(struct cmdline *cl)
@@ -146,7 +160,7 @@ int cmd_fragments(struct cmdline *cl)
 	if (err)
 		return err;
 	next.fragments = verdict;
-	return finish_change(cl, &f, true);
+	return finish_change(cl, &f, cl->cmd->name);
 }
 
 static void format_range(char *buf, size_t len, const struct port_range *r)
@@ -237,5 +251,5 @@ int cmd_flush(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_reset(&next);
-	return finish_change(cl, &f, true);
+	return finish_change(cl, &f, cl->cmd->name);
 }

@@ -29,6 +29,13 @@ __u16 guard_port(void)
 	return port;
 }
 
+bool guard_from_session(void)
+{
+	__u16 port;
+
+	return ssh_session_port(&port);
+}
+
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
 		bool force, const char *what)
 {

@@ -13,6 +13,9 @@
 /* The port the guard protects. */
 __u16 guard_port(void);
 
+/* True when that port comes from SSH_CONNECTION rather than the default 22. */
+bool guard_from_session(void);
+
 /* Returns 0 if going from `before` to `after` is safe (or forced); otherwise prints
  * why not and returns EXIT_FAIL. */
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
