@@ -99,6 +99,12 @@ test:
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)tests/run.sh
 
+# The README's demo: installs what is missing, builds, runs it in a sandbox.
+demo:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/tools/netprobe
+	$(Q)scripts/demo.sh
+
 deps:
 	$(Q)scripts/deps.sh
 
