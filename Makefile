@@ -17,6 +17,16 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
+# The CLI links libbpf, libelf and zlib statically: every command is a fresh process,
+# and not loading three shared libraries saves about 1 ms of each (README, Speed).
+# STATIC_LIBS=0 links them dynamically.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+XDPPORT_LDLIBS := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || \
+		  echo -lbpf -lelf -lz) -Wl,-Bdynamic
+else
+XDPPORT_LDLIBS := $(LDLIBS)
+endif
 
 ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -73,7 +83,7 @@ $(BUILD)/user/%.o: user/%.c | $(BUILD)/user $(SKELS)
 
 $(BUILD)/xdpport: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(XDPPORT_LDLIBS) -o $@
 
 $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(BUILD)/tests/lib $(SKELS)
 	$(call msg,CC,$@)
