@@ -15,6 +15,12 @@ status_json() {
 	if [ -n "$1" ]; then in_ns "$1" "$XDPPORT" status --json; else xp status --json; fi
 }
 
+# Rows in use in the interface table the data path counts into.
+iface_rows() {
+	bpftool -j map dump pinned /sys/fs/bpf/xdpport/xdpport_ifaces |
+		grep -o '"ifindex":[1-9][0-9]*' | wc -l
+}
+
 xp_reset
 netns_pair 21
 netns_pair 22
@@ -85,6 +91,7 @@ out=$(in_ns xp22b "$XDPPORT" detach xp22b 2>&1)
 record $([[ $? -eq 0 && $out == *"removed 1 pin"* ]] && echo 1 || echo 0) \
 	"detach of the deleted interface removes its pin" "$out"
 check "status lists xp21b only" test "$(status_json "" | grep -o '"ifindex"' | wc -l)" -eq 1
+check "the interface table (stats' rows) lists xp21b only" test "$(iface_rows)" -eq 1
 
 # detach --all: no program anywhere, rules kept until flush.
 check "attach lo too" xp attach lo --mode generic

@@ -99,23 +99,38 @@ static int remove_foreign_program(int ifindex, const char *iface, const char *wh
 	return 0;
 }
 
-/* A free row of the interface table; the row of a link that is gone is free too. */
-static int free_iface_slot(const struct filter *f)
+/* Clears the rows of interfaces whose link is gone (deleted interfaces, detached
+ * links), so that they are free again and `stats` stops listing them. */
+static void forget_dead_rows(int ifaces_fd)
 {
-	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
-		struct xdpport_iface iface;
+	for (__u32 slot = 0; ifaces_fd >= 0 && slot < XDPPORT_IFACE_SLOTS; slot++) {
+		struct xdpport_iface row;
 		struct bpf_link_info info;
 		char path[LINK_PATH_MAX];
 		int fd;
 
-		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &iface) || !iface.ifindex)
-			return slot;
+		if (bpf_map_lookup_elem(ifaces_fd, &slot, &row) || !row.ifindex)
+			continue;
 		snprintf(path, sizeof(path), "%s/link-%llu-%u", XDPPORT_PIN_DIR,
-			 (unsigned long long)iface.netns, iface.ifindex);
+			 (unsigned long long)row.netns, row.ifindex);
 		fd = links_open_live(path, &info);
-		if (fd < 0)
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		row = (struct xdpport_iface){};
+		bpf_map_update_elem(ifaces_fd, &slot, &row, BPF_ANY);
+	}
+}
+
+static int free_iface_slot(const struct filter *f)
+{
+	forget_dead_rows(f->ifaces_fd);
+	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
+		struct xdpport_iface row;
+
+		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &row) || !row.ifindex)
 			return slot;
-		close(fd);
 	}
 	return -1;
 }
@@ -291,8 +306,8 @@ int cmd_attach(struct cmdline *cl)
 	return err;
 }
 
-/* Takes the filter off the interface pinned at `pin` and forgets its row. */
-static int detach_pin(int ifaces_fd, const struct link_pin *pin, const char *what)
+/* Takes the filter off the interface pinned at `pin`; its row is forgotten after. */
+static int detach_pin(const struct link_pin *pin, const char *what)
 {
 	int fd = bpf_obj_get(pin->path);
 
@@ -302,15 +317,6 @@ static int detach_pin(int ifaces_fd, const struct link_pin *pin, const char *wha
 	}
 	if (unlink(pin->path) && errno != ENOENT)
 		return fail(EXIT_FAIL, what, "cannot remove %s: %s", pin->path, errno_reason(errno));
-	for (__u32 slot = 0; ifaces_fd >= 0 && slot < XDPPORT_IFACE_SLOTS; slot++) {
-		struct xdpport_iface row;
-
-		if (!bpf_map_lookup_elem(ifaces_fd, &slot, &row) &&
-		    row.ifindex == (__u32)pin->ifindex && row.netns == pin->netns) {
-			row = (struct xdpport_iface){};
-			bpf_map_update_elem(ifaces_fd, &slot, &row, BPF_ANY);
-		}
-	}
 	return 0;
 }
 
@@ -333,14 +339,14 @@ static void print_detached(const struct cmdline *cl, int detached, int stale)
 		printf("removed %d pin%s left by deleted interfaces\n", stale, stale == 1 ? "" : "s");
 }
 
-static int detach_all(const struct cmdline *cl, int ifaces_fd)
+static int detach_all(const struct cmdline *cl)
 {
 	struct link_pin pins[XDPPORT_IFACE_SLOTS * 2];
 	int stale = links_prune(), n, err = 0;
 
 	n = links_list(pins, XDPPORT_IFACE_SLOTS * 2);
 	for (int i = 0; i < n && i < XDPPORT_IFACE_SLOTS * 2; i++)
-		err = detach_pin(ifaces_fd, &pins[i], cl->cmd->name) ?: err;
+		err = detach_pin(&pins[i], cl->cmd->name) ?: err;
 	print_detached(cl, n, stale);
 	return err;
 }
@@ -361,7 +367,7 @@ static int not_attached(const struct cmdline *cl, int ifindex, int stale)
 	return EXIT_OK;
 }
 
-static int detach_one(const struct cmdline *cl, int ifaces_fd)
+static int detach_one(const struct cmdline *cl)
 {
 	const char *iface = cl->argv[0];
 	int stale = links_prune(), ifindex = if_nametoindex(iface);
@@ -387,7 +393,7 @@ static int detach_one(const struct cmdline *cl, int ifaces_fd)
 	if (fd < 0)
 		return not_attached(cl, ifindex, stale);
 	close(fd);
-	if (detach_pin(ifaces_fd, &pin, cl->cmd->name))
+	if (detach_pin(&pin, cl->cmd->name))
 		return EXIT_FAIL;
 	print_detached(cl, 1, stale);
 	return EXIT_OK;
@@ -421,8 +427,9 @@ int cmd_detach(struct cmdline *cl)
 	}
 	if (err)
 		return err;
+	err = all ? detach_all(cl) : detach_one(cl);
 	f.ifaces_fd = filter_map_fd("xdpport_ifaces");
-	err = all ? detach_all(cl, f.ifaces_fd) : detach_one(cl, f.ifaces_fd);
+	forget_dead_rows(f.ifaces_fd);
 	filter_close(&f);
 	return err;
 }
