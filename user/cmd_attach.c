@@ -20,8 +20,6 @@
 #include "ruleset.h"
 #include "xdpport.skel.h"
 
-static struct xdpport_ruleset running;
-
 static const char *mode_name(__u32 attach_mode)
 {
 	return attach_mode == XDP_ATTACHED_SKB ? "generic" : "native";
@@ -221,7 +219,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 {
 	const char *iface = cl->argv[0], *what = cl->cmd->name;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct xdpport_ruleset open_all;
+	static struct xdpport_ruleset open_all;
 	struct bpf_link_info info;
 	struct xdpport_iface row;
 	struct xdpport *skel;
@@ -243,9 +241,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 			    iface, foreign_id);
 	/* Before the attach the interface passes everything. */
 	ruleset_reset(&open_all);
-	filter_read(f, &running);
 	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
-	err = guard_check(&open_all, &running, cl->force, guard_what);
+	err = guard_check(&open_all, filter_live(f), cl->force, guard_what);
 	if (err)
 		return err;
 	slot = free_iface_slot(f);

@@ -28,7 +28,8 @@ struct attachment {
 	__u32 prog_id, link_id, attach_mode;
 };
 
-static struct xdpport_ruleset running;
+static struct xdpport_ruleset nothing_set;
+static const struct xdpport_ruleset *running = &nothing_set;
 
 /* Names the interface and reads its XDP mode, in whatever namespace we are in now. */
 static void look_up_iface(struct attachment *a)
@@ -121,12 +122,12 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 	json_array_end();
 	json_object_begin("policy");
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		json_string(proto_name(p), verdict_word(running.policy[p]));
+		json_string(proto_name(p), verdict_word(running->policy[p]));
 	json_object_end();
-	json_string("fragments", verdict_word(running.fragments));
+	json_string("fragments", verdict_word(running->fragments));
 	json_object_begin("rules");
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		json_uint(proto_name(p), ruleset_count(&running, p));
+		json_uint(proto_name(p), ruleset_count(running, p));
 	json_object_end();
 	json_bool("rules_set", set_up);
 	json_uint("guarded_port", guard_port());
@@ -162,11 +163,11 @@ static void status_text(const struct attachment *a, int n)
 		       "attached to");
 	for (int i = 0; i < n; i++)
 		print_attachment(&a[i], i == 0 ? "attached to" : "");
-	printf("%-12s tcp %s, udp %s\n", "policy", verdict_word(running.policy[XDPPORT_TCP]),
-	       verdict_word(running.policy[XDPPORT_UDP]));
-	printf("%-12s %s\n", "fragments", verdict_word(running.fragments));
-	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(&running, XDPPORT_TCP),
-	       ruleset_count(&running, XDPPORT_UDP));
+	printf("%-12s tcp %s, udp %s\n", "policy", verdict_word(running->policy[XDPPORT_TCP]),
+	       verdict_word(running->policy[XDPPORT_UDP]));
+	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));
+	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(running, XDPPORT_TCP),
+	       ruleset_count(running, XDPPORT_UDP));
 	printf("%-12s tcp/%u stays open (%s; --force overrides)\n", "guard", guard_port(),
 	       guard_from_session() ? "the port of this SSH session" : "SSH");
 }
@@ -182,10 +183,9 @@ int cmd_status(struct cmdline *cl)
 	if (err && err != NOT_SET_UP)
 		return err;
 	if (err == NOT_SET_UP)
-		ruleset_reset(&running);
+		ruleset_reset(&nothing_set);
 	else
-		filter_read(&f, &running);
-	filter_close(&f);
+		running = filter_live(&f);
 	n = links_list(pins, MAX_PINS);
 	if (n > MAX_PINS)
 		n = MAX_PINS;
@@ -195,5 +195,6 @@ int cmd_status(struct cmdline *cl)
 		status_json(found, n, err != NOT_SET_UP);
 	else
 		status_text(found, n);
+	filter_close(&f);
 	return EXIT_OK;
 }

@@ -244,6 +244,20 @@ void filter_read(const struct filter *f, struct xdpport_ruleset *out)
 	memcpy(out, active_slot(f), sizeof(*out));
 }
 
+const struct xdpport_ruleset *filter_live(const struct filter *f)
+{
+	return active_slot(f);
+}
+
+void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO])
+{
+	struct xdpport_ruleset *live = active_slot(f);
+
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		if (live->entry[p][port] != entry[p])
+			__atomic_store_n(&live->entry[p][port], entry[p], __ATOMIC_RELAXED);
+}
+
 /*
  * Waits until no XDP program still runs with a ruleset slot it picked before our last
  * flip. XDP programs run inside RCU read-side sections, and MEMBARRIER_CMD_GLOBAL
@@ -299,8 +313,13 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 		filter_replace(f, next);
 		return;
 	}
-	for (int p = 0; port >= 0 && p < XDPPORT_NPROTO; p++)
-		__atomic_store_n(&live->entry[p][port], next->entry[p][port], __ATOMIC_RELAXED);
+	if (port >= 0) {
+		__u8 entry[XDPPORT_NPROTO];
+
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			entry[p] = next->entry[p][port];
+		filter_commit_port(f, port, entry);
+	}
 }
 
 int filter_purge_locked(struct filter *f, const char *what)

@@ -49,6 +49,14 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
 /* Copies the active ruleset. */
 void filter_read(const struct filter *f, struct xdpport_ruleset *out);
 
+/* The active ruleset itself, in the mapped rules: no copy. Stable while the caller
+ * holds the lock; without it, a concurrent change may show through. */
+const struct xdpport_ruleset *filter_live(const struct filter *f);
+
+/* Gives one port number the entries `entry[proto]` in the active ruleset: one store
+ * per protocol, each seen whole by the data path. */
+void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO]);
+
 /*
  * Makes `next` the running ruleset. A change to one port number (its tcp and udp
  * entries) is written in place: one store per entry, the cheapest update there is.

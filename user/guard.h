@@ -21,4 +21,9 @@ bool guard_from_session(void);
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
 		bool force, const char *what);
 
+/* The same for a change of the one entry (proto, port), from verdict `before` to
+ * `after`: for changes that never build a whole ruleset. */
+int guard_check_port(int proto, __u16 port, int before, int after, bool force,
+		     const char *what);
+
 #endif
