@@ -3,6 +3,7 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -172,6 +173,16 @@ static void status_text(const struct attachment *a, int n)
 	       guard_from_session() ? "the port of this SSH session" : "SSH");
 }
 
+/* A stable order: by namespace, then ifindex. */
+static int by_netns_ifindex(const void *a, const void *b)
+{
+	const struct link_pin *x = a, *y = b;
+
+	if (x->netns != y->netns)
+		return x->netns < y->netns ? -1 : 1;
+	return x->ifindex - y->ifindex;
+}
+
 int cmd_status(struct cmdline *cl)
 {
 	static struct link_pin pins[MAX_PINS];
@@ -189,6 +200,7 @@ int cmd_status(struct cmdline *cl)
 	n = links_list(pins, MAX_PINS);
 	if (n > MAX_PINS)
 		n = MAX_PINS;
+	qsort(pins, n, sizeof(pins[0]), by_netns_ifindex);
 	for (int i = 0; i < n; i++)
 		describe(&pins[i], here, &found[i]);
 	if (cl->json)

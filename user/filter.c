@@ -40,6 +40,16 @@ static const struct map_want maps_wanted[] = {
 	  XDPPORT_IFACE_SLOTS, 0 },
 };
 
+/* False only when this process is known to share init's mount namespace; a mount
+ * made in any other lives only as long as that namespace. */
+static bool maybe_private_mount_ns(void)
+{
+	struct stat self, init;
+
+	return stat("/proc/self/ns/mnt", &self) || stat("/proc/1/ns/mnt", &init) ||
+	       self.st_ino != init.st_ino;
+}
+
 static int ensure_bpffs(const char *what)
 {
 	struct statfs st;
@@ -47,7 +57,15 @@ static int ensure_bpffs(const char *what)
 	if (statfs(BPFFS, &st) == 0 && st.f_type == BPF_FS_MAGIC)
 		return 0;
 	if (mount("bpf", BPFFS, "bpf", 0, NULL) == 0) {
-		warn("bpffs was not mounted; mounted it on %s", BPFFS);
+		/* `ip netns exec` remounts /sys in a mount namespace of its own: a filter
+		 * pinned there would vanish with the command. */
+		if (maybe_private_mount_ns())
+			warn("bpffs was not mounted; mounted it on %s (if this runs under 'ip "
+			     "netns exec', which hides the host's, the filter vanishes with the "
+			     "command: use 'nsenter --net=/run/netns/NAME xdpport ...')",
+			     BPFFS);
+		else
+			warn("bpffs was not mounted; mounted it on %s", BPFFS);
 		return 0;
 	}
 	return fail(EXIT_FAIL, what, "bpffs is not mounted on %s and mounting it failed: %s",
