@@ -53,6 +53,8 @@ expect_error "detach an unknown interface" 1 "detach: no interface named 'nosuch
 expect_error "interface without native XDP" 1 "lo has no native XDP support" \
 	xp attach lo --mode native
 check "a failed attach leaves lo without a program" test -z "$(ip link show dev lo | grep -o ' xdp')"
+expect_error "output that cannot be written" 1 "list: cannot write the output" \
+	bash -c "$XDPPORT list >/dev/full"
 
 # Not root, or root without CAP_BPF: one plain error before anything is touched.
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)

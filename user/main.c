@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* xdpport: the command line. Finds the command, parses its options, runs it. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -122,7 +123,7 @@ static int cmd_version(struct cmdline *cl)
 int main(int argc, char **argv)
 {
 	struct cmdline cl = {};
-	int parsed;
+	int parsed, status;
 
 	/* Global options may also come before the command: xdpport --json status */
 	for (; argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--force")); argc--, argv++)
@@ -151,5 +152,9 @@ int main(int argc, char **argv)
 		return usage_error(&cl, "missing %s", cl.cmd->args);
 	if (cl.cmd->max_args >= 0 && cl.argc > cl.cmd->max_args)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
-	return cl.cmd->run(&cl);
+	status = cl.cmd->run(&cl);
+	/* Output that did not get out (a full disk, a closed pipe) is a failure too. */
+	if (fflush(stdout) || ferror(stdout))
+		return fail(EXIT_FAIL, cl.cmd->name, "cannot write the output: %s", strerror(errno));
+	return status;
 }
