@@ -9,8 +9,9 @@
 	"it means both (a service name: the protocols /etc/services lists it for).\n"
 
 #define GUARD_HELP \
-	"Refused, changing nothing, if it would start dropping tcp/22 or, inside an SSH\n" \
-	"session, the port of that session (from SSH_CONNECTION); --force overrides.\n"
+	"The lockout guard refuses, changing nothing, what would start dropping tcp/22\n" \
+	"or, inside an SSH session, the port of that session (from SSH_CONNECTION);\n" \
+	"--force overrides it.\n"
 
 static const struct help_text texts[] = {
 	{ "attach",
@@ -24,7 +25,11 @@ static const struct help_text texts[] = {
 	  "fast one); generic works on any interface, later and slower; auto (the default)\n"
 	  "tries native and falls back to generic with a warning saying why.\n"
 	  "\n"
-	  "Refuses if IFACE already runs another XDP program, unless --replace.\n" GUARD_HELP
+	  "Refuses if IFACE already runs another XDP program, unless --replace.\n"
+	  "\n"
+	  "Refuses, changing nothing, if the current rules drop tcp/22 or, inside an SSH\n"
+	  "session, the port of that session (from SSH_CONNECTION); --force overrides\n"
+	  "this lockout guard.\n"
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport attach eth0\n"
@@ -52,7 +57,8 @@ static const struct help_text texts[] = {
 	  0 },
 	{ "deny",
 	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
-	  "before anything changes, and the whole command takes effect at once.\n" GUARD_HELP
+	  "before anything changes, and the whole command takes effect at once.\n"
+	  "\n" GUARD_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Examples:\n"
@@ -61,7 +67,7 @@ static const struct help_text texts[] = {
 	  HELP_FORCE },
 	{ "delete",
 	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
-	  "With policy drop this can drop the SSH port, so the guard applies:\n" GUARD_HELP
+	  "\n" GUARD_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Example:\n"
@@ -70,7 +76,8 @@ static const struct help_text texts[] = {
 	{ "policy",
 	  "Sets the verdict for ports without a rule, for tcp and udp or for one of them.\n"
 	  "A new filter passes everything; 'policy drop' plus 'allow' rules is a\n"
-	  "default-deny firewall. Allow your SSH port first:\n" GUARD_HELP
+	  "default-deny firewall: allow your SSH port first.\n"
+	  "\n" GUARD_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport allow ssh https\n"

@@ -74,23 +74,41 @@ static void print_usage(FILE *out)
 		     "\nExit status: 0 ok, 1 failure (nothing changed), 2 usage error.\n");
 }
 
+/* Option help is "--mode auto|native|generic  what it does": prints it as a column. */
+static void print_option(const char *help)
+{
+	const char *gap = strstr(help, "  ");
+	int len = gap ? (int)(gap - help) : (int)strlen(help);
+
+	printf("  %-28.*s %s\n", len, help, gap ? gap + 2 : "");
+}
+
 static void print_command_help(const struct command *cmd)
 {
 	const struct help_text *help = help_text(cmd->name);
 	unsigned globals = help ? help->globals : HELP_JSON | HELP_FORCE;
 
-	printf("Usage: xdpport %s%s%s\n\n", cmd->name, cmd->args[0] ? " " : "", cmd->args);
-	printf("%s", help ? help->text : "");
-	if (!help)
+	printf("Usage: xdpport %s%s%s", cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
+		const char *h = cmd->options[i].help, *gap = strstr(h, "  ");
+
+		/* --all is the other half of "IFACE | --all", already in args */
+		if (!strstr(cmd->args, h) && !(gap && strstr(cmd->args, cmd->options[i].name)))
+			printf(" [%.*s]", gap ? (int)(gap - h) : (int)strlen(h), h);
+	}
+	printf("\n\n");
+	if (help)
+		printf("%s", help->text);
+	else
 		printf("%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
 	printf("\nOptions:\n");
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
-		printf("  %s\n", cmd->options[i].help);
+		print_option(cmd->options[i].help);
 	if (globals & HELP_JSON)
-		printf("  --json  print JSON\n");
+		print_option("--json  print JSON");
 	if (globals & HELP_FORCE)
-		printf("  --force  do it even if it drops the SSH port\n");
-	printf("  --help  show this help\n");
+		print_option("--force  do it even if the lockout guard refuses");
+	print_option("--help  show this help");
 }
 
 static int cmd_help(struct cmdline *cl)
