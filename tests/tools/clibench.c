@@ -7,8 +7,8 @@
  *       prints the median, 10th and 90th percentile wall time of each
  *   clibench updates SECONDS [PORT]
  *       single-port updates per second through the library calls a command makes
- *       (open the pinned filter, lock, read, guard, commit, close), and through
- *       filter_commit alone on a filter kept open
+ *       (open the pinned filter, lock, guard, write in place, close), and through
+ *       filter_commit_port alone on a filter kept open
  *
  * Works on the filter pinned under /sys/fs/bpf/xdpport: run it in a sandbox
  * (scripts/bench-cli.sh does).
@@ -105,53 +105,60 @@ static int spawn_bench(int runs, int ncmds, char **cmds)
 	return 0;
 }
 
-static struct xdpport_ruleset before, next;
-
-/* What `xdpport allow PORT` / `deny PORT` does, minus exec and argument parsing. */
-static int one_command(int port, bool drop)
+/* What `xdpport allow PORT` / `deny PORT` does (cmd_rules.c, edit_one_port), minus
+ * exec and argument parsing. */
+static int one_command(__u16 port, bool drop)
 {
-	struct port_range r = { PROTOS_ALL, port, port };
+	const struct xdpport_ruleset *live;
+	__u8 entry[XDPPORT_NPROTO];
 	struct filter f;
 	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "clibench");
 
 	if (err)
 		return err;
-	filter_read(&f, &before);
-	next = before;
-	ruleset_set_rule(&next, &r, drop ? VERDICT_DROP : VERDICT_PASS);
-	err = guard_check(&before, &next, false, "clibench");
+	live = filter_live(&f);
+	for (int p = 0; p < XDPPORT_NPROTO && !err; p++) {
+		entry[p] = ruleset_rule_entry(drop ? VERDICT_DROP : VERDICT_PASS);
+		err = guard_check_port(p, port, live->entry[p][port] & 1, drop, false, "clibench");
+	}
 	if (!err)
-		filter_commit(&f, &next);
+		filter_commit_port(&f, port, entry);
 	filter_close(&f);
 	return err;
 }
 
-static int updates_bench(double seconds, int port)
+static void print_rate(const char *what, long n, double ms)
 {
-	struct port_range r = { PROTOS_ALL, port, port };
+	printf("  %-40s %11.0f updates/s (%.0f ns each)\n", what, n / (ms / 1e3), ms * 1e6 / n);
+}
+
+static int updates_bench(double seconds, __u16 port)
+{
+	__u8 pass[XDPPORT_NPROTO], drop[XDPPORT_NPROTO];
 	double start = now_ms(), end;
-	long n = 0;
 	struct filter f;
+	long n = 0;
 
 	while ((end = now_ms()) - start < seconds * 1e3)
 		if (one_command(port, n++ & 1))
 			return 1;
-	printf("  %-40s %9.0f updates/s (%.1f us each)\n", "open+lock+read+commit+close",
-	       n / ((end - start) / 1e3), (end - start) * 1e3 / n);
+	print_rate("open+lock+guard+commit+close", n, end - start);
 
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		pass[p] = ruleset_rule_entry(VERDICT_PASS);
+		drop[p] = ruleset_rule_entry(VERDICT_DROP);
+	}
 	if (filter_open(&f, FILTER_LOCK, "clibench"))
 		return 1;
-	filter_read(&f, &next);
 	n = 0;
 	start = now_ms();
-	while ((end = now_ms()) - start < seconds * 1e3) {
-		ruleset_set_rule(&next, &r, n++ & 1 ? VERDICT_DROP : VERDICT_PASS);
-		filter_commit(&f, &next);
-	}
-	printf("  %-40s %9.0f updates/s (%.1f us each)\n", "filter_commit on an open filter",
-	       n / ((end - start) / 1e3), (end - start) * 1e3 / n);
-	ruleset_delete_rule(&next, &r);
-	filter_commit(&f, &next);
+	while ((end = now_ms()) - start < seconds * 1e3)
+		for (int i = 0; i < 1000; i++, n++)
+			filter_commit_port(&f, port, n & 1 ? drop : pass);
+	print_rate("filter_commit_port on an open filter", n, end - start);
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		pass[p] = filter_live(&f)->policy[p];
+	filter_commit_port(&f, port, pass);	/* no rule left behind */
 	filter_close(&f);
 	return 0;
 }
