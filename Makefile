@@ -18,7 +18,7 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP 
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
 # The CLI links libbpf, libelf and zlib statically: every command is a fresh process,
-# and not loading three shared libraries saves about 1 ms of each (README, Speed).
+# and not loading three shared libraries saves 0.5-1 ms of each (README, Speed).
 # STATIC_LIBS=0 links them dynamically.
 STATIC_LIBS ?= 1
 ifeq ($(STATIC_LIBS),1)
