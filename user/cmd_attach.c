@@ -253,6 +253,10 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	skel = filter_load_program(slot, what);
 	if (!skel)
 		return EXIT_FAIL;
+	/* The row and zeroed counters are in place before the first frame counts. */
+	reset_slot_counters(f, slot);
+	row = (struct xdpport_iface){ ifindex, XDP_FLAGS_DRV_MODE, links_netns() };
+	bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
 	err = remove_foreign_program(ifindex, iface, what);
 	link_fd = err ? -1 : create_link(bpf_program__fd(skel->progs.xdpport), ifindex, iface,
 					 mode, what);
@@ -264,13 +268,15 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	if (!err) {
 		__u32 id;
 
-		row = (struct xdpport_iface){ ifindex, 0, links_netns() };
 		xdp_program(ifindex, &q, &id);
-		row.mode = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE
-							      : XDP_FLAGS_DRV_MODE;
-		reset_slot_counters(f, slot);
-		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		if (q.attach_mode == XDP_ATTACHED_SKB) {
+			row.mode = XDP_FLAGS_SKB_MODE;
+			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		}
 		print_attached(cl, ifindex, q.attach_mode, id, false);
+	} else {
+		row = (struct xdpport_iface){};
+		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
 	}
 	if (link_fd >= 0)
 		close(link_fd);	/* the pin keeps the link, or nothing does if it failed */
