@@ -95,6 +95,14 @@ static enum verdict entry_verdict(__u8 entry)
 	return entry & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
 }
 
+/* The entry `action` gives a port of protocol `p`. */
+static __u8 action_entry(enum port_action action, const struct xdpport_ruleset *live, int p)
+{
+	if (action == ACTION_DELETE)
+		return live->policy[p];	/* no rule: the policy's verdict */
+	return ruleset_rule_entry(action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
+}
+
 /* `allow 443`, `deny 22/tcp`...: the new entries of one port number, written in place. */
 static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 			 enum port_action action, __u16 port, const char *what)
@@ -113,9 +121,7 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 		for (int r = 0; r < specs[i].n; r++)
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
-					entry[p] = action == ACTION_DELETE ? live->policy[p]
-					   : ruleset_rule_entry(action == ACTION_DENY ? VERDICT_DROP
-										       : VERDICT_PASS);
+					entry[p] = action_entry(action, live, p);
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
