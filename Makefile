@@ -24,6 +24,16 @@ CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP 
 LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
 # The build directory baked into test binaries and scripts that look for tools.
 export BUILD
+# The CLI links libbpf, libelf and zlib statically: every command is a fresh process,
+# and not loading three shared libraries saves 0.5-1 ms of each (README, Speed).
+# STATIC_LIBS=0 links them dynamically.
+STATIC_LIBS ?= 1
+ifeq ($(STATIC_LIBS),1)
+XDPPORT_LDLIBS := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || \
+		  echo -lbpf -lelf -lz) -Wl,-Bdynamic
+else
+XDPPORT_LDLIBS := $(LDLIBS)
+endif
 
 ifeq ($(SANITIZE),1)
 CFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -86,7 +96,7 @@ $(BUILD)/user/%.o: user/%.c | $(BUILD)/user $(SKELS)
 
 $(BUILD)/xdpport: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(LDFLAGS) $^ $(XDPPORT_LDLIBS) -o $@
 
 $(BUILD)/tests/lib/%.o: tests/lib/%.c | $(BUILD)/tests/lib $(SKELS)
 	$(call msg,CC,$@)
@@ -104,7 +114,7 @@ $(BUILD)/tests/bench/%.o: tests/bench/%.c | $(BUILD)/tests/bench $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TEST_LIB_OBJS)
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
@@ -171,6 +181,12 @@ bench:
 
 bench-smoke:
 	$(Q)$(MAKE) --no-print-directory bench BENCH_ROUNDS=1 BENCH_SMOKE=1
+
+# The README's demo: installs what is missing, builds, runs it in a sandbox.
+demo:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/tools/netprobe
+	$(Q)scripts/demo.sh
 
 deps:
 	$(Q)scripts/deps.sh

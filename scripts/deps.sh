@@ -5,8 +5,9 @@
 #   scripts/deps.sh bench    also what `make bench` compares against
 set -euo pipefail
 
+# netbase: /etc/services, where PORTSPEC service names (https, ssh/tcp) come from.
 packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
-	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev)
+	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev netbase)
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
 fi

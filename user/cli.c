@@ -15,6 +15,22 @@ const char *cmd_opt(const struct cmdline *cl, const char *name)
 	return NULL;
 }
 
+void cli_what(const struct cmdline *cl, int first, int count, char *buf, size_t len)
+{
+	size_t used = snprintf(buf, len, "%s", cl->cmd->name);
+
+	if (count < 0 || first + count > cl->argc)
+		count = cl->argc - first;
+	for (int i = first; i < first + count && used < len; i++) {
+		const char *arg = cl->argv[i];
+		bool plain = arg[0] && !strpbrk(arg, " \t'");
+
+		used += snprintf(buf + used, len - used, plain ? " %s" : " '%s'", arg);
+	}
+	if (used >= len && len > 4)
+		strcpy(buf + len - 4, "...");
+}
+
 int usage_error(const struct cmdline *cl, const char *fmt, ...)
 {
 	va_list ap;

@@ -4,6 +4,7 @@
 #define XDPPORT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define CMD_MAX_OPTIONS 8
 
@@ -44,6 +45,11 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv);
 
 /* The value of a command option: NULL when it was not given. */
 const char *cmd_opt(const struct cmdline *cl, const char *name);
+
+/* Writes "COMMAND ARG..." for the `count` positional arguments from `first` (all of
+ * them with count -1) into `buf`: what an error line names. Empty arguments show
+ * as ''. */
+void cli_what(const struct cmdline *cl, int first, int count, char *buf, size_t len);
 
 /* Prints the usage error line and returns EXIT_USAGE. */
 int usage_error(const struct cmdline *cl, const char *fmt, ...)

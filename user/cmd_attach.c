@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* Commands that touch interfaces: attach, detach, status. */
+/* Commands that put the filter on interfaces and take it off: attach, detach. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "errors.h"
 #include "filter.h"
@@ -18,14 +20,21 @@
 #include "ruleset.h"
 #include "xdpport.skel.h"
 
-static struct xdpport_ruleset running;
-
-static const char *mode_name(__u32 flags)
+static const char *mode_name(__u32 attach_mode)
 {
-	return flags == XDP_FLAGS_SKB_MODE ? "generic" : "native";
+	return attach_mode == XDP_ATTACHED_SKB ? "generic" : "native";
 }
 
-/* Resolves IFACE in the current network namespace; prints the error on failure. */
+/* Attaching and detaching need CAP_NET_ADMIN on top of what every command needs. */
+static int check_privileges(const char *what)
+{
+	if (caps_have(CAP_NET_ADMIN) && caps_have_bpf())
+		return 0;
+	return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
+}
+
+/* Resolves IFACE in the current network namespace; prints the error and returns 0
+ * when there is none (the caller's status: iface_error()). */
 static int iface_index(const char *name, const char *what)
 {
 	int ifindex = if_nametoindex(name);
@@ -33,48 +42,42 @@ static int iface_index(const char *name, const char *what)
 	if (!ifindex && strlen(name) >= IF_NAMESIZE)
 		fail(EXIT_USAGE, what, "'%s' is too long to be an interface name", name);
 	else if (!ifindex)
-		fail(EXIT_FAIL, what, "no interface named '%s'", name);
+		fail(EXIT_FAIL, what, "no interface named '%s' in this network namespace", name);
 	return ifindex;
 }
 
-/* The link pinned at `path` if it still holds an interface, else -1 (and the pin of a
- * link whose interface is gone is removed). */
-static int open_live_link(const char *path, struct bpf_link_info *info)
+static int iface_error(const char *name)
 {
-	__u32 len = sizeof(*info);
-	int fd = bpf_obj_get(path);
-
-	if (fd < 0)
-		return -1;
-	memset(info, 0, sizeof(*info));
-	if (bpf_obj_get_info_by_fd(fd, info, &len) == 0 && info->xdp.ifindex)
-		return fd;
-	close(fd);
-	unlink(path);
-	return -1;
+	return strlen(name) >= IF_NAMESIZE ? EXIT_USAGE : EXIT_FAIL;
 }
 
-static __u32 link_prog_id(int link_fd)
+/* The XDP program on the interface, if any: its id and how it is attached. */
+static bool xdp_program(int ifindex, struct bpf_xdp_query_opts *q, __u32 *id)
 {
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-
-	return bpf_obj_get_info_by_fd(link_fd, &info, &len) ? 0 : info.prog_id;
+	memset(q, 0, sizeof(*q));
+	q->sz = sizeof(*q);
+	if (bpf_xdp_query(ifindex, 0, q) || q->attach_mode == XDP_ATTACHED_NONE)
+		return false;
+	*id = q->prog_id ?: q->drv_prog_id ?: q->skb_prog_id ?: q->hw_prog_id;
+	return true;
 }
 
-/* Someone else's XDP program on the interface: refuse, or take it off with --replace. */
-static int clear_foreign_program(int ifindex, const char *iface, bool replace, const char *what)
+static bool is_program_of(const struct bpf_xdp_query_opts *q, __u32 prog_id)
+{
+	return prog_id && (prog_id == q->prog_id || prog_id == q->drv_prog_id ||
+			   prog_id == q->skb_prog_id || prog_id == q->hw_prog_id);
+}
+
+/* Takes another tool's XDP program off the interface (for --replace). */
+static int remove_foreign_program(int ifindex, const char *iface, const char *what)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	__u32 id = 0;
+	__u32 id = 0, prog_id;
 
-	if (bpf_xdp_query(ifindex, 0, &q) || q.attach_mode == XDP_ATTACHED_NONE)
+	if (!xdp_program(ifindex, &q, &prog_id))
 		return 0;
-	if (!replace)
-		return fail(EXIT_FAIL, what,
-			    "%s already runs another XDP program (id %u); add --replace to replace it",
-			    iface, q.prog_id);
-	/* Programs attached through a bpf_link can only be removed through it. */
+	/* A program attached through a bpf_link can only be removed through its link.
+	 * Link info names the ifindex but not its namespace: match the program id too. */
 	while (!bpf_link_get_next_id(id, &id)) {
 		struct bpf_link_info info = {};
 		__u32 len = sizeof(info);
@@ -83,34 +86,49 @@ static int clear_foreign_program(int ifindex, const char *iface, bool replace, c
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_LINK_TYPE_XDP &&
-		    info.xdp.ifindex == (__u32)ifindex)
+		    info.xdp.ifindex == (__u32)ifindex && is_program_of(&q, info.prog_id))
 			bpf_link_detach(fd);
 		close(fd);
 	}
 	bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 	bpf_xdp_detach(ifindex, XDP_FLAGS_SKB_MODE, NULL);
-	if (bpf_xdp_query(ifindex, 0, &q) == 0 && q.attach_mode != XDP_ATTACHED_NONE)
-		return fail(EXIT_FAIL, what, "cannot remove the XDP program already on %s", iface);
+	if (xdp_program(ifindex, &q, &prog_id))
+		return fail(EXIT_FAIL, what, "cannot remove XDP program %u from %s", prog_id, iface);
 	return 0;
 }
 
-/* A free row of the interface table; the row of a link that is gone is free too. */
-static int free_iface_slot(const struct filter *f)
+/* Clears the rows of interfaces whose link is gone (deleted interfaces, detached
+ * links), so that they are free again and `stats` stops listing them. */
+static void forget_dead_rows(int ifaces_fd)
 {
-	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
-		struct xdpport_iface iface;
+	for (__u32 slot = 0; ifaces_fd >= 0 && slot < XDPPORT_IFACE_SLOTS; slot++) {
+		struct xdpport_iface row;
 		struct bpf_link_info info;
 		char path[LINK_PATH_MAX];
 		int fd;
 
-		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &iface) || !iface.ifindex)
-			return slot;
+		if (bpf_map_lookup_elem(ifaces_fd, &slot, &row) || !row.ifindex)
+			continue;
 		snprintf(path, sizeof(path), "%s/link-%llu-%u", XDPPORT_PIN_DIR,
-			 (unsigned long long)iface.netns, iface.ifindex);
-		fd = open_live_link(path, &info);
-		if (fd < 0)
+			 (unsigned long long)row.netns, row.ifindex);
+		fd = links_open_live(path, &info);
+		if (fd >= 0) {
+			close(fd);
+			continue;
+		}
+		row = (struct xdpport_iface){};
+		bpf_map_update_elem(ifaces_fd, &slot, &row, BPF_ANY);
+	}
+}
+
+static int free_iface_slot(const struct filter *f)
+{
+	forget_dead_rows(f->ifaces_fd);
+	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
+		struct xdpport_iface row;
+
+		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &row) || !row.ifindex)
 			return slot;
-		close(fd);
 	}
 	return -1;
 }
@@ -124,83 +142,141 @@ static int reset_slot_counters(const struct filter *f, __u32 slot)
 	return bpf_map_update_elem(f->totals_fd, &slot, zero, BPF_ANY);
 }
 
-/* Creates the XDP link in `flags` mode; in auto mode falls back to generic. */
+/* Creates the XDP link in `mode`; auto tries native, then generic with a warning. */
 static int create_link(int prog_fd, int ifindex, const char *iface, const char *mode,
-		       __u32 *flags, const char *what)
+		       const char *what)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	bool generic = !strcmp(mode, "generic");
 	int fd, native_err;
 
-	*flags = strcmp(mode, "generic") ? XDP_FLAGS_DRV_MODE : XDP_FLAGS_SKB_MODE;
-	opts.flags = *flags;
-	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-	if (fd >= 0 || strcmp(mode, "auto"))
-		goto out;
-	native_err = errno;
-	*flags = opts.flags = XDP_FLAGS_SKB_MODE;
+	opts.flags = generic ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
 	if (fd >= 0)
-		warn("%s: native XDP failed (%s); attached in generic mode, which filters after "
-		     "the kernel has allocated each packet and is much slower",
-		     iface, native_err == EOPNOTSUPP ? "the driver has no XDP support"
-						     : errno_reason(native_err));
-out:
-	if (fd < 0 && (errno == EOPNOTSUPP || errno == EINVAL) && *flags == XDP_FLAGS_DRV_MODE)
-		fail(EXIT_FAIL, what, "%s: the driver does not support native XDP (%s); "
-				      "use --mode generic or --mode auto",
-		     iface, errno_reason(errno));
-	else if (fd < 0)
-		fail(EXIT_FAIL, what, "cannot attach to %s: %s", iface, errno_reason(errno));
-	return fd;
+		return fd;
+	native_err = errno;
+	if (!strcmp(mode, "auto")) {
+		opts.flags = XDP_FLAGS_SKB_MODE;
+		fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+		if (fd >= 0) {
+			warn("%s: native XDP failed (%s); attached in generic mode, which filters "
+			     "after the kernel has allocated each packet and is much slower",
+			     iface, native_err == EOPNOTSUPP ? "the driver has no XDP support"
+							     : errno_reason(native_err));
+			return fd;
+		}
+	} else if (!generic && (native_err == EOPNOTSUPP || native_err == EINVAL)) {
+		fail(EXIT_FAIL, what, "%s has no native XDP support (%s); use --mode generic or "
+				      "--mode auto",
+		     iface, errno_reason(native_err));
+		return -1;
+	}
+	fail(EXIT_FAIL, what, "cannot attach to %s: %s", iface, errno_reason(errno));
+	return -1;
+}
+
+static void print_attached(const struct cmdline *cl, int ifindex, __u32 attach_mode,
+			   __u32 prog_id, bool already)
+{
+	const char *iface = cl->argv[0];
+
+	if (cl->json) {
+		json_object_begin(NULL);
+		json_string("interface", iface);
+		json_uint("ifindex", ifindex);
+		json_string("mode", mode_name(attach_mode));
+		json_uint("program_id", prog_id);
+		json_bool("already_attached", already);
+		json_object_end();
+	} else if (already) {
+		printf("xdpport is already attached to %s (%s mode, program id %u): nothing to do\n",
+		       iface, mode_name(attach_mode), prog_id);
+	} else {
+		printf("attached to %s in %s mode (program id %u)\n", iface, mode_name(attach_mode),
+		       prog_id);
+	}
+}
+
+/* Attaching twice is harmless, unless a different mode was asked for. */
+static int already_attached(const struct cmdline *cl, int ifindex, const char *mode,
+			    __u32 prog_id)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	const char *iface = cl->argv[0];
+	__u32 id;
+
+	xdp_program(ifindex, &q, &id);
+	if (strcmp(mode, "auto") && strcmp(mode, mode_name(q.attach_mode)))
+		return fail(EXIT_FAIL, cl->cmd->name,
+			    "%s already runs xdpport in %s mode; 'xdpport detach %s' first to "
+			    "attach in %s mode",
+			    iface, mode_name(q.attach_mode), iface, mode);
+	print_attached(cl, ifindex, q.attach_mode, prog_id, true);
+	return EXIT_OK;
 }
 
 static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, const char *mode)
 {
 	const char *iface = cl->argv[0], *what = cl->cmd->name;
-	struct xdpport_ruleset open_all;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	static struct xdpport_ruleset open_all;
 	struct bpf_link_info info;
 	struct xdpport_iface row;
 	struct xdpport *skel;
-	char path[LINK_PATH_MAX];
+	char path[LINK_PATH_MAX], guard_what[64];
 	int link_fd, slot, err;
-	__u32 flags;
+	__u32 foreign_id;
 
 	links_path(path, sizeof(path), ifindex);
-	link_fd = open_live_link(path, &info);
+	link_fd = links_open_live(path, &info);
 	if (link_fd >= 0) {
 		close(link_fd);
-		printf("xdpport is already attached to %s (program id %u); nothing to do\n", iface,
-		       info.prog_id);
-		return EXIT_OK;
+		return already_attached(cl, ifindex, mode, info.prog_id);
 	}
-	err = clear_foreign_program(ifindex, iface, cmd_opt(cl, "replace"), what);
-	if (err)
-		return err;
+	unlink(path);	/* the pin of a deleted interface whose ifindex came back */
+	if (xdp_program(ifindex, &q, &foreign_id) && !cmd_opt(cl, "replace"))
+		return fail(EXIT_FAIL, what,
+			    "%s already runs another XDP program (id %u); add --replace to "
+			    "replace it",
+			    iface, foreign_id);
 	/* Before the attach the interface passes everything. */
 	ruleset_reset(&open_all);
-	filter_read(f, &running);
-	err = guard_check(&open_all, &running, cl->force, what);
+	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
+	err = guard_check(&open_all, filter_live(f), cl->force, guard_what);
 	if (err)
 		return err;
 	slot = free_iface_slot(f);
 	if (slot < 0)
 		return fail(EXIT_FAIL, what, "already attached to %d interfaces, the most it counts",
 			    XDPPORT_IFACE_SLOTS);
+	/* Load first: if that fails, any program already there stays in place. */
 	skel = filter_load_program(slot, what);
 	if (!skel)
 		return EXIT_FAIL;
-	link_fd = create_link(bpf_program__fd(skel->progs.xdpport), ifindex, iface, mode, &flags,
-			      what);
-	err = link_fd < 0 ? EXIT_FAIL : 0;
+	/* The row and zeroed counters are in place before the first frame counts. */
+	reset_slot_counters(f, slot);
+	row = (struct xdpport_iface){ ifindex, XDP_FLAGS_DRV_MODE, links_netns() };
+	bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+	err = remove_foreign_program(ifindex, iface, what);
+	link_fd = err ? -1 : create_link(bpf_program__fd(skel->progs.xdpport), ifindex, iface,
+					 mode, what);
+	if (!err && link_fd < 0)
+		err = EXIT_FAIL;
 	if (!err && bpf_obj_pin(link_fd, path))
 		err = fail(EXIT_FAIL, what, "cannot pin the link at %s: %s", path,
 			   errno_reason(errno));
 	if (!err) {
-		row = (struct xdpport_iface){ ifindex, flags, links_netns() };
-		reset_slot_counters(f, slot);
+		__u32 id;
+
+		xdp_program(ifindex, &q, &id);
+		if (q.attach_mode == XDP_ATTACHED_SKB) {
+			row.mode = XDP_FLAGS_SKB_MODE;
+			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		}
+		print_attached(cl, ifindex, q.attach_mode, id, false);
+	} else {
+		row = (struct xdpport_iface){};
 		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
-		printf("attached to %s in %s mode (program id %u)\n", iface, mode_name(flags),
-		       link_prog_id(link_fd));
 	}
 	if (link_fd >= 0)
 		close(link_fd);	/* the pin keeps the link, or nothing does if it failed */
@@ -218,19 +294,23 @@ int cmd_attach(struct cmdline *cl)
 		mode = "auto";
 	if (strcmp(mode, "auto") && strcmp(mode, "native") && strcmp(mode, "generic"))
 		return usage_error(cl, "mode must be auto, native or generic, not '%s'", mode);
+	if (check_privileges(cl->cmd->name))
+		return EXIT_FAIL;
 	ifindex = iface_index(cl->argv[0], cl->cmd->name);
 	if (!ifindex)
-		return strlen(cl->argv[0]) >= IF_NAMESIZE ? EXIT_USAGE : EXIT_FAIL;
+		return iface_error(cl->argv[0]);
 	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
 	err = attach_locked(cl, &f, ifindex, mode);
+	if (err && f.created)
+		filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
 	filter_close(&f);
 	return err;
 }
 
-/* Takes the filter off the interface pinned at `pin` and forgets its row. */
-static int detach_pin(const struct filter *f, const struct link_pin *pin, const char *what)
+/* Takes the filter off the interface pinned at `pin`; its row is forgotten after. */
+static int detach_pin(const struct link_pin *pin, const char *what)
 {
 	int fd = bpf_obj_get(pin->path);
 
@@ -240,189 +320,119 @@ static int detach_pin(const struct filter *f, const struct link_pin *pin, const 
 	}
 	if (unlink(pin->path) && errno != ENOENT)
 		return fail(EXIT_FAIL, what, "cannot remove %s: %s", pin->path, errno_reason(errno));
-	if (f->ifaces_fd >= 0)
-		for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
-			struct xdpport_iface row;
-
-			if (!bpf_map_lookup_elem(f->ifaces_fd, &slot, &row) &&
-			    row.ifindex == (__u32)pin->ifindex && row.netns == pin->netns) {
-				row = (struct xdpport_iface){};
-				bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
-			}
-		}
 	return 0;
 }
 
-static int detach_all(const struct filter *f, const char *what)
+static void print_detached(const struct cmdline *cl, int detached, int stale)
+{
+	if (cl->json) {
+		json_object_begin(NULL);
+		if (!cmd_opt(cl, "all"))
+			json_string("interface", cl->argv[0]);
+		json_uint("detached", detached);
+		json_uint("stale_pins_removed", stale);
+		json_object_end();
+		return;
+	}
+	if (cmd_opt(cl, "all"))
+		printf("detached from %d interface%s\n", detached, detached == 1 ? "" : "s");
+	else if (detached)
+		printf("detached from %s\n", cl->argv[0]);
+	if (stale)
+		printf("removed %d pin%s left by deleted interfaces\n", stale, stale == 1 ? "" : "s");
+}
+
+static int detach_all(const struct cmdline *cl)
 {
 	struct link_pin pins[XDPPORT_IFACE_SLOTS * 2];
-	int n = links_list(pins, XDPPORT_IFACE_SLOTS * 2), err = 0;
+	int stale = links_prune(), n, err = 0;
 
+	n = links_list(pins, XDPPORT_IFACE_SLOTS * 2);
 	for (int i = 0; i < n && i < XDPPORT_IFACE_SLOTS * 2; i++)
-		err = detach_pin(f, &pins[i], what) ?: err;
-	printf("detached from %d interface%s\n", n, n == 1 ? "" : "s");
+		err = detach_pin(&pins[i], cl->cmd->name) ?: err;
+	print_detached(cl, n, stale);
 	return err;
+}
+
+/* Detaching an interface xdpport is not on is harmless: say so, and what is there. */
+static int not_attached(const struct cmdline *cl, int ifindex, int stale)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	__u32 id;
+
+	if (!cl->json && xdp_program(ifindex, &q, &id))
+		printf("xdpport is not attached to %s (it runs another XDP program, id %u, which "
+		       "xdpport leaves alone)\n",
+		       cl->argv[0], id);
+	else if (!cl->json)
+		printf("xdpport is not attached to %s: nothing to do\n", cl->argv[0]);
+	print_detached(cl, 0, stale);
+	return EXIT_OK;
+}
+
+static int detach_one(const struct cmdline *cl)
+{
+	const char *iface = cl->argv[0];
+	int stale = links_prune(), ifindex = if_nametoindex(iface);
+	struct bpf_link_info info;
+	struct link_pin pin = {};
+	int fd;
+
+	if (!ifindex && stale && strlen(iface) < IF_NAMESIZE) {
+		/* Deleting an interface takes the filter off it; only its pin was left. */
+		if (!cl->json)
+			printf("no interface named '%s' here\n", iface);
+		print_detached(cl, 0, stale);
+		return EXIT_OK;
+	}
+	if (!ifindex) {
+		iface_index(iface, cl->cmd->name);
+		return iface_error(iface);
+	}
+	pin.ifindex = ifindex;
+	pin.netns = links_netns();
+	links_path(pin.path, sizeof(pin.path), ifindex);
+	fd = links_open_live(pin.path, &info);
+	if (fd < 0)
+		return not_attached(cl, ifindex, stale);
+	close(fd);
+	if (detach_pin(&pin, cl->cmd->name))
+		return EXIT_FAIL;
+	print_detached(cl, 1, stale);
+	return EXIT_OK;
 }
 
 int cmd_detach(struct cmdline *cl)
 {
 	bool all = cmd_opt(cl, "all");
-	struct link_pin pin = {};
 	struct filter f;
 	int err;
 
 	if (all == (cl->argc == 1))
 		return usage_error(cl, "name one interface, or --all");
-	if (!all) {
-		pin.ifindex = iface_index(cl->argv[0], cl->cmd->name);
-		if (!pin.ifindex)
-			return strlen(cl->argv[0]) >= IF_NAMESIZE ? EXIT_USAGE : EXIT_FAIL;
-		pin.netns = links_netns();
-		links_path(pin.path, sizeof(pin.path), pin.ifindex);
+	if (!all && strlen(cl->argv[0]) >= IF_NAMESIZE) {
+		iface_index(cl->argv[0], cl->cmd->name);
+		return EXIT_USAGE;
 	}
-	/* Detaching must work whatever build pinned the maps: only the directory is needed. */
+	if (check_privileges(cl->cmd->name))
+		return EXIT_FAIL;
+	/* Detaching must work whatever build pinned the maps: only the directory is needed,
+	 * and the interface table only if it has the shape this build knows. */
 	err = filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, cl->cmd->name);
 	if (err == NOT_SET_UP && all) {
-		printf("detached from 0 interfaces\n");
+		print_detached(cl, 0, 0);
 		return EXIT_OK;
 	}
-	if (err == NOT_SET_UP || (!err && !all && access(pin.path, F_OK)))
-		err = fail(EXIT_FAIL, cl->cmd->name, "xdpport is not attached to %s", cl->argv[0]);
-	if (!err) {
-		f.ifaces_fd = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_ifaces");
-		err = all ? detach_all(&f, cl->cmd->name) : detach_pin(&f, &pin, cl->cmd->name);
-		if (!err && !all)
-			printf("detached from %s\n", cl->argv[0]);
+	if (err == NOT_SET_UP) {
+		int ifindex = iface_index(cl->argv[0], cl->cmd->name);
+
+		return ifindex ? not_attached(cl, ifindex, 0) : EXIT_FAIL;
 	}
+	if (err)
+		return err;
+	err = all ? detach_all(cl) : detach_one(cl);
+	f.ifaces_fd = filter_map_fd("xdpport_ifaces");
+	forget_dead_rows(f.ifaces_fd);
 	filter_close(&f);
 	return err;
-}
-
-struct attachment {
-	struct link_pin pin;
-	char name[IF_NAMESIZE];	/* empty: not in this network namespace, or gone */
-	__u32 prog_id, link_id, mode;
-	bool live;
-};
-
-static void describe(const struct link_pin *pin, struct attachment *a)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct bpf_link_info info;
-	int fd;
-
-	memset(a, 0, sizeof(*a));
-	a->pin = *pin;
-	fd = bpf_obj_get(pin->path);
-	if (fd >= 0) {
-		__u32 len = sizeof(info);
-
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.xdp.ifindex) {
-			a->live = true;
-			a->prog_id = info.prog_id;
-			a->link_id = info.id;
-		}
-		close(fd);
-	}
-	if (pin->netns == links_netns() && if_indextoname(pin->ifindex, a->name) &&
-	    !bpf_xdp_query(pin->ifindex, 0, &q))
-		a->mode = q.attach_mode;
-}
-
-static const char *attach_mode_name(__u32 mode)
-{
-	switch (mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_HW:
-		return "offload";
-	default:
-		return "unknown";
-	}
-}
-
-static void status_json(const struct attachment *a, int n, bool set_up)
-{
-	json_object_begin(NULL);
-	json_string("pin_dir", XDPPORT_PIN_DIR);
-	json_array_begin("interfaces");
-	for (int i = 0; i < n; i++) {
-		json_object_begin(NULL);
-		if (a[i].name[0])
-			json_string("name", a[i].name);
-		else
-			json_null("name");
-		json_uint("ifindex", a[i].pin.ifindex);
-		json_uint("netns", a[i].pin.netns);
-		json_bool("attached", a[i].live);
-		json_string("mode", a[i].live ? attach_mode_name(a[i].mode) : "none");
-		json_uint("program_id", a[i].prog_id);
-		json_uint("link_id", a[i].link_id);
-		json_object_end();
-	}
-	json_array_end();
-	json_object_begin("policy");
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		json_string(proto_name(p), running.policy[p] ? "drop" : "pass");
-	json_object_end();
-	json_string("fragments", running.fragments ? "drop" : "pass");
-	json_object_begin("rules");
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		json_uint(proto_name(p), ruleset_count(&running, p));
-	json_object_end();
-	json_bool("rules_set", set_up);
-	json_uint("guarded_port", guard_port());
-	json_object_end();
-}
-
-static void status_text(const struct attachment *a, int n)
-{
-	if (n == 0)
-		printf("not attached to any interface\n");
-	for (int i = 0; i < n; i++) {
-		if (!a[i].live)
-			printf("%-16s gone (interface %d no longer exists)\n",
-			       a[i].name[0] ? a[i].name : "-", a[i].pin.ifindex);
-		else if (a[i].name[0])
-			printf("%-16s %-8s program %u, link %u\n", a[i].name,
-			       attach_mode_name(a[i].mode), a[i].prog_id, a[i].link_id);
-		else
-			printf("%-16s in network namespace %llu: program %u, link %u\n", "-",
-			       (unsigned long long)a[i].pin.netns, a[i].prog_id, a[i].link_id);
-	}
-	printf("policy           tcp %s, udp %s; fragments %s\n",
-	       running.policy[XDPPORT_TCP] ? "drop" : "pass",
-	       running.policy[XDPPORT_UDP] ? "drop" : "pass", running.fragments ? "drop" : "pass");
-	printf("rules            %u tcp, %u udp\n", ruleset_count(&running, XDPPORT_TCP),
-	       ruleset_count(&running, XDPPORT_UDP));
-	printf("lockout guard    tcp/%u\n", guard_port());
-}
-
-int cmd_status(struct cmdline *cl)
-{
-	struct link_pin pins[XDPPORT_IFACE_SLOTS * 2];
-	struct attachment found[XDPPORT_IFACE_SLOTS * 2];
-	struct filter f;
-	int n, err = filter_open(&f, 0, cl->cmd->name);
-
-	if (err && err != NOT_SET_UP)
-		return err;
-	if (err == NOT_SET_UP)
-		ruleset_reset(&running);
-	else
-		filter_read(&f, &running);
-	filter_close(&f);
-	n = links_list(pins, XDPPORT_IFACE_SLOTS * 2);
-	if (n > XDPPORT_IFACE_SLOTS * 2)
-		n = XDPPORT_IFACE_SLOTS * 2;
-	for (int i = 0; i < n; i++)
-		describe(&pins[i], &found[i]);
-	if (cl->json)
-		status_json(found, n, err != NOT_SET_UP);
-	else
-		status_text(found, n);
-	return EXIT_OK;
 }

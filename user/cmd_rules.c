@@ -15,8 +15,9 @@
 
 enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
 
-/* Two rulesets (the running one and the next) are too big for a comfortable stack. */
-static struct xdpport_ruleset before, next;
+/* The ruleset a change builds: too big for a comfortable stack. Single-port changes,
+ * the common case, build none: fresh memory costs page faults on every command. */
+static struct xdpport_ruleset next;
 
 static int parse_verdict(const char *text)
 {
@@ -32,65 +33,144 @@ static const char *verdict_name(int v)
 	return v == VERDICT_DROP ? "drop" : "pass";
 }
 
-/* Opens the filter locked, with `before` and `next` holding the running ruleset. */
+/* Opens the filter locked, with `next` holding a copy of the running ruleset. */
 static int begin_change(struct cmdline *cl, struct filter *f)
 {
 	int err = filter_open(f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
-	if (err)
-		return err;
-	filter_read(f, &before);
-	next = before;
+	if (!err)
+		next = *filter_live(f);
+	return err;
+}
+
+/* Warns when the change filters nothing yet, closes the filter, returns `err`. */
+static int end_change(struct filter *f, int err)
+{
+	if (!err && links_live_count() == 0)
+		warn("rules saved, but the filter is not attached to any interface yet, so "
+		     "nothing is filtered ('xdpport attach IFACE')");
+	filter_close(f);
+	return err;
+}
+
+/* Checks the lockout guard (naming `what` if it refuses), then makes `next` the
+ * running ruleset. */
+static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
+{
+	const struct xdpport_ruleset *live = filter_live(f);
+	int err = guard_check(live, &next, cl->force, what);
+
+	if (!err && memcmp(live, &next, sizeof(next)))
+		filter_commit(f, &next);
+	return end_change(f, err);
+}
+
+/* The argument that puts the guarded port under a drop, for the guard's message. */
+static int guarded_arg(const struct cmdline *cl, const struct portspec *specs)
+{
+	__u16 port = guard_port();
+
+	for (int i = 0; i < cl->argc; i++)
+		for (int r = 0; r < specs[i].n; r++)
+			if ((specs[i].range[r].protos & PROTO_BIT(XDPPORT_TCP)) &&
+			    specs[i].range[r].first <= port && port <= specs[i].range[r].last)
+				return i;
 	return 0;
 }
 
-/* Checks the lockout guard, then makes `next` the running ruleset. */
-static int finish_change(struct cmdline *cl, struct filter *f, bool whole)
+/* The port number every range of `specs` is, or -1 when they span more than one. */
+static int single_port(const struct portspec *specs, int n)
 {
-	int err = guard_check(&before, &next, cl->force, cl->cmd->name);
+	int port = specs[0].range[0].first;
 
-	if (!err) {
-		if (whole)
-			filter_replace(f, &next);
-		else
-			filter_commit(f, &next);
-		if (links_count() == 0)
-			warn("ruleset saved, but the filter is not attached to any interface yet "
-			     "('xdpport attach IFACE')");
-	}
-	filter_close(f);
-	return err;
+	for (int i = 0; i < n; i++)
+		for (int r = 0; r < specs[i].n; r++)
+			if (specs[i].range[r].first != port || specs[i].range[r].last != port)
+				return -1;
+	return port;
+}
+
+static enum verdict entry_verdict(__u8 entry)
+{
+	return entry & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
+}
+
+/* The entry `action` gives a port of protocol `p`. */
+static __u8 action_entry(enum port_action action, const struct xdpport_ruleset *live, int p)
+{
+	if (action == ACTION_DELETE)
+		return live->policy[p];	/* no rule: the policy's verdict */
+	return ruleset_rule_entry(action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
+}
+
+/* `allow 443`, `deny 22/tcp`...: the new entries of one port number, written in place. */
+static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
+			 enum port_action action, __u16 port, const char *what)
+{
+	const struct xdpport_ruleset *live;
+	__u8 entry[XDPPORT_NPROTO];
+	struct filter f;
+	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+
+	if (err)
+		return err;
+	live = filter_live(&f);
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		entry[p] = live->entry[p][port];
+	for (int i = 0; i < cl->argc; i++)
+		for (int r = 0; r < specs[i].n; r++)
+			for (int p = 0; p < XDPPORT_NPROTO; p++)
+				if (specs[i].range[r].protos & PROTO_BIT(p))
+					entry[p] = action_entry(action, live, p);
+	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
+		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
+				       entry_verdict(entry[p]), cl->force, what);
+	if (!err)
+		filter_commit_port(&f, port, entry);
+	return end_change(&f, err);
+}
+
+/* Anything larger: the whole next ruleset, switched in at once. */
+static int edit_ranges(struct cmdline *cl, const struct portspec *specs,
+		       enum port_action action, const char *what)
+{
+	struct filter f;
+	int err = begin_change(cl, &f);
+
+	if (err)
+		return err;
+	for (int i = 0; i < cl->argc; i++)
+		for (int r = 0; r < specs[i].n; r++) {
+			if (action == ACTION_DELETE)
+				ruleset_delete_rule(&next, &specs[i].range[r]);
+			else
+				ruleset_set_rule(&next, &specs[i].range[r],
+						 action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
+		}
+	return finish_change(cl, &f, what);
 }
 
 static int edit_ports(struct cmdline *cl, enum port_action action)
 {
 	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
-	struct filter f;
-	int err = 0;
+	char what[128];
+	int err = 0, port;
 
 	if (!specs)
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	for (int i = 0; i < cl->argc && !err; i++) {
-		char why[128], what[128];
+		char why[128];
 
 		if (portspec_parse(cl->argv[i], &specs[i], why, sizeof(why))) {
-			snprintf(what, sizeof(what), "%s '%s'", cl->cmd->name, cl->argv[i]);
+			cli_what(cl, i, 1, what, sizeof(what));
 			err = fail(EXIT_USAGE, what, "%s", why);
 		}
 	}
-	if (!err)
-		err = begin_change(cl, &f);
 	if (!err) {
-		for (int i = 0; i < cl->argc; i++)
-			for (int r = 0; r < specs[i].n; r++) {
-				if (action == ACTION_DELETE)
-					ruleset_delete_rule(&next, &specs[i].range[r]);
-				else
-					ruleset_set_rule(&next, &specs[i].range[r],
-							 action == ACTION_DENY ? VERDICT_DROP
-									       : VERDICT_PASS);
-			}
-		err = finish_change(cl, &f, false);
+		cli_what(cl, guarded_arg(cl, specs), 1, what, sizeof(what));
+		port = single_port(specs, cl->argc);
+		err = port >= 0 ? edit_one_port(cl, specs, action, port, what)
+				: edit_ranges(cl, specs, action, what);
 	}
 	free(specs);
 	return err;
@@ -115,6 +195,7 @@ int cmd_policy(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
 	uint32_t protos = PROTOS_ALL;
+	char what[64];
 	struct filter f;
 	int err;
 
@@ -131,7 +212,8 @@ int cmd_policy(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_set_policy(&next, protos, verdict);
-	return finish_change(cl, &f, true);
+	cli_what(cl, 0, -1, what, sizeof(what));
+	return finish_change(cl, &f, what);
 }
 
 int cmd_fragments(struct cmdline *cl)
@@ -146,7 +228,7 @@ int cmd_fragments(struct cmdline *cl)
 	if (err)
 		return err;
 	next.fragments = verdict;
-	return finish_change(cl, &f, true);
+	return finish_change(cl, &f, cl->cmd->name);
 }
 
 static void format_range(char *buf, size_t len, const struct port_range *r)
@@ -200,27 +282,29 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 
 int cmd_list(struct cmdline *cl)
 {
+	const struct xdpport_ruleset *rs = &next;
 	struct filter f;
 	struct rule *rules;
 	long n;
 	int err = filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP)
-		ruleset_reset(&before);	/* nothing set yet: what attach would start with */
+		ruleset_reset(&next);	/* nothing set yet: what attach would start with */
 	else if (err)
 		return err;
 	else
-		filter_read(&f, &before);
-	filter_close(&f);
-
-	n = ruleset_rules(&before, &rules);
-	if (n < 0)
+		rs = filter_live(&f);
+	n = ruleset_rules(rs, &rules);
+	if (n < 0) {
+		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	}
 	if (cl->json)
-		list_json(&before, rules, n);
+		list_json(rs, rules, n);
 	else
-		list_text(&before, rules, n);
+		list_text(rs, rules, n);
 	free(rules);
+	filter_close(&f);
 	return EXIT_OK;
 }
 
@@ -237,5 +321,5 @@ int cmd_flush(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_reset(&next);
-	return finish_change(cl, &f, true);
+	return finish_change(cl, &f, cl->cmd->name);
 }

@@ -36,7 +36,7 @@ const char *errno_reason(int err)
 	switch (err) {
 	case EPERM:
 	case EACCES:
-		return "permission denied (run as root, or with CAP_BPF and CAP_NET_ADMIN)";
+		return "permission denied (" PRIVILEGES_NEEDED ")";
 	case ENOMEM:
 		return "out of memory (or the locked-memory limit is too low)";
 	default:

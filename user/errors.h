@@ -9,6 +9,9 @@ enum exit_status {
 	EXIT_USAGE = 2,		/* bad command line or input */
 };
 
+/* What a user without the privileges is told to get. */
+#define PRIVILEGES_NEEDED "run as root, or with CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN"
+
 /* Prints the error line; returns `status` so callers can `return fail(...)`. */
 int fail(int status, const char *what, const char *why_fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -23,6 +23,7 @@ struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
 	int rules_fd, totals_fd, ports_fd, ifaces_fd;
 	struct xdpport_rules *rules;
+	bool created;		/* this filter_open() created the maps */
 };
 
 #define NOT_SET_UP	(-1)	/* nothing pinned yet: no rules have ever been set */
@@ -31,10 +32,15 @@ struct filter {
  * Opens the pinned maps (mounting bpffs if needed). Returns 0, or prints the error
  * (`what` names the command) and returns an exit status. Without FILTER_CREATE and
  * with nothing pinned it returns NOT_SET_UP silently: the caller decides what that
- * means for it.
+ * means for it. Without CAP_BPF (or CAP_SYS_ADMIN) it fails before touching anything.
  */
 int filter_open(struct filter *f, unsigned flags, const char *what);
 void filter_close(struct filter *f);
+
+/* The pinned map `name` (e.g. "xdpport_ifaces") if it has the shape this build
+ * expects, else -1. Lets commands that must work on pins of any build (detach) use
+ * the maps they can read safely. */
+int filter_map_fd(const char *name);
 
 /* Opens the skeleton with its maps pinned in (or reused from) XDPPORT_PIN_DIR and
  * loads it, counting into `iface_slot`. Prints the error and returns NULL on failure. */
@@ -43,19 +49,32 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
 /* Copies the active ruleset. */
 void filter_read(const struct filter *f, struct xdpport_ruleset *out);
 
+/* The active ruleset itself, in the mapped rules: no copy. Stable while the caller
+ * holds the lock; without it, a concurrent change may show through. */
+const struct xdpport_ruleset *filter_live(const struct filter *f);
+
+/* Gives one port number the entries `entry[proto]` in the active ruleset: one store
+ * per protocol, each seen whole by the data path. */
+void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO]);
+
 /*
- * Makes `next` the running ruleset. When only port entries change, each changed byte
- * is written in place (every port switches atomically, one store each); when a
- * policy or the fragments setting changes, the whole ruleset switches at once.
+ * Makes `next` the running ruleset. A change to one port number (its tcp and udp
+ * entries) is written in place: one store per entry, the cheapest update there is.
+ * Anything larger (a range, several ports, a policy) switches the whole ruleset at
+ * once, so no frame ever sees half of a command.
  */
 void filter_commit(struct filter *f, const struct xdpport_ruleset *next);
 
 /* Switches the whole ruleset at once: writes the inactive slot, flips `active`. */
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next);
 
-/* Removes every pin when no interface is attached: returns 0 when done (or nothing
- * was there), FILTER_IN_USE when links are pinned, or EXIT_FAIL (printed). */
+/* Removes every pin when no interface is attached (pins of links whose interface is
+ * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when
+ * live links are pinned, or EXIT_FAIL (printed). */
 #define FILTER_IN_USE	(-2)
 int filter_purge(const char *what);
+
+/* The same for a filter the caller opened with FILTER_LOCK; closes it. */
+int filter_purge_locked(struct filter *f, const char *what);
 
 #endif

@@ -29,8 +29,15 @@ __u16 guard_port(void)
 	return port;
 }
 
-int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
-		bool force, const char *what)
+bool guard_from_session(void)
+{
+	__u16 port;
+
+	return ssh_session_port(&port);
+}
+
+/* Refuses a change of the guarded port's verdict from pass to drop. */
+static int check(int before, int after, bool force, const char *what)
 {
 	__u16 port;
 	bool in_session = ssh_session_port(&port);
@@ -38,8 +45,7 @@ int guard_check(const struct xdpport_ruleset *before, const struct xdpport_rules
 	if (!in_session)
 		port = SSH_PORT;
 	/* Only a change that starts dropping it: if it already drops, the user chose so. */
-	if (force || ruleset_verdict(after, XDPPORT_TCP, port) == VERDICT_PASS ||
-	    ruleset_verdict(before, XDPPORT_TCP, port) == VERDICT_DROP)
+	if (force || after == VERDICT_PASS || before == VERDICT_DROP)
 		return 0;
 	if (in_session)
 		return fail(EXIT_FAIL, what,
@@ -50,4 +56,21 @@ int guard_check(const struct xdpport_ruleset *before, const struct xdpport_rules
 		    "refusing to drop tcp/%u (SSH) so you cannot lock yourself out; "
 		    "add --force if you mean it",
 		    port);
+}
+
+int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
+		bool force, const char *what)
+{
+	__u16 port = guard_port();
+
+	return check(ruleset_verdict(before, XDPPORT_TCP, port),
+		     ruleset_verdict(after, XDPPORT_TCP, port), force, what);
+}
+
+int guard_check_port(int proto, __u16 port, int before, int after, bool force,
+		     const char *what)
+{
+	if (proto != XDPPORT_TCP || port != guard_port())
+		return 0;
+	return check(before, after, force, what);
 }

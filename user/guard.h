@@ -13,9 +13,17 @@
 /* The port the guard protects. */
 __u16 guard_port(void);
 
+/* True when that port comes from SSH_CONNECTION rather than the default 22. */
+bool guard_from_session(void);
+
 /* Returns 0 if going from `before` to `after` is safe (or forced); otherwise prints
  * why not and returns EXIT_FAIL. */
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
 		bool force, const char *what);
+
+/* The same for a change of the one entry (proto, port), from verdict `before` to
+ * `after`: for changes that never build a whole ruleset. */
+int guard_check_port(int proto, __u16 port, int before, int after, bool force,
+		     const char *what);
 
 #endif

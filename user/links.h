@@ -7,6 +7,7 @@
 #ifndef XDPPORT_LINKS_H
 #define XDPPORT_LINKS_H
 
+#include <linux/bpf.h>
 #include <linux/types.h>
 #include <stddef.h>
 
@@ -28,7 +29,20 @@ void links_path(char *buf, size_t len, int ifindex);
  * pin directory does not exist. */
 int links_list(struct link_pin *out, int max);
 
-/* How many links are pinned. */
+/* How many links are pinned, live or not. */
 int links_count(void);
+
+/*
+ * Opens the link pinned at `path` and fills `info`. Returns the fd when the link still
+ * holds an interface, else -1: nothing pinned there, or the interface was deleted and
+ * the kernel let go of the link (a defunct link: its pin is stale).
+ */
+int links_open_live(const char *path, struct bpf_link_info *info);
+
+/* How many pinned links still hold an interface. */
+int links_live_count(void);
+
+/* Removes the pins of defunct links (their interfaces are gone); returns how many. */
+int links_prune(void);
 
 #endif

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* xdpport: the command line. Finds the command, parses its options, runs it. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "errors.h"
+#include "help.h"
+#include "json.h"
 
 #ifndef XDPPORT_VERSION
 #define XDPPORT_VERSION "0.1.0"
@@ -46,11 +50,6 @@ static const struct command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char *globals_help =
-	"  --json   print JSON (commands that print)\n"
-	"  --force  do it even if it drops the SSH port you are connected through\n"
-	"  --help   show help for the command\n";
-
 static const struct command *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -61,7 +60,11 @@ static const struct command *find_command(const char *name)
 
 static void print_usage(FILE *out)
 {
-	fprintf(out, "Usage: xdpport COMMAND [ARGS] [OPTIONS]\n\nCommands:\n");
+	fprintf(out, "Usage: xdpport COMMAND [ARGS] [OPTIONS]\n\n"
+		     "Passes or drops every frame on the attached interfaces by destination port\n"
+		     "and protocol. Rules are kept under /sys/fs/bpf/xdpport and shared by every\n"
+		     "attached interface; each command changes the running filter and exits.\n\n"
+		     "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		char line[64];
 
@@ -69,18 +72,50 @@ static void print_usage(FILE *out)
 		fprintf(out, "  %-28s %s\n", line, commands[i].summary);
 	}
 	fprintf(out, "\nPORTSPEC: 443, 443/tcp, 8000-8100/udp, https, ssh/tcp\n"
-		     "\nOptions:\n%s\nExit status: 0 ok, 1 failure, 2 usage error. "
-		     "See xdpport(8).\n",
-		globals_help);
+		     "\nOptions:\n"
+		     "  --json   print JSON (commands that print)\n"
+		     "  --force  change rules even if that drops the SSH port\n"
+		     "  --help   help for a command, also 'xdpport help COMMAND'\n"
+		     "\nExample:\n"
+		     "  xdpport allow ssh https && xdpport policy drop && xdpport attach eth0\n"
+		     "\nExit status: 0 ok, 1 failure (nothing changed), 2 usage error.\n");
+}
+
+/* Option help is "--mode auto|native|generic  what it does": prints it as a column. */
+static void print_option(const char *help)
+{
+	const char *gap = strstr(help, "  ");
+	int len = gap ? (int)(gap - help) : (int)strlen(help);
+
+	printf("  %-28.*s %s\n", len, help, gap ? gap + 2 : "");
 }
 
 static void print_command_help(const struct command *cmd)
 {
-	printf("Usage: xdpport %s %s\n\n%s.\n", cmd->name, cmd->args, cmd->summary);
+	const struct help_text *help = help_text(cmd->name);
+	unsigned globals = help ? help->globals : HELP_JSON | HELP_FORCE;
+
+	printf("Usage: xdpport %s%s%s", cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
+		const char *h = cmd->options[i].help, *gap = strstr(h, "  ");
+
+		/* --all is the other half of "IFACE | --all", already in args */
+		if (!strstr(cmd->args, h) && !(gap && strstr(cmd->args, cmd->options[i].name)))
+			printf(" [%.*s]", gap ? (int)(gap - h) : (int)strlen(h), h);
+	}
+	printf("\n\n");
+	if (help)
+		printf("%s", help->text);
+	else
+		printf("%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
 	printf("\nOptions:\n");
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
-		printf("  %s\n", cmd->options[i].help);
-	printf("%s", globals_help);
+		print_option(cmd->options[i].help);
+	if (globals & HELP_JSON)
+		print_option("--json  print JSON");
+	if (globals & HELP_FORCE)
+		print_option("--force  do it even if the lockout guard refuses");
+	print_option("--help  show this help");
 }
 
 static int cmd_help(struct cmdline *cl)
@@ -100,21 +135,26 @@ static int cmd_help(struct cmdline *cl)
 
 static int cmd_version(struct cmdline *cl)
 {
-	(void)cl;
-	printf("xdpport %s\n", XDPPORT_VERSION);
+	if (cl->json) {
+		json_object_begin(NULL);
+		json_string("version", XDPPORT_VERSION);
+		json_object_end();
+	} else {
+		printf("xdpport %s\n", XDPPORT_VERSION);
+	}
 	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
 	struct cmdline cl = {};
-	int parsed;
+	int parsed, status;
 
 	/* Global options may also come before the command: xdpport --json status */
 	for (; argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--force")); argc--, argv++)
 		*(argv[1][2] == 'j' ? &cl.json : &cl.force) = true;
 	if (argc < 2) {
-		print_usage(stderr);
+		fprintf(stderr, "xdpport: usage: missing command (see 'xdpport help')\n");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -137,5 +177,9 @@ int main(int argc, char **argv)
 		return usage_error(&cl, "missing %s", cl.cmd->args);
 	if (cl.cmd->max_args >= 0 && cl.argc > cl.cmd->max_args)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
-	return cl.cmd->run(&cl);
+	status = cl.cmd->run(&cl);
+	/* Output that did not get out (a full disk, a closed pipe) is a failure too. */
+	if (fflush(stdout) || ferror(stdout))
+		return fail(EXIT_FAIL, cl.cmd->name, "cannot write the output: %s", strerror(errno));
+	return status;
 }

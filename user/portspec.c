@@ -87,26 +87,30 @@ static int parse_ports(const char *s, uint32_t protos, struct portspec *out, cha
 	if (!all_digits_or_dash(s)) {
 		if (service_ranges(s, protos, out) == 0)
 			return 0;
-		snprintf(why, why_len, "not a port, range or known service name");
+		if (isdigit((unsigned char)s[0]) || s[0] == '-')
+			snprintf(why, why_len, "not a port number or range");
+		else
+			snprintf(why, why_len, "unknown service name (not in /etc/services%s)",
+				 protos == PROTOS_ALL ? "" : " for this protocol");
 		return -1;
 	}
-	if (s[0] == '-') {
+	if (s[0] == '-' && isdigit((unsigned char)s[1])) {
 		snprintf(why, why_len, "ports cannot be negative");
 		return -1;
 	}
 	if (!dash) {
 		if (parse_port(s, strlen(s), &first)) {
-			snprintf(why, why_len, "port must be a number from 0 to 65535");
+			snprintf(why, why_len, "port is over 65535");
 			return -1;
 		}
 		last = first;
 	} else {
 		if (parse_port(s, dash - s, &first) || parse_port(dash + 1, strlen(dash + 1), &last)) {
-			snprintf(why, why_len, "range must be FIRST-LAST with ports from 0 to 65535");
+			snprintf(why, why_len, "a range is FIRST-LAST, with ports from 0 to 65535");
 			return -1;
 		}
 		if (first > last) {
-			snprintf(why, why_len, "range is backwards (%u > %u)", first, last);
+			snprintf(why, why_len, "range is backwards (did you mean %u-%u?)", last, first);
 			return -1;
 		}
 	}
@@ -138,7 +142,7 @@ int portspec_parse(const char *text, struct portspec *out, char *why, size_t why
 		*slash = '\0';
 		proto = proto_parse(slash + 1);
 		if (proto < 0) {
-			snprintf(why, why_len, "protocol must be tcp or udp");
+			snprintf(why, why_len, "protocol must be tcp or udp, not '%s'", slash + 1);
 			return -1;
 		}
 		protos = PROTO_BIT(proto);

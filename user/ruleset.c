@@ -4,7 +4,7 @@
 
 #include "ruleset.h"
 
-static __u8 rule_entry(enum verdict v)
+__u8 ruleset_rule_entry(enum verdict v)
 {
 	return XDPPORT_ENTRY_RULE | v;
 }
@@ -23,7 +23,7 @@ void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, en
 {
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		if (r->protos & PROTO_BIT(p))
-			memset(&rs->entry[p][r->first], rule_entry(v), r->last - r->first + 1);
+			memset(&rs->entry[p][r->first], ruleset_rule_entry(v), r->last - r->first + 1);
 }
 
 void ruleset_delete_rule(struct xdpport_ruleset *rs, const struct port_range *r)

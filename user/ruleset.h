@@ -21,6 +21,9 @@ enum verdict {
 /* No rules, every policy pass, fragments pass: what a new filter starts with. */
 void ruleset_reset(struct xdpport_ruleset *rs);
 
+/* The entry of a port with a rule of verdict `v`. */
+__u8 ruleset_rule_entry(enum verdict v);
+
 /* Gives every port of `r` a rule with verdict `v` (allow/deny). */
 void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v);
 

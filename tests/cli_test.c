@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Command-line parsing (user/cli.c): options before, between and after positional
+ * arguments, --opt=value and --opt value, flags, global options, `--`, help, and the
+ * usage errors; cli_what() naming the argument an error is about.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+
+static int run_nothing(struct cmdline *cl)
+{
+	(void)cl;
+	return 0;
+}
+
+static const struct command attach = {
+	"attach", run_nothing, "IFACE", "test", 1, 1,
+	{ { "mode", OPT_VALUE, "--mode M  mode" },
+	  { "replace", OPT_FLAG, "--replace  replace" },
+	  { "watch", OPT_OPTIONAL, "--watch [S]  watch" } },
+};
+
+/* Parses the words of `line` as the arguments of `attach`. */
+static int parse(const char *line, struct cmdline *cl)
+{
+	static char buf[256];
+	static char *argv[16];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *tok = strtok(buf, " "); tok && argc < 15; tok = strtok(NULL, " "))
+		argv[argc++] = strcmp(tok, "''") ? tok : "";
+	*cl = (struct cmdline){ .cmd = &attach };
+	return cli_parse_args(cl, argc, argv);
+}
+
+int main(void)
+{
+	struct cmdline cl;
+	char what[64];
+
+	if (!freopen("/dev/null", "w", stderr))	/* the usage errors' messages */
+		return 1;
+	report(parse("eth0 --mode native --replace", &cl) == 0 && cl.argc == 1 &&
+		       !strcmp(cl.argv[0], "eth0") && !strcmp(cmd_opt(&cl, "mode"), "native") &&
+		       cmd_opt(&cl, "replace") && !cmd_opt(&cl, "watch"),
+	       "options after the argument, value and flag");
+	report(parse("--mode=generic eth0", &cl) == 0 && cl.argc == 1 &&
+		       !strcmp(cmd_opt(&cl, "mode"), "generic"),
+	       "--opt=value before the argument");
+	report(parse("--json eth0 --force", &cl) == 0 && cl.json && cl.force && cl.argc == 1,
+	       "global options anywhere");
+	report(parse("--watch eth0", &cl) == 0 && !strcmp(cmd_opt(&cl, "watch"), "") &&
+		       cl.argc == 1,
+	       "optional value absent: the next word stays an argument");
+	report(parse("--watch 2 eth0", &cl) == 0 && !strcmp(cmd_opt(&cl, "watch"), "2"),
+	       "optional value given");
+	report(parse("-- --replace", &cl) == 0 && cl.argc == 1 &&
+		       !strcmp(cl.argv[0], "--replace") && !cmd_opt(&cl, "replace"),
+	       "after --, everything is an argument");
+	report(parse("-5 -1-3", &cl) == 0 && cl.argc == 2 && !strcmp(cl.argv[0], "-5"),
+	       "negative numbers are arguments, not options");
+	report(parse("eth0 --help", &cl) == 1 && parse("-h", &cl) == 1, "--help and -h");
+	report(parse("eth0 --bogus", &cl) == -1, "unknown option: usage error");
+	report(parse("eth0 --mode", &cl) == -1, "option without its value: usage error");
+	report(parse("eth0 --replace=yes", &cl) == -1, "flag given a value: usage error");
+
+	parse("eth0 '' 22", &cl);
+	cli_what(&cl, 2, 1, what, sizeof(what));
+	report(!strcmp(what, "attach 22"), "cli_what names one argument (%s)", what);
+	cli_what(&cl, 0, -1, what, sizeof(what));
+	report(!strcmp(what, "attach eth0 '' 22"), "cli_what: all, empty ones quoted (%s)", what);
+	cli_what(&cl, 0, -1, what, 12);
+	report(strlen(what) == 11 && !strcmp(what + 8, "..."), "cli_what: cut short (%s)", what);
+	return report_summary();
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The pinned filter (user/filter.c) on a real bpffs: maps are created on demand and
+ * claimed for this layout, a one-port change is written in place while anything
+ * larger switches slots, pins of another layout are refused, flush removes every
+ * pin, and a process that waited for the lock of a directory flush removed ends up
+ * holding the lock of the directory that is there now.
+ *
+ * Works on /sys/fs/bpf/xdpport, so it only runs inside tests/run.sh's sandbox.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "filter.h"
+#include "report.h"
+#include "ruleset.h"
+
+static struct xdpport_ruleset rs;
+
+static bool holds_current_dir(const struct filter *f)
+{
+	struct stat held, now;
+
+	return !fstat(f->dir_fd, &held) && !stat(XDPPORT_PIN_DIR, &now) &&
+	       held.st_ino == now.st_ino;
+}
+
+static void test_create(void)
+{
+	struct filter f;
+	int err;
+
+	report(filter_purge("filter_test") == 0 && access(XDPPORT_PIN_DIR, F_OK),
+	       "purge leaves no pin directory");
+	report(filter_open(&f, 0, "filter_test") == NOT_SET_UP, "nothing pinned: NOT_SET_UP");
+	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test");
+	report(!err && f.created && f.rules->layout == XDPPORT_LAYOUT,
+	       "FILTER_CREATE pins the maps and claims them for layout %d", XDPPORT_LAYOUT);
+	if (!err) {
+		filter_read(&f, &rs);
+		report(ruleset_is_valid(&rs) && ruleset_count(&rs, XDPPORT_TCP) == 0,
+		       "new maps hold the empty ruleset");
+		filter_close(&f);
+	}
+	err = filter_open(&f, 0, "filter_test");
+	report(!err && !f.created, "second open finds the pins");
+	if (!err)
+		filter_close(&f);
+}
+
+static void test_commit(void)
+{
+	struct port_range one = { PROTOS_ALL, 443, 443 }, span = { PROTOS_ALL, 8000, 8100 };
+	struct filter f;
+	__u32 slot;
+
+	if (filter_open(&f, FILTER_LOCK, "filter_test"))
+		return (void)report(false, "open for commit");
+	filter_read(&f, &rs);
+	slot = f.rules->active;
+	ruleset_set_rule(&rs, &one, VERDICT_DROP);
+	filter_commit(&f, &rs);
+	report(f.rules->active == slot &&
+		       f.rules->slot[slot].entry[XDPPORT_UDP][443] == XDPPORT_ENTRY_RULE_DROP,
+	       "one port: written in place, same slot");
+	ruleset_set_rule(&rs, &span, VERDICT_PASS);
+	filter_commit(&f, &rs);
+	report(f.rules->active == !slot && !memcmp(&f.rules->slot[!slot], &rs, sizeof(rs)),
+	       "a range: the other slot gets the whole ruleset and becomes active");
+	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
+	filter_commit(&f, &rs);
+	report(f.rules->active == slot && !memcmp(&f.rules->slot[slot], &rs, sizeof(rs)),
+	       "a policy: switches slots again");
+	filter_close(&f);
+}
+
+static void test_layout_word(void)
+{
+	struct filter f;
+	int err;
+
+	if (filter_open(&f, FILTER_LOCK, "filter_test"))
+		return (void)report(false, "open for layout");
+	f.rules->layout = XDPPORT_LAYOUT + 1;
+	filter_close(&f);
+	err = filter_open(&f, 0, "filter_test");
+	report(err == EXIT_FAIL, "pins of another layout are refused");
+	if (!err)
+		filter_close(&f);
+	report(filter_map_fd("xdpport_ifaces") >= 0 && filter_map_fd("nonsense") == -1,
+	       "filter_map_fd opens a map of the right shape");
+	report(filter_purge("filter_test") == 0 && access(XDPPORT_PIN_DIR, F_OK),
+	       "flush with nothing attached removes them");
+}
+
+/* A waits with the lock while B queues for it; A purges the directory; B must not
+ * end up holding the lock of the removed directory. */
+static void test_lock_after_purge(void)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+	struct filter f;
+	int err;
+
+	if (pipe(ready))
+		return (void)report(false, "pipe");
+	pid = fork();
+	if (pid == 0) {
+		if (filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test"))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		usleep(200 * 1000);	/* the parent is blocked in flock() by now */
+		_exit(filter_purge_locked(&f, "filter_test") ? 1 : 0);
+	}
+	if (read(ready[0], &c, 1) != 1)
+		return (void)report(false, "child did not get the lock");
+	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test");
+	report(!err && holds_current_dir(&f) && f.rules->layout == XDPPORT_LAYOUT,
+	       "the lock of a purged directory is retaken on the new one");
+	if (!err)
+		filter_close(&f);
+	waitpid(pid, NULL, 0);
+	filter_purge("filter_test");
+}
+
+int main(void)
+{
+	if (!getenv("XDPPORT_TEST_SANDBOX")) {
+		fprintf(stderr, "filter_test: changes %s: run it through tests/run.sh\n",
+			XDPPORT_PIN_DIR);
+		return 1;
+	}
+	if (!freopen("/dev/null", "w", stderr))
+		return 1;	/* the refusals' messages */
+	test_create();
+	test_commit();
+	test_layout_word();
+	test_lock_after_purge();
+	return report_summary();
+}

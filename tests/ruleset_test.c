@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * The ruleset functions (user/ruleset.c): rules and policies become the one byte per
+ * port the data path reads, verdicts follow rule-then-policy, the listing merges
+ * ranges and protocols, and listing then re-applying a ruleset gives the same bytes.
+ */
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "ruleset.h"
+
+#define TCP XDPPORT_TCP
+#define UDP XDPPORT_UDP
+
+static struct xdpport_ruleset rs, copy;
+
+static struct port_range range(uint32_t protos, uint16_t first, uint16_t last)
+{
+	return (struct port_range){ .protos = protos, .first = first, .last = last };
+}
+
+static void test_reset(void)
+{
+	memset(&rs, 0xff, sizeof(rs));
+	ruleset_reset(&rs);
+	report(ruleset_is_valid(&rs) && ruleset_count(&rs, TCP) == 0 &&
+		       ruleset_count(&rs, UDP) == 0 && ruleset_verdict(&rs, TCP, 0) == VERDICT_PASS &&
+		       ruleset_verdict(&rs, UDP, 65535) == VERDICT_PASS && rs.fragments == 0,
+	       "reset: no rules, everything passes");
+}
+
+static void test_rules_and_policy(void)
+{
+	struct port_range r;
+
+	ruleset_reset(&rs);
+	r = range(PROTOS_ALL, 443, 443);
+	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	report(rs.entry[TCP][443] == XDPPORT_ENTRY_RULE_PASS &&
+		       rs.entry[UDP][443] == XDPPORT_ENTRY_RULE_PASS && rs.entry[TCP][442] == 0 &&
+		       rs.entry[TCP][444] == 0,
+	       "allow 443 writes a pass rule for both protocols, nothing around it");
+
+	r = range(PROTO_BIT(UDP), 8000, 8100);
+	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	report(rs.entry[UDP][8000] == XDPPORT_ENTRY_RULE_DROP &&
+		       rs.entry[UDP][8100] == XDPPORT_ENTRY_RULE_DROP &&
+		       rs.entry[UDP][8101] == 0 && rs.entry[UDP][7999] == 0 &&
+		       rs.entry[TCP][8050] == 0 && ruleset_count(&rs, UDP) == 102 &&
+		       ruleset_count(&rs, TCP) == 1,
+	       "deny 8000-8100/udp: 101 udp drop rules, inclusive bounds, tcp untouched");
+
+	ruleset_set_policy(&rs, PROTO_BIT(TCP), VERDICT_DROP);
+	report(rs.policy[TCP] == 1 && rs.policy[UDP] == 0 &&
+		       ruleset_verdict(&rs, TCP, 80) == VERDICT_DROP &&
+		       ruleset_verdict(&rs, TCP, 443) == VERDICT_PASS &&
+		       ruleset_verdict(&rs, UDP, 80) == VERDICT_PASS &&
+		       rs.entry[TCP][80] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs),
+	       "policy drop tcp: unruled tcp ports drop, rules and udp unchanged");
+
+	r = range(PROTOS_ALL, 443, 443);
+	ruleset_delete_rule(&rs, &r);
+	report(ruleset_verdict(&rs, TCP, 443) == VERDICT_DROP &&
+		       ruleset_verdict(&rs, UDP, 443) == VERDICT_PASS &&
+		       rs.entry[TCP][443] == XDPPORT_ENTRY_POLICY_DROP &&
+		       rs.entry[UDP][443] == XDPPORT_ENTRY_POLICY_PASS && ruleset_is_valid(&rs),
+	       "delete 443: each protocol falls back to its own policy");
+
+	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_PASS);
+	report(ruleset_verdict(&rs, TCP, 80) == VERDICT_PASS &&
+		       ruleset_verdict(&rs, UDP, 8050) == VERDICT_DROP && ruleset_is_valid(&rs),
+	       "policy pass: unruled ports pass, drop rules still drop");
+
+	r = range(PROTOS_ALL, 0, 65535);
+	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	report(ruleset_count(&rs, TCP) == 65536 && ruleset_count(&rs, UDP) == 65536 &&
+		       ruleset_verdict(&rs, TCP, 0) == VERDICT_DROP &&
+		       ruleset_verdict(&rs, UDP, 65535) == VERDICT_DROP,
+	       "deny 0-65535 covers both ends");
+}
+
+static void test_validity(void)
+{
+	ruleset_reset(&rs);
+	rs.entry[TCP][5] = 4;
+	report(!ruleset_is_valid(&rs), "invalid: an entry that is no verdict");
+	ruleset_reset(&rs);
+	rs.policy[UDP] = 1;
+	report(!ruleset_is_valid(&rs), "invalid: unruled entries that disagree with the policy");
+	ruleset_reset(&rs);
+	rs.fragments = 2;
+	report(!ruleset_is_valid(&rs), "invalid: fragments setting out of range");
+}
+
+static bool rule_is(const struct rule *r, uint32_t protos, int first, int last, enum verdict v)
+{
+	return r->range.protos == protos && r->range.first == first && r->range.last == last &&
+	       r->verdict == v;
+}
+
+static void test_listing(void)
+{
+	struct port_range r;
+	struct rule *rules;
+	long n;
+
+	ruleset_reset(&rs);
+	r = range(PROTOS_ALL, 443, 443);
+	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	r = range(PROTOS_ALL, 444, 450);
+	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	r = range(PROTO_BIT(UDP), 0, 10);
+	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	r = range(PROTO_BIT(TCP), 0, 5);
+	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	r = range(PROTO_BIT(TCP), 65535, 65535);
+	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	n = ruleset_rules(&rs, &rules);
+	if (!report(n == 5 && rule_is(&rules[0], PROTO_BIT(TCP), 0, 5, VERDICT_PASS) &&
+			    rule_is(&rules[1], PROTO_BIT(UDP), 0, 10, VERDICT_PASS) &&
+			    rule_is(&rules[2], PROTOS_ALL, 443, 443, VERDICT_PASS) &&
+			    rule_is(&rules[3], PROTOS_ALL, 444, 450, VERDICT_DROP) &&
+			    rule_is(&rules[4], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP),
+		    "listing: sorted, runs split by verdict, same rule for both protocols merged"))
+		for (long i = 0; i < n; i++)
+			printf("    %#x %u-%u %d\n", rules[i].range.protos, rules[i].range.first,
+			       rules[i].range.last, rules[i].verdict);
+	free(rules);
+}
+
+/* Rebuilds a ruleset from its listing: the listing must say everything. */
+static void rebuild(const struct xdpport_ruleset *from, struct xdpport_ruleset *to)
+{
+	struct rule *rules;
+	long n = ruleset_rules(from, &rules);
+
+	ruleset_reset(to);
+	to->fragments = from->fragments;
+	ruleset_set_policy(to, PROTO_BIT(TCP), from->policy[TCP]);
+	ruleset_set_policy(to, PROTO_BIT(UDP), from->policy[UDP]);
+	for (long i = 0; i < n; i++)
+		ruleset_set_rule(to, &rules[i].range, rules[i].verdict);
+	free(rules);
+}
+
+static void test_round_trip(void)
+{
+	unsigned seed = 12345, bad = 0;
+
+	for (int round = 0; round < 200; round++) {
+		ruleset_reset(&rs);
+		for (int op = 0; op < 20; op++) {
+			uint16_t first = rand_r(&seed) % 65536;
+			uint16_t span = rand_r(&seed) % 4 == 0 ? rand_r(&seed) % 2000 : 0;
+			struct port_range r = range(1 + rand_r(&seed) % 3, first,
+						    first + span > 65535 ? 65535 : first + span);
+
+			switch (rand_r(&seed) % 4) {
+			case 0:
+				ruleset_set_rule(&rs, &r, VERDICT_PASS);
+				break;
+			case 1:
+				ruleset_set_rule(&rs, &r, VERDICT_DROP);
+				break;
+			case 2:
+				ruleset_delete_rule(&rs, &r);
+				break;
+			default:
+				ruleset_set_policy(&rs, r.protos, rand_r(&seed) % 2);
+			}
+		}
+		rebuild(&rs, &copy);
+		bad += !ruleset_is_valid(&rs) || memcmp(&rs, &copy, sizeof(rs));
+	}
+	report(bad == 0, "200 random rulesets stay valid and survive list-then-apply (%u differ)",
+	       bad);
+}
+
+int main(void)
+{
+	test_reset();
+	test_rules_and_policy();
+	test_validity();
+	test_listing();
+	test_round_trip();
+	return report_summary();
+}

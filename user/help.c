@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <string.h>
+
+#include "help.h"
+
+#define PORTSPEC_HELP \
+	"PORTSPEC is a port (443), a range (8000-8100) or a service name from\n" \
+	"/etc/services (https); add /tcp or /udp for one protocol (443/tcp), otherwise\n" \
+	"it means both (a service name: the protocols /etc/services lists it for).\n"
+
+#define GUARD_HELP \
+	"The lockout guard refuses, changing nothing, what would start dropping tcp/22\n" \
+	"or, inside an SSH session, the port of that session (from SSH_CONNECTION);\n" \
+	"--force overrides it.\n"
+
+static const struct help_text texts[] = {
+	{ "attach",
+	  "Loads the filter onto IFACE, which is then filtered by the current rules. Set\n"
+	  "them before or after: rules are kept whether or not anything is attached, and\n"
+	  "every attached interface shares them. The program is attached through a bpf_link\n"
+	  "pinned under /sys/fs/bpf/xdpport, so it keeps running after this command exits.\n"
+	  "Attaching an interface twice is harmless.\n"
+	  "\n"
+	  "Modes: native runs in the driver, before the kernel allocates the packet (the\n"
+	  "fast one); generic works on any interface, later and slower; auto (the default)\n"
+	  "tries native and falls back to generic with a warning saying why.\n"
+	  "\n"
+	  "Refuses if IFACE already runs another XDP program, unless --replace.\n"
+	  "\n"
+	  "Refuses, changing nothing, if the current rules drop tcp/22 or, inside an SSH\n"
+	  "session, the port of that session (from SSH_CONNECTION); --force overrides\n"
+	  "this lockout guard.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport attach eth0\n"
+	  "  xdpport attach eth1 --mode generic\n",
+	  HELP_JSON | HELP_FORCE },
+	{ "detach",
+	  "Takes the filter off IFACE, or off every interface with --all. The rules stay\n"
+	  "(see 'xdpport list') until 'xdpport flush', and the next attach uses them.\n"
+	  "Detaching an interface the filter is not on is harmless; pins left behind by\n"
+	  "deleted interfaces are removed on the way.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport detach eth0\n"
+	  "  xdpport detach --all\n",
+	  HELP_JSON },
+	{ "allow",
+	  "Passes frames to these ports, whatever the policy. Every argument is checked\n"
+	  "before anything changes, and the whole command takes effect at once: no frame\n"
+	  "sees half of a range.\n"
+	  "\n" PORTSPEC_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport allow 443\n"
+	  "  xdpport allow https ssh 8000-8100/udp\n",
+	  0 },
+	{ "deny",
+	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
+	  "before anything changes, and the whole command takes effect at once.\n"
+	  "\n" GUARD_HELP
+	  "\n" PORTSPEC_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport deny 23\n"
+	  "  xdpport deny 137-139/udp 445/tcp\n",
+	  HELP_FORCE },
+	{ "delete",
+	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
+	  "\n" GUARD_HELP
+	  "\n" PORTSPEC_HELP
+	  "\n"
+	  "Example:\n"
+	  "  xdpport delete 8000-8100/udp\n",
+	  HELP_FORCE },
+	{ "policy",
+	  "Sets the verdict for ports without a rule, for tcp and udp or for one of them.\n"
+	  "A new filter passes everything; 'policy drop' plus 'allow' rules is a\n"
+	  "default-deny firewall: allow your SSH port first.\n"
+	  "\n" GUARD_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport allow ssh https\n"
+	  "  xdpport policy drop\n"
+	  "  xdpport policy pass udp\n",
+	  HELP_FORCE },
+	{ "fragments",
+	  "Sets the verdict for non-first IP fragments. They carry no port, so no rule can\n"
+	  "match them; first fragments are filtered by port like any frame. Default: pass.\n"
+	  "\n"
+	  "Example:\n"
+	  "  xdpport fragments drop\n",
+	  0 },
+	{ "list",
+	  "Prints the policies, the fragments setting and every rule; neighbouring ports\n"
+	  "with the same rule show as one range, and a rule for both protocols shows once.\n"
+	  "Works whether or not the filter is attached.\n",
+	  HELP_JSON },
+	{ "flush",
+	  "Forgets every rule and policy. With no interface attached, removes everything\n"
+	  "under /sys/fs/bpf/xdpport, which is also how to start over after pins left by an\n"
+	  "incompatible build; with interfaces attached, they go back to passing everything.\n",
+	  0 },
+	{ "status",
+	  "Prints the interfaces the filter is attached to (those in other network\n"
+	  "namespaces too), the mode and program of each, the policies, how many ports\n"
+	  "have rules, and the port the lockout guard keeps open.\n",
+	  HELP_JSON },
+	{ "stats",
+	  "Prints packets and bytes passed and dropped by reason, per interface, and the\n"
+	  "ports with the most drops and passes.\n",
+	  HELP_JSON },
+	{ "version", "Prints the version.\n", HELP_JSON },
+	{ "help", "Prints the list of commands, or the help of one.\n", 0 },
+};
+
+const struct help_text *help_text(const char *command)
+{
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (!strcmp(texts[i].command, command))
+			return &texts[i];
+	return NULL;
+}
