@@ -33,6 +33,9 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
 	  { { "top", OPT_VALUE, "--top N  ports to show (default 10)" } } },
+	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
+	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
+	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };
