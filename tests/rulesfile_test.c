@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "rulesgen.h"
 #include "ruleset.h"
 #include "rulesfile.h"
 
@@ -285,113 +286,7 @@ static void test_no_callback(void)
 	       "parse: errors are counted without a callback");
 }
 
-/*
- * The reference model: rules and policies kept separately, exactly as the words say,
- * and turned into entries only at the end.
- */
-struct model {
-	signed char rule[XDPPORT_NPROTO][XDPPORT_PORTS];	/* -1 none, 0 pass, 1 drop */
-	int policy[XDPPORT_NPROTO], fragments;
-};
-
-static struct model model;
-
-static void model_ports(int action, int protos, unsigned first, unsigned last)
-{
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		if (protos & (1 << p))
-			for (unsigned port = first; port <= last; port++)
-				model.rule[p][port] = action;	/* -1 is delete */
-}
-
-static bool model_matches(const struct xdpport_ruleset *got)
-{
-	for (int p = 0; p < XDPPORT_NPROTO; p++) {
-		if (got->policy[p] != model.policy[p])
-			return false;
-		for (unsigned port = 0; port < XDPPORT_PORTS; port++) {
-			int want = model.rule[p][port] < 0 ? model.policy[p] : 2 + model.rule[p][port];
-
-			if (got->entry[p][port] != want) {
-				printf("    %s/%u: entry %d, model says %d\n", p ? "udp" : "tcp", port,
-				       got->entry[p][port], want);
-				return false;
-			}
-		}
-	}
-	return got->fragments == model.fragments;
-}
-
-static unsigned pick(unsigned *seed, unsigned n)
-{
-	return rand_r(seed) % n;
-}
-
-/* A random port, mostly in a small window so that rules overlap and touch. */
-static unsigned random_port(unsigned *seed)
-{
-	switch (pick(seed, 8)) {
-	case 0:
-		return pick(seed, XDPPORT_PORTS);
-	case 1:
-		return pick(seed, 2) ? 0 : 65535;
-	default:
-		return 1000 + pick(seed, 200);
-	}
-}
-
-/* Writes a random rules file into `out`, applying each line to the model too. */
-static void random_file(unsigned *seed, FILE *out)
-{
-	static const char *const verdict[] = { "pass", "drop", "allow", "deny" };
-	static const char *const proto[] = { "tcp", "udp" };
-	const char *eol = pick(seed, 4) ? "\n" : "\r\n";
-	int lines = pick(seed, 40);
-
-	memset(model.rule, -1, sizeof(model.rule));
-	model.policy[0] = model.policy[1] = model.fragments = 0;
-	for (int l = 0; l < lines; l++) {
-		int kind = pick(seed, 10);
-
-		if (kind == 0) {
-			int v = pick(seed, 4), p = pick(seed, 3);
-
-			fprintf(out, "policy %s%s%s", verdict[v], p < 2 ? " " : "", p < 2 ? proto[p] : "");
-			for (int q = 0; q < XDPPORT_NPROTO; q++)
-				if (p == 2 || p == q)
-					model.policy[q] = v & 1;
-		} else if (kind == 1) {
-			int v = pick(seed, 4);
-
-			fprintf(out, "fragments %s", verdict[v]);
-			model.fragments = v & 1;
-		} else if (kind == 2) {
-			fprintf(out, "%*s# comment %d", (int)pick(seed, 3), "", l);
-		} else {
-			int action = pick(seed, 3), specs = 1 + pick(seed, 3);
-
-			fprintf(out, "%s", action == 0 ? "allow" : action == 1 ? "deny" : "delete");
-			for (int s = 0; s < specs; s++) {
-				unsigned first = random_port(seed), last = first;
-				int p = pick(seed, 3);
-
-				if (pick(seed, 2)) {
-					last = first + pick(seed, pick(seed, 4) ? 40 : 70000);
-					if (last > 65535)
-						last = 65535;
-				}
-				fprintf(out, pick(seed, 2) ? " " : " \t ");
-				fprintf(out, first == last ? "%u" : "%u-%u", first, last);
-				if (p < 2)
-					fprintf(out, "/%s", proto[p]);
-				model_ports(action == 2 ? -1 : action, p < 2 ? 1 << p : 3, first, last);
-			}
-			if (pick(seed, 4) == 0)
-				fprintf(out, " # trailing");
-		}
-		fputs(eol, out);
-	}
-}
+static struct rules_model model;
 
 static char *write_text(const struct xdpport_ruleset *r, size_t *len)
 {
@@ -452,9 +347,9 @@ static void test_round_trips(void)
 		size_t file_len, text_len, again_len;
 		FILE *f = open_memstream(&file, &file_len);
 
-		random_file(&seed, f);
+		rulesgen_file(&seed, f, 40, &model);
 		fclose(f);
-		if (parse_buf(file, file_len, &rs) || !model_matches(&rs) || !ruleset_is_valid(&rs)) {
+		if (parse_buf(file, file_len, &rs) || !rulesgen_matches(&model, &rs) || !ruleset_is_valid(&rs)) {
 			if (failed_model++ < 3) {
 				printf("    random file %d disagrees with the model:\n%s", i, file);
 				show_errors();
