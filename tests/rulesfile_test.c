@@ -279,6 +279,47 @@ static void test_big_inputs(void)
 	free(buf);
 }
 
+/*
+ * The parser reads common PORTSPECs itself and hands the rest to portspec_parse(),
+ * which the CLI uses: on random specs both must accept and reject the same ones and
+ * mean the same ports.
+ */
+static void test_portspec_agrees(void)
+{
+	static const char alphabet[] = "0123456789--//tcpudTCP ";
+	unsigned seed = 5, disagree = 0, accepted = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		char spec[16], line[32], why[128];
+		int len = 1 + rand_r(&seed) % 12;
+		struct portspec ps;
+		bool cli_ok, file_ok;
+
+		for (int c = 0; c < len; c++)
+			spec[c] = alphabet[rand_r(&seed) % (sizeof(alphabet) - 2)];
+		spec[len] = '\0';
+		if (i % 4 == 0)	/* plenty of well-formed ones too */
+			snprintf(spec, sizeof(spec), "%u-%u/%s", rand_r(&seed) % 70000,
+				 rand_r(&seed) % 70000, i % 8 ? "udp" : "tcp");
+		snprintf(line, sizeof(line), "deny %s", spec);
+		cli_ok = portspec_parse(spec, &ps, why, sizeof(why)) == 0;
+		file_ok = parse(line) == 0 && errs.n == 0;
+		if (cli_ok) {
+			ruleset_reset(&rs2);
+			for (int r = 0; r < ps.n; r++)
+				ruleset_set_rule(&rs2, &ps.range[r], VERDICT_DROP);
+			accepted++;
+		}
+		if (cli_ok != file_ok || (cli_ok && memcmp(&rs, &rs2, sizeof(rs)))) {
+			if (disagree++ < 5)
+				printf("    '%s': portspec_parse %s, rules file %s\n", spec,
+				       cli_ok ? "accepts" : "rejects", file_ok ? "accepts" : "rejects");
+		}
+	}
+	report(!disagree, "parse: PORTSPECs mean what they mean on the command line (20000 "
+			  "random, %u valid)", accepted);
+}
+
 /* An error callback may be NULL: the count is still right. */
 static void test_no_callback(void)
 {
@@ -425,6 +466,7 @@ int main(void)
 	test_long_lines();
 	test_big_inputs();
 	test_no_callback();
+	test_portspec_agrees();
 	test_written_form();
 	test_round_trips();
 	return report_summary();

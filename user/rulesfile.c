@@ -49,13 +49,65 @@ static const char *quote(const char *word, char *buf)
 	return buf;
 }
 
+/* strcmp() for the few short keywords a line starts with: on big files the
+ * library call costs more than the comparison. */
+static bool is(const char *word, const char *keyword)
+{
+	while (*word && *word == *keyword)
+		word++, keyword++;
+	return *word == *keyword;
+}
+
 static int parse_verdict(const char *word)
 {
-	if (!strcmp(word, "pass") || !strcmp(word, "allow"))
+	if (is(word, "pass") || is(word, "allow"))
 		return VERDICT_PASS;
-	if (!strcmp(word, "drop") || !strcmp(word, "deny"))
+	if (is(word, "drop") || is(word, "deny"))
 		return VERDICT_DROP;
 	return -1;
+}
+
+/* Up to five digits: 0..65535; returns the end of the digits, or NULL. */
+static const char *quick_port(const char *c, unsigned *port)
+{
+	const char *start = c;
+
+	*port = 0;
+	while (*c >= '0' && *c <= '9' && c - start < 5)
+		*port = *port * 10 + (*c++ - '0');
+	return c > start && *port <= 65535 ? c : NULL;
+}
+
+/*
+ * The PORTSPECs that fill big files, as save writes them: N or N-M, then nothing,
+ * /tcp or /udp. Returns false for anything else (names, upper case, errors), which
+ * portspec_parse() then reads: the two always agree (tests/rulesfile_test checks).
+ */
+static bool quick_portspec(const char *word, struct port_range *out)
+{
+	unsigned first, last;
+	const char *c = quick_port(word, &first);
+
+	if (!c)
+		return false;
+	last = first;
+	if (*c == '-' && !(c = quick_port(c + 1, &last)))
+		return false;
+	out->protos = PROTOS_ALL;
+	if (*c == '/') {
+		if (is(c + 1, "tcp"))
+			out->protos = PROTO_BIT(XDPPORT_TCP);
+		else if (is(c + 1, "udp"))
+			out->protos = PROTO_BIT(XDPPORT_UDP);
+		else
+			return false;
+		c += 4;
+	}
+	if (*c || first > last)
+		return false;
+	out->first = first;
+	out->last = last;
+	return true;
 }
 
 /* policy pass|drop [tcp|udp] */
@@ -111,33 +163,38 @@ static void parse_fragments(struct parser *p)
 		p->rs->fragments = verdict;
 }
 
-/* allow|deny|delete PORTSPEC...: every bad PORTSPEC is its own error. */
-static void parse_ports(struct parser *p)
-{
-	const char *action = p->word[0];
+enum port_action { ALLOW, DENY, DELETE };
 
+static void apply_range(struct parser *p, enum port_action action, const struct port_range *r)
+{
+	if (action == DELETE)
+		ruleset_delete_rule(p->rs, r);
+	else
+		ruleset_set_rule(p->rs, r, action == DENY ? VERDICT_DROP : VERDICT_PASS);
+}
+
+/* allow|deny|delete PORTSPEC...: every bad PORTSPEC is its own error. */
+static void parse_ports(struct parser *p, enum port_action action)
+{
 	if (p->nwords < 2) {
 		error(p, "%s needs at least one PORTSPEC (443, 443/tcp, 8000-8100/udp, https)",
-		      action);
+		      p->word[0]);
 		return;
 	}
 	for (int i = 1; i < p->nwords; i++) {
 		char why[128], q[QUOTE_MAX + 4];
 		struct portspec spec;
 
-		if (portspec_parse(p->word[i], &spec, why, sizeof(why))) {
-			error(p, "%s '%s': %s", action, quote(p->word[i], q), why);
+		if (quick_portspec(p->word[i], &spec.range[0])) {
+			spec.n = 1;
+		} else if (portspec_parse(p->word[i], &spec, why, sizeof(why))) {
+			error(p, "%s '%s': %s", p->word[0], quote(p->word[i], q), why);
 			continue;
 		}
 		if (p->errors)
 			continue;	/* nothing will be used: just look for more errors */
-		for (int r = 0; r < spec.n; r++) {
-			if (!strcmp(action, "delete"))
-				ruleset_delete_rule(p->rs, &spec.range[r]);
-			else
-				ruleset_set_rule(p->rs, &spec.range[r],
-						 !strcmp(action, "deny") ? VERDICT_DROP : VERDICT_PASS);
-		}
+		for (int r = 0; r < spec.n; r++)
+			apply_range(p, action, &spec.range[r]);
 	}
 }
 
@@ -157,13 +214,17 @@ static void parse_words(struct parser *p)
 	const char *cmd = p->word[0];
 	char q[QUOTE_MAX + 4];
 
-	if (!strcmp(cmd, "policy"))
+	if (is(cmd, "allow"))
+		parse_ports(p, ALLOW);
+	else if (is(cmd, "deny"))
+		parse_ports(p, DENY);
+	else if (is(cmd, "delete"))
+		parse_ports(p, DELETE);
+	else if (is(cmd, "policy"))
 		parse_policy(p);
-	else if (!strcmp(cmd, "fragments"))
+	else if (is(cmd, "fragments"))
 		parse_fragments(p);
-	else if (!strcmp(cmd, "allow") || !strcmp(cmd, "deny") || !strcmp(cmd, "delete"))
-		parse_ports(p);
-	else if (!strcmp(cmd, "flush"))
+	else if (is(cmd, "flush"))
 		error(p, "flush is not needed: apply always starts from a clean ruleset");
 	else if (is_cli_command(cmd))
 		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
@@ -173,72 +234,79 @@ static void parse_words(struct parser *p)
 			 "and delete lines", quote(cmd, q));
 }
 
-/*
- * Checks the bytes of one line (without its ending) and returns how many come before
- * its comment, or -1 after reporting the first bad byte.
- */
-static long check_line(struct parser *p, const char *s, size_t len)
+/* Reports the first bad byte of a line: NUL anywhere, and outside the comment
+ * anything but printable ASCII and tabs. */
+static void bad_byte(struct parser *p, unsigned char c, size_t column)
 {
-	long content = -1;
-
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c == '\0') {
-			error(p, "NUL byte at column %zu (is this a text file?)", i + 1);
-			return -1;
-		}
-		if (content >= 0)
-			continue;	/* inside the comment: any other byte goes */
-		if (c == '#') {
-			content = i;
-		} else if (c >= 0x80) {
-			error(p, "non-ASCII byte 0x%02x at column %zu (only comments may hold one)",
-			      c, i + 1);
-			return -1;
-		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			error(p, "control character 0x%02x at column %zu", c, i + 1);
-			return -1;
-		}
-	}
-	return content >= 0 ? content : (long)len;
+	if (c == '\0')
+		error(p, "NUL byte at column %zu (is this a text file?)", column);
+	else if (c >= 0x80)
+		error(p, "non-ASCII byte 0x%02x at column %zu (only comments may hold one)", c,
+		      column);
+	else
+		error(p, "control character 0x%02x at column %zu", c, column);
 }
 
+/* Copies `len` bytes of rule text into p->text, splitting it into words at spaces
+ * and tabs. */
 static void split_words(struct parser *p, const char *s, size_t len)
 {
-	char *t = p->text;
+	bool in_word = false;
 
-	memcpy(t, s, len);
-	t[len] = '\0';
 	p->nwords = 0;
-	for (char *c = t; *c;) {
-		while (*c == ' ' || *c == '\t')
-			*c++ = '\0';
-		if (!*c)
-			break;
-		p->word[p->nwords++] = c;
-		while (*c && *c != ' ' && *c != '\t')
-			c++;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '\t') {
+			p->text[i] = '\0';
+			in_word = false;
+			continue;
+		}
+		p->text[i] = c;
+		if (!in_word)
+			p->word[p->nwords++] = &p->text[i];
+		in_word = true;
 	}
+	p->text[len] = '\0';
 }
 
-static void parse_line(struct parser *p, const char *s, size_t len)
+/*
+ * Parses the line starting at `s` and returns where the next one starts. One pass
+ * over the bytes finds the line's end, its comment and its first bad byte.
+ */
+static const char *parse_line(struct parser *p, const char *s, const char *end)
 {
-	long content;
+	const char *c, *hash = NULL, *bad = NULL;
+	size_t len;
 
-	/* CRLF: the CR belongs to the line ending. */
-	if (len > 0 && s[len - 1] == '\r')
-		len--;
-	if (len > RULESFILE_LINE_MAX) {
-		error(p, "line is longer than %d bytes", RULESFILE_LINE_MAX);
-		return;
+	for (c = s; c < end && *c != '\n'; c++) {
+		unsigned char b = *c;
+
+		if (b >= 0x20 && b < 0x7f && b != '#')
+			continue;
+		if (b == '#' && !hash)
+			hash = c;
+		else if (!bad && (b == '\0' || (!hash && b != '\t' && b != '#')))
+			bad = c;
 	}
-	content = check_line(p, s, len);
-	if (content < 0)
-		return;
-	split_words(p, s, content);
-	if (p->nwords > 0)
-		parse_words(p);
+	len = c - s;
+	/* CRLF: the CR belongs to the line ending. */
+	if (len > 0 && s[len - 1] == '\r') {
+		len--;
+		if (bad == s + len)
+			bad = NULL;
+	}
+	p->line++;
+	if (len > RULESFILE_LINE_MAX)
+		error(p, "line is longer than %d bytes", RULESFILE_LINE_MAX);
+	else if (bad)
+		bad_byte(p, *bad, bad - s + 1);
+	else {
+		split_words(p, s, hash ? (size_t)(hash - s) : len);
+		if (p->nwords > 0)
+			parse_words(p);
+	}
+	return c < end ? c + 1 : end;
 }
 
 unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
@@ -259,14 +327,8 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 	ruleset_reset(out);
 	if (len >= 3 && !memcmp(buf, bom, 3))
 		s += 3;
-	while (s < end) {
-		const char *nl = memchr(s, '\n', end - s);
-		const char *eol = nl ? nl : end;
-
-		p->line++;
-		parse_line(p, s, eol - s);
-		s = nl ? nl + 1 : end;
-	}
+	while (s < end)
+		s = parse_line(p, s, end);
 	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
 		ruleset_set_policy(out, PROTO_BIT(proto), p->policy[proto]);
 	errors = p->errors;
