@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 source tests/lib/report.sh
 source tests/lib/netns.sh
 
-XDPPORT=${XDPPORT:-$PWD/build/xdpport}
-NETPROBE=$PWD/build/tests/tools/netprobe
+BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
+XDPPORT=${XDPPORT:-$PWD/$BUILD/xdpport}
+NETPROBE=$PWD/$BUILD/tests/tools/netprobe
 tmp=$(mktemp -d /tmp/xdpport-apply-cli.XXXXXX)
 trap '"$XDPPORT" detach --all >/dev/null 2>&1; "$XDPPORT" flush >/dev/null 2>&1;
       netns_cleanup; rm -rf "$tmp"' EXIT

@@ -54,7 +54,7 @@
 #define RX_IF		"xpload1"	/* xdpport filters here */
 #define REPEAT		(1u << 14)	/* frames per test run */
 
-static const char *xdpport = "build/xdpport";
+static char xdpport[256] = "build/xdpport";
 static char dir[] = "/tmp/xdpport-load.XXXXXX";
 static char file_a[64], file_b[64];
 
@@ -282,8 +282,11 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
+	/* tests/run.sh exports BUILD (build/sanitize for SANITIZE=1); XDPPORT wins. */
+	if (getenv("BUILD"))
+		snprintf(xdpport, sizeof(xdpport), "%s/xdpport", getenv("BUILD"));
 	if (getenv("XDPPORT"))
-		xdpport = getenv("XDPPORT");
+		snprintf(xdpport, sizeof(xdpport), "%s", getenv("XDPPORT"));
 	if (!mkdtemp(dir))
 		bail("mkdtemp failed");
 	write_rulesets();

@@ -32,7 +32,7 @@
 #define ROUND_TRIPS	40
 #define KILL_TRIALS	300
 
-static const char *xdpport = "build/xdpport";
+static char xdpport[256] = "build/xdpport";
 static char dir[] = "/tmp/xdpport-apply.XXXXXX";
 
 /* Big: static. */
@@ -448,8 +448,11 @@ int main(void)
 		printf("0 passed, 1 failed\n");
 		return 1;
 	}
+	/* tests/run.sh exports BUILD (build/sanitize for SANITIZE=1); XDPPORT wins. */
+	if (getenv("BUILD"))
+		snprintf(xdpport, sizeof(xdpport), "%s/xdpport", getenv("BUILD"));
 	if (getenv("XDPPORT"))
-		xdpport = getenv("XDPPORT");
+		snprintf(xdpport, sizeof(xdpport), "%s", getenv("XDPPORT"));
 	unsetenv("SSH_CONNECTION");
 	if (!mkdtemp(dir)) {
 		printf("mkdtemp: %s\n0 passed, 1 failed\n", strerror(errno));

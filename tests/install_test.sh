@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 source tests/lib/report.sh
 source tests/lib/netns.sh
 
-XDPPORT=$PWD/build/xdpport
-NETPROBE=$PWD/build/tests/tools/netprobe
+BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
+XDPPORT=$PWD/$BUILD/xdpport
+NETPROBE=$PWD/$BUILD/tests/tools/netprobe
 tmp=$(mktemp -d /tmp/xdpport-install.XXXXXX)
 stage=$tmp/stage
 trap '"$XDPPORT" detach --all >/dev/null 2>&1; "$XDPPORT" flush >/dev/null 2>&1;
