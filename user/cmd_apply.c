@@ -52,7 +52,8 @@ static const char *display_name(const char *path)
 	return strcmp(path, "-") ? path : "stdin";
 }
 
-/* Reads and parses the file into `next`; returns 0 or EXIT_USAGE (all printed). */
+/* Reads and parses the file into `next`; returns 0 or EXIT_USAGE (all printed).
+ * With --json it adds "errors", "error_count" and "valid" to the open object. */
 static int parse_file(struct cmdline *cl, const char *path)
 {
 	const char *name = display_name(path);
@@ -64,27 +65,19 @@ static int parse_file(struct cmdline *cl, const char *path)
 
 	if (input_read(path, RULESFILE_MAX_BYTES, &buf, &len, why, sizeof(why))) {
 		if (cl->json) {
-			json_object_begin(NULL);
-			json_string("file", name);
-			json_bool("valid", false);
 			json_string("error", why);
-			json_object_end();
+			json_bool("valid", false);
 		}
 		return fail(EXIT_USAGE, name, "%s", why);
 	}
-	if (cl->json) {
-		json_object_begin(NULL);
-		json_string("file", name);
+	if (cl->json)
 		json_array_begin("errors");
-	}
 	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
 		json_uint("error_count", errors);
 		json_bool("valid", errors == 0);
-		if (errors)
-			json_object_end();
 	}
 	if (!errors)
 		return 0;
@@ -101,12 +94,11 @@ static const char *verdict_name(int v)
 }
 
 /* --check: what apply would do, without touching (or needing) the filter. */
-static int report_check(struct cmdline *cl, const char *path)
+static void report_check(struct cmdline *cl, const char *path)
 {
 	__u16 port = guard_port();
-	bool drops_guarded;
+	bool drops_guarded = ruleset_verdict(&next, XDPPORT_TCP, port) == VERDICT_DROP;
 
-	drops_guarded = ruleset_verdict(&next, XDPPORT_TCP, port) == VERDICT_DROP;
 	if (cl->json) {
 		json_object_begin("policy");
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
@@ -116,8 +108,7 @@ static int report_check(struct cmdline *cl, const char *path)
 		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
 		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
 		json_bool("drops_guarded_port", drops_guarded);
-		json_object_end();
-		return EXIT_OK;
+		return;
 	}
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
 	       "rules\n",
@@ -128,33 +119,46 @@ static int report_check(struct cmdline *cl, const char *path)
 		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
 		     "running ruleset drops it already, or with --force",
 		     display_name(path), port);
-	return EXIT_OK;
 }
 
-int cmd_apply(struct cmdline *cl)
+/* Makes `next` the running ruleset in one switch, behind the lockout guard. */
+static int switch_to_next(struct cmdline *cl)
 {
-	const char *path = cl->argv[0];
 	struct filter f;
-	int err = parse_file(cl, path);
+	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
-	if (cmd_opt(cl, "check"))
-		return report_check(cl, path);
-	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
-	if (!err) {
-		filter_read(&f, &running);
-		err = guard_check(&running, &next, cl->force, cl->cmd->name);
-	}
+	filter_read(&f, &running);
+	err = guard_check(&running, &next, cl->force, cl->cmd->name);
 	if (!err) {
 		filter_replace(&f, &next);
 		if (links_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
 	}
-	filter_close(&f);	/* harmless when filter_open failed: it closed already */
+	filter_close(&f);
+	return err;
+}
+
+int cmd_apply(struct cmdline *cl)
+{
+	const char *path = cl->argv[0];
+	bool check = cmd_opt(cl, "check");
+	int err;
+
 	if (cl->json) {
-		json_bool("applied", !err);
+		json_object_begin(NULL);
+		json_string("file", display_name(path));
+	}
+	err = parse_file(cl, path);	/* before the filter is even opened */
+	if (!err && check)
+		report_check(cl, path);
+	else if (!err)
+		err = switch_to_next(cl);
+	if (cl->json) {
+		if (!check)
+			json_bool("applied", !err);
 		json_object_end();
 	}
 	return err;
