@@ -195,4 +195,6 @@ clean:
 	$(call msg,CLEAN,$(BUILD))
 	$(Q)rm -rf $(BUILD)
 
+include mk/install.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

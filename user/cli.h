@@ -67,5 +67,7 @@ int cmd_fragments(struct cmdline *cl);
 int cmd_list(struct cmdline *cl);
 int cmd_flush(struct cmdline *cl);
 int cmd_stats(struct cmdline *cl);
+int cmd_apply(struct cmdline *cl);
+int cmd_save(struct cmdline *cl);
 
 #endif

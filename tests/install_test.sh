@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# make install into a staging folder: the files, their modes and substituted paths,
+# the man page (no groff warnings), the systemd unit (systemd-analyze verify), the
+# bash completion, make uninstall. Then the boot helper the unit runs, end to end in
+# network namespaces: rules before attach, real TCP traffic, reload, all or nothing,
+# the lockout guard, bad configurations, stop. Run through tests/run.sh.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/lib/report.sh
+source tests/lib/netns.sh
+
+BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
+XDPPORT=$PWD/$BUILD/xdpport
+NETPROBE=$PWD/$BUILD/tests/tools/netprobe
+tmp=$(mktemp -d /tmp/xdpport-install.XXXXXX)
+stage=$tmp/stage
+trap '"$XDPPORT" detach --all >/dev/null 2>&1; "$XDPPORT" flush >/dev/null 2>&1;
+      netns_cleanup; rm -rf "$tmp"' EXIT
+unset SSH_CONNECTION
+
+ok() { "$@" >/dev/null 2>&1 && echo 1 || echo 0; }
+
+# --- make install -----------------------------------------------------------------
+make -s install DESTDIR="$stage" >"$tmp/install.log" 2>&1
+record "$([ $? -eq 0 ] && echo 1 || echo 0)" "install: make install DESTDIR=... succeeds" \
+	"$(cat "$tmp/install.log")"
+want_file() {	# want_file PATH MODE
+	local mode
+	mode=$(stat -c %a "$stage$1" 2>/dev/null)
+	record "$([ "$mode" = "$2" ] && echo 1 || echo 0)" "install: $1 (mode $2)" "mode '$mode'"
+}
+want_file /usr/local/sbin/xdpport 755
+want_file /usr/local/libexec/xdpport/xdpport-boot 755
+want_file /usr/local/share/man/man8/xdpport.8 644
+want_file /usr/local/share/bash-completion/completions/xdpport 644
+want_file /usr/local/lib/systemd/system/xdpport.service 644
+want_file /etc/xdpport/xdpport.conf 644
+want_file /etc/xdpport/rules.conf 644
+record "$([ "$(find "$stage" -type f | grep -c '')" -eq 7 ] && echo 1 || echo 0)" \
+	"install: nothing else (the BPF object is inside the binary)" "$(find "$stage" -type f)"
+record "$(ok "$stage/usr/local/sbin/xdpport" apply --check "$stage/etc/xdpport/rules.conf")" \
+	"install: the installed binary runs on its own and reads the default rules"
+
+unit=$stage/usr/local/lib/systemd/system/xdpport.service
+boot=$stage/usr/local/libexec/xdpport/xdpport-boot
+record "$(grep -qx 'ExecStart=/usr/local/libexec/xdpport/xdpport-boot start' "$unit" &&
+	grep -qx 'ExecReload=/usr/local/libexec/xdpport/xdpport-boot reload' "$unit" &&
+	grep -qx 'ExecStop=/usr/local/libexec/xdpport/xdpport-boot stop' "$unit" &&
+	! grep -q @ "$unit" && echo 1 || echo 0)" "install: the unit runs the installed helper"
+record "$(grep -q '^Type=oneshot$' "$unit" && grep -q '^RemainAfterExit=yes$' "$unit" &&
+	grep -q '^Before=network-pre.target' "$unit" && echo 1 || echo 0)" \
+	"install: the unit is oneshot, remains after exit, runs before network-pre.target"
+record "$(grep -q '^XDPPORT=${XDPPORT:-/usr/local/sbin/xdpport}' "$boot" && echo 1 || echo 0)" \
+	"install: the helper runs the installed binary"
+
+make -s install DESTDIR="$tmp/usr-stage" PREFIX=/usr >/dev/null 2>&1
+record "$([ -x "$tmp/usr-stage/usr/sbin/xdpport" ] &&
+	grep -qx 'ExecStart=/usr/libexec/xdpport/xdpport-boot start' \
+		"$tmp/usr-stage/usr/lib/systemd/system/xdpport.service" &&
+	[ -f "$tmp/usr-stage/usr/share/man/man8/xdpport.8" ] && echo 1 || echo 0)" \
+	"install: PREFIX=/usr puts everything under /usr, and the unit says so"
+
+echo "INTERFACES=mine" >"$stage/etc/xdpport/xdpport.conf"
+make -s install DESTDIR="$stage" >/dev/null 2>&1
+record "$([ "$(cat "$stage/etc/xdpport/xdpport.conf")" = INTERFACES=mine ] && echo 1 || echo 0)" \
+	"install: installing again keeps the configuration"
+cp dist/xdpport.conf "$stage/etc/xdpport/xdpport.conf"
+
+# --- the man page ---------------------------------------------------------------------
+groff -man -Tutf8 -ww "$stage/usr/local/share/man/man8/xdpport.8" >/dev/null 2>"$tmp/man.err"
+record "$([ $? -eq 0 ] && [ ! -s "$tmp/man.err" ] && echo 1 || echo 0)" \
+	"man: groff -man -ww prints no warnings" "$(head -c 300 "$tmp/man.err")"
+# Plain text (no bold, no underline) to look for sections in.
+groff -man -Tutf8 -P-cbou "$stage/usr/local/share/man/man8/xdpport.8" >"$tmp/man.txt" 2>/dev/null
+missing=
+for section in NAME SYNOPSIS DESCRIPTION COMMANDS PORTSPEC "FILE FORMAT" BOOT "EXIT STATUS" \
+	FILES ENVIRONMENT EXAMPLES "SEE ALSO"; do
+	grep -q "^$section\$" "$tmp/man.txt" || missing+="$section; "
+done
+for cmd in attach detach allow deny delete policy fragments list flush status stats apply \
+	save version help; do
+	grep -qE "^   $cmd( |$)" "$tmp/man.txt" || missing+="$cmd; "
+done
+record "$([ -z "$missing" ] && echo 1 || echo 0)" \
+	"man: every section, and one subsection per command" "missing: $missing"
+missing=
+for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all; do
+	grep -q -- "$opt" "$tmp/man.txt" || missing+="$opt; "
+done
+record "$([ -z "$missing" ] && echo 1 || echo 0)" "man: every option is documented" \
+	"missing: $missing"
+
+# --- the systemd unit -----------------------------------------------------------------
+if command -v systemd-analyze >/dev/null; then
+	# verify wants the commands and the man page where the unit says; point it at
+	# the staged ones.
+	sed "s|/usr/local/libexec|$stage/usr/local/libexec|" "$unit" >"$tmp/xdpport.service"
+	MANPATH=$stage/usr/local/share/man systemd-analyze verify "$tmp/xdpport.service" \
+		>"$tmp/verify" 2>&1
+	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
+		"unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
+else
+	record 1 "unit: systemd-analyze verify (skipped: systemd-analyze is not installed)"
+fi
+
+# --- bash completion ---------------------------------------------------------------------
+complete_words() {	# complete_words WORD... : what TAB offers for the last word
+	bash -c 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xdpport
+		 echo "${COMPREPLY[*]}"' \
+		"$stage/usr/local/share/bash-completion/completions/xdpport" "$@" 2>&1
+}
+record "$([ "$(complete_words xdpport ap)" = apply ] &&
+	[ "$(complete_words xdpport --json s)" = "status stats save" ] && echo 1 || echo 0)" \
+	"completion: commands, also after a global option"
+record "$([[ " $(complete_words xdpport attach "") " == *" lo "* ]] &&
+	[ "$(complete_words xdpport attach lo --mode "")" = "auto native generic" ] &&
+	echo 1 || echo 0)" "completion: interfaces and modes for attach"
+touch "$tmp/rules-for-completion.conf"
+record "$([ "$(complete_words xdpport apply "$tmp/rules-for")" = "$tmp/rules-for-completion.conf" ] &&
+	[ "$(complete_words xdpport apply --c)" = --check ] && echo 1 || echo 0)" \
+	"completion: files and --check for apply"
+record "$([ "$(complete_words xdpport policy drop "")" = "tcp udp" ] &&
+	[ "$(complete_words xdpport stats --p)" = --prometheus ] && echo 1 || echo 0)" \
+	"completion: policy protocols, stats options"
+
+# --- make uninstall ---------------------------------------------------------------------
+make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1
+make -s uninstall DESTDIR="$tmp/gone" >/dev/null 2>&1
+record "$([ "$(find "$tmp/gone" -type f | sort | tr '\n' ' ')" = \
+	"$tmp/gone/etc/xdpport/rules.conf $tmp/gone/etc/xdpport/xdpport.conf " ] &&
+	[ ! -e "$tmp/gone/usr/local/libexec/xdpport" ] && echo 1 || echo 0)" \
+	"uninstall: removes everything but the configuration" "$(find "$tmp/gone" -type f)"
+
+# --- the boot helper, end to end ------------------------------------------------------------
+"$XDPPORT" detach --all >/dev/null 2>&1
+"$XDPPORT" flush >/dev/null 2>&1
+netns_pair 44
+nsenter --net="/run/netns/$SERVER" "$NETPROBE" serve 8080,8081 >"$tmp/ready" &
+for _ in $(seq 50); do grep -q ready "$tmp/ready" && break; sleep 0.1; done
+
+# The helper logs every xdpport command it runs, in order, through this wrapper.
+cat >"$tmp/xdpport-logged" <<EOF
+#!/usr/bin/env bash
+echo "\$*" >>"$tmp/commands"
+exec "$XDPPORT" "\$@"
+EOF
+chmod +x "$tmp/xdpport-logged"
+conf=$tmp/xdpport.conf
+boot() {	# boot ACTION: the installed helper, in the server's namespace; sets RC, ERR
+	RC=0
+	: >"$tmp/commands"
+	XDPPORT=$tmp/xdpport-logged XDPPORT_CONF=$conf in_ns "$SERVER" "$boot" "$1" \
+		>"$tmp/boot.out" 2>"$tmp/boot.err" || RC=$?
+	ERR=$(cat "$tmp/boot.err")
+}
+probe() {	# probe NAME WANT PORT [MS]
+	local rc=0
+	in_ns "$CLIENT" "$NETPROBE" tcp "$SERVER4" "$3" "${4:-2000}" || rc=$?
+	record "$([ $rc -eq "$2" ] && echo 1 || echo 0)" "boot: $1" "exited $rc, want $2"
+}
+attached() { in_ns "$SERVER" "$XDPPORT" status | grep -q "^$SERVER_IF "; }
+
+printf 'policy drop\nallow 22/tcp 8080/tcp\n' >"$tmp/a.rules"
+printf 'policy drop\nallow 22/tcp 8081/tcp\n' >"$tmp/b.rules"
+cat >"$conf" <<EOF
+# test configuration
+INTERFACES="$SERVER_IF"   # the server's end
+MODE=auto
+RULES=$tmp/rules.conf
+WAIT=1
+EOF
+cp "$tmp/a.rules" "$tmp/rules.conf"
+
+boot check
+record "$([ $RC -eq 0 ] && [ "$(cat "$tmp/commands")" = "apply --check $tmp/rules.conf" ] &&
+	! attached && echo 1 || echo 0)" "boot: check reads everything and changes nothing" "$ERR"
+boot start
+record "$([ $RC -eq 0 ] && attached && echo 1 || echo 0)" "boot: start attaches" "$ERR"
+record "$([ "$(cut -d' ' -f1 "$tmp/commands" | tr '\n' ' ')" = "apply attach " ] &&
+	echo 1 || echo 0)" "boot: start applies the rules before it attaches" \
+	"$(cat "$tmp/commands")"
+record "$([ -z "$ERR" ] && echo 1 || echo 0)" "boot: start says nothing when all is well" "$ERR"
+probe "rules.conf applied: tcp/8080 connects" 0 8080
+probe "rules.conf applied: tcp/8081 is dropped" 1 8081 300
+
+cp "$tmp/b.rules" "$tmp/rules.conf"
+boot reload
+record "$([ $RC -eq 0 ] && echo 1 || echo 0)" "boot: reload" "$ERR"
+probe "after reload: tcp/8080 is dropped" 1 8080 300
+probe "after reload: tcp/8081 connects" 0 8081
+
+printf 'policy drop\nallow 22/tcp 8080/tcpp\n' >"$tmp/rules.conf"
+boot reload
+record "$([ $RC -eq 2 ] && [[ "$ERR" == *"rules.conf:2: allow '8080/tcpp'"* ]] && echo 1 || echo 0)" \
+	"boot: reload of a file with errors fails (exit 2) and names the line" "$ERR"
+probe "after a failed reload: the old rules (tcp/8081 connects)" 0 8081
+
+boot stop
+record "$([ $RC -eq 0 ] && ! attached && echo 1 || echo 0)" "boot: stop detaches" "$ERR"
+probe "after stop: nothing filtered (tcp/8080 connects)" 0 8080
+
+# All or nothing: one interface that never appears undoes the others.
+cp "$tmp/a.rules" "$tmp/rules.conf"
+sed -i "s|^INTERFACES=.*|INTERFACES=\"$SERVER_IF nosuchif0\"|; s|^WAIT=.*|WAIT=0|" "$conf"
+boot start
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"nosuchif0: no such interface"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: an interface missing: start fails and attaches nothing" "$ERR"
+sed -i "s|^INTERFACES=.*|INTERFACES=$SERVER_IF|" "$conf"
+
+# The lockout guard: rules that drop tcp/22 need FORCE=yes.
+printf 'policy drop\nallow 8080/tcp\n' >"$tmp/rules.conf"
+boot start
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: rules dropping tcp/22 are refused, nothing attached" "$ERR"
+echo "FORCE=yes" >>"$conf"
+boot start
+record "$([ $RC -eq 0 ] && attached && echo 1 || echo 0)" "boot: FORCE=yes applies them" "$ERR"
+boot stop
+
+# Bad configurations: the line and what is wrong, exit 2, nothing done.
+bad_conf() {	# bad_conf NAME PATTERN LINE...
+	local name=$1 pattern=$2
+	shift 2
+	printf '%s\n' "$@" >"$conf"
+	boot start
+	record "$([ $RC -eq 2 ] && [[ "$ERR" == *$pattern* ]] && ! attached && [ ! -s "$tmp/commands" ] &&
+		echo 1 || echo 0)" "boot: bad configuration: $name" "rc $RC: $ERR"
+}
+bad_conf "an unknown setting" "xdpport.conf:2: unknown setting 'INTERFACE'" \
+	"RULES=$tmp/a.rules" "INTERFACE=$SERVER_IF"
+bad_conf "not KEY=VALUE" "xdpport.conf:1: expected KEY=VALUE" "INTERFACES $SERVER_IF"
+bad_conf "a bad MODE" "MODE must be auto, native or generic" "MODE=fast"
+bad_conf "a bad FORCE" "FORCE must be yes or no" "FORCE=1"
+bad_conf "shell code is data, never run" "unknown setting" "X=\$(touch $tmp/pwned)" \
+	"INTERFACES=\`touch $tmp/pwned\`"
+record "$([ ! -e "$tmp/pwned" ] && echo 1 || echo 0)" "boot: nothing in the configuration ran"
+rm -f "$conf"
+boot start
+record "$([ $RC -eq 2 ] && [[ "$ERR" == *"cannot read it"* ]] && echo 1 || echo 0)" \
+	"boot: no configuration file: exit 2" "$ERR"
+boot bogus
+record "$([ $RC -eq 2 ] && [[ "$ERR" == Usage:* ]] && echo 1 || echo 0)" \
+	"boot: an unknown action: usage, exit 2" "$ERR"
+
+summary

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * Commands that move whole rulesets: apply (a rules file becomes the running ruleset
+ * in one atomic switch, or nothing changes) and save (the running ruleset as a rules
+ * file). The file is read and parsed in full before the filter is even opened.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "filter.h"
+#include "guard.h"
+#include "input.h"
+#include "json.h"
+#include "links.h"
+#include "ruleset.h"
+#include "rulesfile.h"
+
+#define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
+
+/* Two rulesets are too big for a comfortable stack. */
+static struct xdpport_ruleset running, next;
+
+struct error_sink {
+	bool json;
+	unsigned long seen;
+};
+
+static void print_error(void *ctx, const char *name, unsigned long line, const char *message)
+{
+	struct error_sink *sink = ctx;
+
+	if (++sink->seen > ERRORS_SHOWN)
+		return;
+	if (sink->json) {
+		json_object_begin(NULL);
+		json_uint("line", line);
+		json_string("message", message);
+		json_object_end();
+	} else {
+		fprintf(stderr, "xdpport: %s:%lu: %s\n", name, line, message);
+	}
+}
+
+static const char *display_name(const char *path)
+{
+	return strcmp(path, "-") ? path : "stdin";
+}
+
+/* Reads and parses the file into `next`; returns 0 or EXIT_USAGE (all printed).
+ * With --json it adds "errors", "error_count" and "valid" to the open object. */
+static int parse_file(struct cmdline *cl, const char *path)
+{
+	const char *name = display_name(path);
+	struct error_sink sink = { .json = cl->json };
+	unsigned long errors;
+	char why[160];
+	size_t len;
+	char *buf;
+
+	if (input_read(path, RULESFILE_MAX_BYTES, &buf, &len, why, sizeof(why))) {
+		if (cl->json) {
+			json_string("error", why);
+			json_bool("valid", false);
+		}
+		return fail(EXIT_USAGE, name, "%s", why);
+	}
+	if (cl->json)
+		json_array_begin("errors");
+	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
+	free(buf);
+	if (cl->json) {
+		json_array_end();
+		json_uint("error_count", errors);
+		json_bool("valid", errors == 0);
+	}
+	if (!errors)
+		return 0;
+	if (errors > ERRORS_SHOWN && !cl->json)
+		fprintf(stderr, "xdpport: %s: %lu more errors not shown\n", name,
+			errors - ERRORS_SHOWN);
+	return fail(EXIT_USAGE, cl->cmd->name, "%s: %lu error%s, nothing applied", name, errors,
+		    errors == 1 ? "" : "s");
+}
+
+static const char *verdict_name(int v)
+{
+	return v == VERDICT_DROP ? "drop" : "pass";
+}
+
+/* --check: what apply would do, without touching (or needing) the filter. */
+static void report_check(struct cmdline *cl, const char *path)
+{
+	__u16 port = guard_port();
+	bool drops_guarded = ruleset_verdict(&next, XDPPORT_TCP, port) == VERDICT_DROP;
+
+	if (cl->json) {
+		json_object_begin("policy");
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			json_string(proto_name(p), verdict_name(next.policy[p]));
+		json_object_end();
+		json_string("fragments", verdict_name(next.fragments));
+		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
+		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
+		json_bool("drops_guarded_port", drops_guarded);
+		return;
+	}
+	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
+	       "rules\n",
+	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
+	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
+	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	if (drops_guarded)
+		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
+		     "running ruleset drops it already, or with --force",
+		     display_name(path), port);
+}
+
+/* Makes `next` the running ruleset in one switch, behind the lockout guard. */
+static int switch_to_next(struct cmdline *cl)
+{
+	struct filter f;
+	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+
+	if (err)
+		return err;
+	filter_read(&f, &running);
+	err = guard_check(&running, &next, cl->force, cl->cmd->name);
+	if (!err) {
+		filter_replace(&f, &next);
+		if (links_count() == 0)
+			warn("ruleset applied, but the filter is not attached to any interface "
+			     "yet ('xdpport attach IFACE')");
+	}
+	filter_close(&f);
+	return err;
+}
+
+int cmd_apply(struct cmdline *cl)
+{
+	const char *path = cl->argv[0];
+	bool check = cmd_opt(cl, "check");
+	int err;
+
+	if (cl->json) {
+		json_object_begin(NULL);
+		json_string("file", display_name(path));
+	}
+	err = parse_file(cl, path);	/* before the filter is even opened */
+	if (!err && check)
+		report_check(cl, path);
+	else if (!err)
+		err = switch_to_next(cl);
+	if (cl->json) {
+		if (!check)
+			json_bool("applied", !err);
+		json_object_end();
+	}
+	return err;
+}
+
+/* "# xdpport ruleset of web1, saved 2026-11-24 23:40:56 UTC": what and when. */
+static void print_header(void)
+{
+	char host[256] = "", when[64] = "";
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (gethostname(host, sizeof(host) - 1))
+		strcpy(host, "?");
+	for (char *c = host; *c; c++)	/* a comment line must stay one line */
+		if (*c < 0x21 || *c > 0x7e)
+			*c = '?';
+	if (gmtime_r(&now, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("# xdpport ruleset of %s, saved %s\n"
+	       "# Load it with: xdpport apply FILE (see xdpport(8), FILE FORMAT)\n",
+	       host, when);
+}
+
+int cmd_save(struct cmdline *cl)
+{
+	struct filter f;
+	int err;
+
+	if (cl->json)
+		return usage_error(cl, "save prints the rules file format; for JSON use "
+				       "'xdpport list --json'");
+	/* Locked: a copy taken while another command writes the slots could be torn. */
+	err = filter_open(&f, FILTER_LOCK, cl->cmd->name);
+	if (err == NOT_SET_UP)
+		ruleset_reset(&running);	/* nothing set yet: what attach starts with */
+	else if (err)
+		return err;
+	else
+		filter_read(&f, &running);
+	filter_close(&f);
+	print_header();
+	if (rulesfile_write(stdout, &running) || fflush(stdout))
+		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
+			    errno_reason(errno));
+	return EXIT_OK;
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portspec.h"
+#include "ruleset.h"
+#include "rulesfile.h"
+
+#define WORDS_MAX	(RULESFILE_LINE_MAX / 2 + 1)	/* "a b c ..." */
+#define QUOTE_MAX	40	/* how much of a bad word an error message repeats */
+#define MESSAGE_MAX	256
+
+struct parser {
+	const char *name;
+	unsigned long line;
+	unsigned long errors;
+	rulesfile_error_fn on_error;
+	void *ctx;
+	struct xdpport_ruleset *rs;	/* rules only: every other entry 0 until the end */
+	__u8 policy[XDPPORT_NPROTO];	/* the last policy line's, set at the end */
+	char text[RULESFILE_LINE_MAX + 1];	/* the current line, split into words */
+	char *word[WORDS_MAX];
+	int nwords;
+};
+
+static void __attribute__((format(printf, 2, 3))) error(struct parser *p, const char *fmt, ...)
+{
+	char message[MESSAGE_MAX];
+	va_list ap;
+
+	p->errors++;
+	if (!p->on_error)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	p->on_error(p->ctx, p->name, p->line, message);
+}
+
+/* A word as error messages repeat it: long ones are cut. Words hold printable ASCII
+ * only (checked before splitting), so nothing else needs escaping. */
+static const char *quote(const char *word, char *buf)
+{
+	if (strlen(word) <= QUOTE_MAX)
+		return word;
+	snprintf(buf, QUOTE_MAX + 4, "%.*s...", QUOTE_MAX, word);
+	return buf;
+}
+
+/* strcmp() for the few short keywords a line starts with: on big files the
+ * library call costs more than the comparison. */
+static bool is(const char *word, const char *keyword)
+{
+	while (*word && *word == *keyword)
+		word++, keyword++;
+	return *word == *keyword;
+}
+
+static int parse_verdict(const char *word)
+{
+	if (is(word, "pass") || is(word, "allow"))
+		return VERDICT_PASS;
+	if (is(word, "drop") || is(word, "deny"))
+		return VERDICT_DROP;
+	return -1;
+}
+
+/* Up to five digits: 0..65535; returns the end of the digits, or NULL. */
+static const char *quick_port(const char *c, unsigned *port)
+{
+	const char *start = c;
+
+	*port = 0;
+	while (*c >= '0' && *c <= '9' && c - start < 5)
+		*port = *port * 10 + (*c++ - '0');
+	return c > start && *port <= 65535 ? c : NULL;
+}
+
+/*
+ * The PORTSPECs that fill big files, as save writes them: N or N-M, then nothing,
+ * /tcp or /udp. Returns false for anything else (names, upper case, errors), which
+ * portspec_parse() then reads: the two always agree (tests/rulesfile_test checks).
+ */
+static bool quick_portspec(const char *word, struct port_range *out)
+{
+	unsigned first, last;
+	const char *c = quick_port(word, &first);
+
+	if (!c)
+		return false;
+	last = first;
+	if (*c == '-' && !(c = quick_port(c + 1, &last)))
+		return false;
+	out->protos = PROTOS_ALL;
+	if (*c == '/') {
+		if (is(c + 1, "tcp"))
+			out->protos = PROTO_BIT(XDPPORT_TCP);
+		else if (is(c + 1, "udp"))
+			out->protos = PROTO_BIT(XDPPORT_UDP);
+		else
+			return false;
+		c += 4;
+	}
+	if (*c || first > last)
+		return false;
+	out->first = first;
+	out->last = last;
+	return true;
+}
+
+/* policy pass|drop [tcp|udp] */
+static void parse_policy(struct parser *p)
+{
+	unsigned long errors = p->errors;
+	char q[QUOTE_MAX + 4];
+	uint32_t protos = PROTOS_ALL;
+	int verdict;
+
+	if (p->nwords < 2) {
+		error(p, "policy needs pass or drop");
+		return;
+	}
+	verdict = parse_verdict(p->word[1]);
+	if (verdict < 0)
+		error(p, "policy must be pass or drop, not '%s'", quote(p->word[1], q));
+	if (p->nwords >= 3) {
+		int proto = proto_parse(p->word[2]);
+
+		if (proto < 0)
+			error(p, "protocol must be tcp or udp, not '%s'", quote(p->word[2], q));
+		else
+			protos = PROTO_BIT(proto);
+	}
+	if (p->nwords > 3)
+		error(p, "unexpected '%s' after policy pass|drop [tcp|udp]", quote(p->word[3], q));
+	if (p->errors != errors)
+		return;
+	/* Setting a policy rewrites every port without a rule: do it once, at the end,
+	 * so that a file of a million policy lines costs no more than one. */
+	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
+		if (protos & PROTO_BIT(proto))
+			p->policy[proto] = verdict;
+}
+
+/* fragments pass|drop */
+static void parse_fragments(struct parser *p)
+{
+	char q[QUOTE_MAX + 4];
+	int verdict;
+
+	if (p->nwords < 2) {
+		error(p, "fragments needs pass or drop");
+		return;
+	}
+	verdict = parse_verdict(p->word[1]);
+	if (verdict < 0)
+		error(p, "fragments must be pass or drop, not '%s'", quote(p->word[1], q));
+	if (p->nwords > 2)
+		error(p, "unexpected '%s' after fragments pass|drop", quote(p->word[2], q));
+	if (!p->errors)
+		p->rs->fragments = verdict;
+}
+
+enum port_action { ALLOW, DENY, DELETE };
+
+static void apply_range(struct parser *p, enum port_action action, const struct port_range *r)
+{
+	if (action == DELETE)
+		ruleset_delete_rule(p->rs, r);
+	else
+		ruleset_set_rule(p->rs, r, action == DENY ? VERDICT_DROP : VERDICT_PASS);
+}
+
+/* allow|deny|delete PORTSPEC...: every bad PORTSPEC is its own error. */
+static void parse_ports(struct parser *p, enum port_action action)
+{
+	if (p->nwords < 2) {
+		error(p, "%s needs at least one PORTSPEC (443, 443/tcp, 8000-8100/udp, https)",
+		      p->word[0]);
+		return;
+	}
+	for (int i = 1; i < p->nwords; i++) {
+		char why[128], q[QUOTE_MAX + 4];
+		struct portspec spec;
+
+		if (quick_portspec(p->word[i], &spec.range[0])) {
+			spec.n = 1;
+		} else if (portspec_parse(p->word[i], &spec, why, sizeof(why))) {
+			error(p, "%s '%s': %s", p->word[0], quote(p->word[i], q), why);
+			continue;
+		}
+		if (p->errors)
+			continue;	/* nothing will be used: just look for more errors */
+		for (int r = 0; r < spec.n; r++)
+			apply_range(p, action, &spec.range[r]);
+	}
+}
+
+static bool is_cli_command(const char *word)
+{
+	static const char *const commands[] = { "attach", "detach", "list", "flush", "status",
+						"stats", "apply", "save", "version", "help" };
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(word, commands[i]))
+			return true;
+	return false;
+}
+
+static void parse_words(struct parser *p)
+{
+	const char *cmd = p->word[0];
+	char q[QUOTE_MAX + 4];
+
+	if (is(cmd, "allow"))
+		parse_ports(p, ALLOW);
+	else if (is(cmd, "deny"))
+		parse_ports(p, DENY);
+	else if (is(cmd, "delete"))
+		parse_ports(p, DELETE);
+	else if (is(cmd, "policy"))
+		parse_policy(p);
+	else if (is(cmd, "fragments"))
+		parse_fragments(p);
+	else if (is(cmd, "flush"))
+		error(p, "flush is not needed: apply always starts from a clean ruleset");
+	else if (is_cli_command(cmd))
+		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
+			 "allow, deny and delete lines", cmd);
+	else
+		error(p, "unknown word '%s'; a rules file holds policy, fragments, allow, deny "
+			 "and delete lines", quote(cmd, q));
+}
+
+/* Reports the first bad byte of a line: NUL anywhere, and outside the comment
+ * anything but printable ASCII and tabs. */
+static void bad_byte(struct parser *p, unsigned char c, size_t column)
+{
+	if (c == '\0')
+		error(p, "NUL byte at column %zu (is this a text file?)", column);
+	else if (c >= 0x80)
+		error(p, "non-ASCII byte 0x%02x at column %zu (only comments may hold one)", c,
+		      column);
+	else
+		error(p, "control character 0x%02x at column %zu", c, column);
+}
+
+/* Copies `len` bytes of rule text into p->text, splitting it into words at spaces
+ * and tabs. */
+static void split_words(struct parser *p, const char *s, size_t len)
+{
+	bool in_word = false;
+
+	p->nwords = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '\t') {
+			p->text[i] = '\0';
+			in_word = false;
+			continue;
+		}
+		p->text[i] = c;
+		if (!in_word)
+			p->word[p->nwords++] = &p->text[i];
+		in_word = true;
+	}
+	p->text[len] = '\0';
+}
+
+/*
+ * Parses the line starting at `s` and returns where the next one starts. One pass
+ * over the bytes finds the line's end, its comment and its first bad byte.
+ */
+static const char *parse_line(struct parser *p, const char *s, const char *end)
+{
+	const char *c, *hash = NULL, *bad = NULL;
+	size_t len;
+
+	for (c = s; c < end && *c != '\n'; c++) {
+		unsigned char b = *c;
+
+		if (b >= 0x20 && b < 0x7f && b != '#')
+			continue;
+		if (b == '#' && !hash)
+			hash = c;
+		else if (!bad && (b == '\0' || (!hash && b != '\t' && b != '#')))
+			bad = c;
+	}
+	len = c - s;
+	/* CRLF: the CR belongs to the line ending. */
+	if (len > 0 && s[len - 1] == '\r') {
+		len--;
+		if (bad == s + len)
+			bad = NULL;
+	}
+	p->line++;
+	if (len > RULESFILE_LINE_MAX)
+		error(p, "line is longer than %d bytes", RULESFILE_LINE_MAX);
+	else if (bad)
+		bad_byte(p, *bad, bad - s + 1);
+	else {
+		split_words(p, s, hash ? (size_t)(hash - s) : len);
+		if (p->nwords > 0)
+			parse_words(p);
+	}
+	return c < end ? c + 1 : end;
+}
+
+unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
+			      struct xdpport_ruleset *out, rulesfile_error_fn on_error,
+			      void *ctx)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	struct parser *p = malloc(sizeof(*p));
+	const char *end = buf + len, *s = buf;
+	unsigned long errors;
+
+	if (!p) {
+		if (on_error)
+			on_error(ctx, name, 0, "out of memory");
+		return 1;
+	}
+	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .rs = out };
+	ruleset_reset(out);
+	if (len >= 3 && !memcmp(buf, bom, 3))
+		s += 3;
+	while (s < end)
+		s = parse_line(p, s, end);
+	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
+		ruleset_set_policy(out, PROTO_BIT(proto), p->policy[proto]);
+	errors = p->errors;
+	free(p);
+	return errors;
+}
+
+static const char *verdict_word(int v)
+{
+	return v == VERDICT_DROP ? "drop" : "pass";
+}
+
+static void write_rule(FILE *out, const struct rule *r)
+{
+	const struct port_range *range = &r->range;
+
+	fputs(r->verdict == VERDICT_DROP ? "deny " : "allow ", out);
+	if (range->first == range->last)
+		fprintf(out, "%u", range->first);
+	else
+		fprintf(out, "%u-%u", range->first, range->last);
+	if (range->protos != PROTOS_ALL)
+		fprintf(out, "/%s",
+			proto_name(range->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP
+									     : XDPPORT_TCP));
+	fputc('\n', out);
+}
+
+int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs)
+{
+	struct rule *rules;
+	long n = ruleset_rules(rs, &rules);
+
+	if (n < 0)
+		return -1;
+	if (rs->policy[XDPPORT_TCP] == rs->policy[XDPPORT_UDP])
+		fprintf(out, "policy %s\n", verdict_word(rs->policy[XDPPORT_TCP]));
+	else
+		for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
+			fprintf(out, "policy %s %s\n", verdict_word(rs->policy[proto]),
+				proto_name(proto));
+	fprintf(out, "fragments %s\n", verdict_word(rs->fragments));
+	for (long i = 0; i < n; i++)
+		write_rule(out, &rules[i]);
+	free(rules);
+	return ferror(out) ? -1 : 0;
+}

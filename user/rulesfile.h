@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The rules file: what `apply` reads and `save` writes. One rule per line in the
+ * CLI's own words, applied in order to a clean ruleset (later lines win):
+ *
+ *   policy pass|drop [tcp|udp]     fragments pass|drop
+ *   allow PORTSPEC...              deny PORTSPEC...           delete PORTSPEC...
+ *
+ * `#` starts a comment (whole line or trailing); blank lines are ignored; words are
+ * separated by spaces or tabs; CRLF line endings and a UTF-8 byte order mark are
+ * accepted. Outside comments only printable ASCII is allowed; comments may hold any
+ * byte but NUL. Lines are at most RULESFILE_LINE_MAX bytes.
+ *
+ * The parser is a pure function over a buffer: no BPF, no files, no global state
+ * (service names are looked up in /etc/services, like the CLI does).
+ */
+#ifndef XDPPORT_RULESFILE_H
+#define XDPPORT_RULESFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <linux/types.h>
+#include "xdpport.h"
+
+#define RULESFILE_LINE_MAX	4096		/* bytes, without the line ending */
+#define RULESFILE_MAX_BYTES	(16u << 20)	/* what `apply` reads at most */
+
+/*
+ * Called once per error, in line order. `line` counts from 1; `message` says what is
+ * wrong with that line (without the name or line number) and is only valid during
+ * the call.
+ */
+typedef void (*rulesfile_error_fn)(void *ctx, const char *name, unsigned long line,
+				   const char *message);
+
+/*
+ * Parses buf[0, len) (any bytes; no terminating NUL needed) into `out`, starting from
+ * a clean ruleset. `name` is only passed to `on_error` (which may be NULL). Returns
+ * the number of errors: 0 means `out` holds the file's ruleset; otherwise `out`
+ * holds nothing to use.
+ */
+unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
+			      struct xdpport_ruleset *out, rulesfile_error_fn on_error,
+			      void *ctx);
+
+/*
+ * Writes `rs` in the file format, without a header: the policies, the fragments
+ * setting, then the rules as compact ranges in ascending port order, one per line.
+ * Parsing the output gives `rs` back. Returns 0, or -1 (out of memory, or `out`
+ * failed: see ferror()).
+ */
+int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs);
+
+#endif
