@@ -158,7 +158,10 @@ probe() {	# probe NAME WANT PORT [MS]
 	in_ns "$CLIENT" "$NETPROBE" tcp "$SERVER4" "$3" "${4:-2000}" || rc=$?
 	record "$([ $rc -eq "$2" ] && echo 1 || echo 0)" "boot: $1" "exited $rc, want $2"
 }
-attached() { in_ns "$SERVER" "$XDPPORT" status | grep -q "^$SERVER_IF "; }
+attached() {
+	in_ns "$SERVER" "$XDPPORT" status --json |
+		jq -e --arg i "$SERVER_IF" 'any(.interfaces[]; .name == $i and .attached)' >/dev/null
+}
 
 printf 'policy drop\nallow 22/tcp 8080/tcp\n' >"$tmp/a.rules"
 printf 'policy drop\nallow 22/tcp 8081/tcp\n' >"$tmp/b.rules"
