@@ -16,6 +16,9 @@
 #   BENCH_RECEIVERS  receivers to measure end to end (default: all, see RECEIVERS)
 #   BENCH_OUT        directory for BENCHMARKS.md and bench.png
 #   BENCH_NOTE       a line of text for the report (e.g. "quiet machine, turbo off")
+#   BENCH_REPORT_ONLY=1  measure nothing: rebuild the report and chart from the last
+#                    run's data in build/bench/work-full (with BENCH_SMOKE=1:
+#                    work-smoke), e.g. after editing the report
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,9 +49,19 @@ else
 	OUT=${BENCH_OUT:-docs}
 fi
 read -r CPU0 CPU1 <<<"${BENCH_CPUS:-0 1}"
-WORK=build/bench/work
-mkdir -p "$OUT" "$WORK"
-rm -f "$WORK"/*
+# Raw data, kept apart for smoke and full runs so a smoke run never clobbers the other.
+WORK=build/bench/work-${SMOKE:+smoke}
+[ -n "$SMOKE" ] || WORK+=full
+if [ -n "${BENCH_REPORT_ONLY:-}" ]; then
+	[ -r "$WORK/settings" ] || { echo "bench.sh: no previous run in $WORK" >&2; exit 1; }
+	# shellcheck source=/dev/null # written below by the run that measured
+	. "$WORK/settings"
+else
+	mkdir -p "$WORK"
+	rm -f "$WORK"/*
+	declare -p SMOKE ROUNDS FRAMES REPEAT OUT CPU0 CPU1 >"$WORK/settings"
+fi
+mkdir -p "$OUT"
 
 XDPGEN=build/tests/tools/xdpgen
 RXPROG=build/tests/bench/rxprog
@@ -325,7 +338,7 @@ chart() {
 	awk -F'\t' '!/^#/ && ($2 == "rule drop" || $2 == "unfiltered pass")' "$WORK/cost.tsv" \
 		>"$WORK/cost.plot"
 	# End to end, one port of UDP: one line per receiver, 1 and 2 cores side by side.
-	awk -F'\t' '!/^#/ && $1 == "udp1" { m[$2, $3] = $4; s[$2, $3] = $5; l[$2] = $6
+	awk -F'\t' '!/^#/ && $1 == "udp1" { m[$2, $3] = $4; s[$2, $3] = $5; l[$2] = $2
 		if (!($2 in seen)) { seen[$2] = 1; order[n++] = $2 } }
 		END { for (i = 0; i < n; i++) { r = order[i]
 			printf "%s\t%s\t%s\t%s\t%s\n", l[r], m[r, 1], s[r, 1], m[r, 2], s[r, 2] } }' \
@@ -348,7 +361,6 @@ chart() {
 	     "" using 7:8 title "xdp-filter all features"
 	set title "End to end through veth, 64-byte UDP to one port, wall clock (higher is better)"
 	set ylabel "Mpps received"
-	set bmargin 6
 	set xtics rotate by -15 left
 	plot "$WORK/e2e.plot" using 2:3:xtic(1) title "1 core", "" using 4:5 title "2 cores"
 	unset multiplot
@@ -365,7 +377,7 @@ report() {
 		echo
 		echo "## Machine"
 		echo
-		machine
+		cat "$WORK/machine.md"
 		if awk -v l="$LOAD_START" 'BEGIN { exit !(l > 0.5) }'; then
 			echo
 			echo "> The machine was not idle (load average $LOAD_START when the run began):"
@@ -459,13 +471,17 @@ report() {
 	} >"$OUT/BENCHMARKS.md"
 }
 
-LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
-echo "per-packet cost: $ROUNDS rounds of $REPEAT frames"
-build/tests/bench/xdp_cost --rounds "$ROUNDS" --repeat "$REPEAT" --cpu "$CPU0" \
-	--data "$WORK/cost.tsv" >"$WORK/cost.md"
-cat "$WORK/cost.md"
-touch "$WORK/raw.tsv"
-end_to_end
+if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
+	LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+	declare -p LOAD_START >>"$WORK/settings"
+	echo "per-packet cost: $ROUNDS rounds of $REPEAT frames"
+	build/tests/bench/xdp_cost --rounds "$ROUNDS" --repeat "$REPEAT" --cpu "$CPU0" \
+		--data "$WORK/cost.tsv" >"$WORK/cost.md"
+	cat "$WORK/cost.md"
+	touch "$WORK/raw.tsv"
+	end_to_end
+	machine >"$WORK/machine.md"
+fi
 for clock in wall cpu; do
 	build/tests/bench/e2e_report --floor floor-drop --subject xdpport-rule \
 		--versus nftables,iptables --clock "$clock" --targets "$WORK/targets-$clock.md" \
