@@ -36,14 +36,15 @@ struct sender {
 	const void *frame;
 	size_t len;
 	uint64_t count;
+	uint64_t cpu_ns;	/* CPU time this thread used, receive work included */
 	int err;	/* 0 or -errno */
 };
 
-static uint64_t now_ns(void)
+static uint64_t clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
@@ -133,7 +134,7 @@ static int test_run(int prog_fd, int ifindex, const void *frame, size_t len, uin
 static void *sender_main(void *arg)
 {
 	struct sender *s = arg;
-	uint64_t left = s->count;
+	uint64_t left = s->count, cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 
 	while (left && !s->err) {
 		uint32_t repeat = left > MAX_REPEAT ? MAX_REPEAT : left;
@@ -143,6 +144,7 @@ static void *sender_main(void *arg)
 		if (!s->err)
 			left -= repeat;
 	}
+	s->cpu_ns = clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return NULL;
 }
 
@@ -204,7 +206,7 @@ int64_t livegen_send(struct livegen *g, int ifindex, const void *frame, size_t l
 	uint32_t span = o->port_span > 1 ? o->port_span : 1;
 	struct sender s[LIVEGEN_MAX_THREADS];
 	int64_t before, after;
-	uint64_t start, sent = 0;
+	uint64_t start, sent = 0, cpu = 0, cpu_max = 0;
 
 	err = check_args(len, count, o);
 	if (err)
@@ -234,7 +236,7 @@ int64_t livegen_send(struct livegen *g, int ifindex, const void *frame, size_t l
 		};
 	}
 	before = device_accepted(ifindex);
-	start = now_ns();
+	start = clock_ns(CLOCK_MONOTONIC);
 	err = start_senders(s, n);
 	if (err)
 		return err;
@@ -244,9 +246,14 @@ int64_t livegen_send(struct livegen *g, int ifindex, const void *frame, size_t l
 			err = s[i].err;
 		if (!s[i].err)
 			sent += s[i].count;
+		cpu += s[i].cpu_ns;
+		if (s[i].cpu_ns > cpu_max)
+			cpu_max = s[i].cpu_ns;
 	}
 	if (result) {
-		result->ns = now_ns() - start;
+		result->ns = clock_ns(CLOCK_MONOTONIC) - start;
+		result->cpu_ns = cpu;
+		result->cpu_max_ns = cpu_max;
 		result->sent = sent;
 		after = device_accepted(ifindex);
 		result->accepted = before >= 0 && after >= 0 ? after - before : -1;

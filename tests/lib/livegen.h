@@ -53,6 +53,13 @@ struct livegen_opts {
 struct livegen_result {
 	uint64_t sent;		/* frames the generator ran on: `count` unless it failed */
 	uint64_t ns;		/* wall time from the first thread's start to the last's end */
+	/* CPU time of the sending threads, summed and the largest. The peer's receive
+	 * work runs in the sender's softirq on the same CPU and, without
+	 * CONFIG_IRQ_TIME_ACCOUNTING, is charged to the sending thread; time other
+	 * tasks had the CPU is not. So on a shared machine count / cpu_max_ns is what
+	 * count / ns would be if the CPUs were ours alone (minus any receive work that
+	 * was deferred to ksoftirqd). */
+	uint64_t cpu_ns, cpu_max_ns;
 	/* Frames the sending device handed to its peer during the call, from veth's
 	 * tx_queue_*_xdp_xmit counters; -1 when the device has no such counters. A
 	 * shortfall against `sent` means frames were lost (peer ring full, peer down,

@@ -8,8 +8,9 @@
  *          [--batch N] [--dst-mac MAC] [--src-mac MAC]
  *
  * Prints one line of key=value pairs: sent, accepted (frames the driver handed to
- * the peer; -1 if it does not say), ns and mpps (sent / wall time). Exit status:
- * 0 sent, 1 failed, 2 usage.
+ * the peer; -1 if it does not say), ns (wall time), cpu_ns and cpu_max_ns (CPU time
+ * of the sending threads, summed and the largest: see livegen.h), mpps (sent / wall
+ * time) and len. Exit status: 0 sent, 1 failed, 2 usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,10 +20,12 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 
 #include "livegen.h"
 #include "packet.h"
@@ -231,6 +234,11 @@ static void enter_netns(const char *name)
 	close(fd);
 }
 
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct livegen_result res;
@@ -241,6 +249,7 @@ int main(int argc, char **argv)
 	int64_t sent;
 	int ifindex;
 
+	libbpf_set_print(quiet);
 	parse_args(&a, argc, argv);
 	build_frame(&a, &p);
 	if (a.netns)
@@ -269,8 +278,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "xdpgen: send on %s: %s\n", a.dev, strerror(-sent));
 		return 1;
 	}
-	printf("sent=%llu accepted=%lld ns=%llu mpps=%.3f len=%zu\n",
+	printf("sent=%llu accepted=%lld ns=%llu cpu_ns=%llu cpu_max_ns=%llu mpps=%.3f len=%zu\n",
 	       (unsigned long long)res.sent, (long long)res.accepted,
-	       (unsigned long long)res.ns, res.ns ? res.sent * 1e3 / res.ns : 0.0, p.len);
+	       (unsigned long long)res.ns, (unsigned long long)res.cpu_ns,
+	       (unsigned long long)res.cpu_max_ns, res.ns ? res.sent * 1e3 / res.ns : 0.0, p.len);
 	return 0;
 }
