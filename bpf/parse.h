@@ -126,10 +126,14 @@ static __always_inline enum frame_kind parse_ipv4(struct cursor *c, struct frame
 	return parse_l4(c, ip->protocol, tot_len - hdr_len, f);
 }
 
+/* Hop-by-hop (0), routing (43), fragment (44), destination options (60): all below
+ * 64, so one shift and mask tests all four. */
+#define IPV6_EXTENSIONS ((1ULL << IPPROTO_HOPOPTS) | (1ULL << IPPROTO_ROUTING) | \
+			 (1ULL << IPPROTO_FRAGMENT) | (1ULL << IPPROTO_DSTOPTS))
+
 static __always_inline int ipv6_is_extension(__u8 nexthdr)
 {
-	return nexthdr == IPPROTO_HOPOPTS || nexthdr == IPPROTO_ROUTING ||
-	       nexthdr == IPPROTO_DSTOPTS || nexthdr == IPPROTO_FRAGMENT;
+	return nexthdr < 64 && (IPV6_EXTENSIONS >> nexthdr) & 1;
 }
 
 static __always_inline enum frame_kind parse_ipv6(struct cursor *c, struct frame *f)

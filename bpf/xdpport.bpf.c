@@ -106,7 +106,10 @@ int xdpport(struct xdp_md *ctx)
 		reason = XDPPORT_PASS_UNFILTERED;
 		break;
 	}
-	count_reason(reason, bpf_xdp_get_buff_len(ctx));
+	/* The first buffer's length: exact for every frame that fits one buffer (all
+	 * but jumbo frames split by the driver); bpf_xdp_get_buff_len() would cost
+	 * about a tenth of the program for every frame. */
+	count_reason(reason, data_end - data);
 	return reason & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS;
 }
 
