@@ -147,16 +147,19 @@ test:
 # libFuzzer targets (tests/fuzz/<name>_fuzz.c), built with clang and sanitizers
 # from the user/ sources each one needs. `make tests` runs them once over their
 # corpus (seeds and past crashes); `make fuzz` lets them search.
+FUZZ_IGNORELIST := tests/fuzz/coverage-ignorelist.txt
 FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Werror -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iinclude -Iuser
-fuzz_srcs_portspec := user/portspec.c
+		-fno-sanitize-recover=all -Iinclude -Iuser \
+		-fsanitize-coverage-ignorelist=$(FUZZ_IGNORELIST)
+fuzz_srcs_portspec  := user/portspec.c
+fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c
 
 $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
-$(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(fuzz_srcs_$$*) | $(BUILD)/fuzz
+$(BUILD)/fuzz/%_fuzz: tests/fuzz/%_fuzz.c $$(fuzz_srcs_$$*) $(FUZZ_IGNORELIST) | $(BUILD)/fuzz
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $^ -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 
 # Long randomized runs, in the tests' sandbox; each fuzzer prints its seed or time,
 # the count and what it found. `make fuzz FUZZ_SEED=0x...` repeats a frame run.
