@@ -33,14 +33,14 @@ void cli_what(const struct cmdline *cl, int first, int count, char *buf, size_t 
 
 int usage_error(const struct cmdline *cl, const char *fmt, ...)
 {
+	char tail[64];
 	va_list ap;
 
-	fprintf(stderr, "xdpport: %s: ", cl->cmd ? cl->cmd->name : "usage");
+	snprintf(tail, sizeof(tail), " (see 'xdpport help%s%s')", cl->cmd ? " " : "",
+		 cl->cmd ? cl->cmd->name : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_vline(cl->cmd ? cl->cmd->name : "usage", tail, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'xdpport help%s%s')\n", cl->cmd ? " " : "",
-		cl->cmd ? cl->cmd->name : "");
 	return EXIT_USAGE;
 }
 

@@ -43,7 +43,7 @@ static void print_error(void *ctx, const char *name, unsigned long line, const c
 		json_string("message", message);
 		json_object_end();
 	} else {
-		fprintf(stderr, "xdpport: %s:%lu: %s\n", name, line, message);
+		error_line("%s:%lu: %s", name, line, message);
 	}
 }
 
@@ -82,8 +82,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	if (!errors)
 		return 0;
 	if (errors > ERRORS_SHOWN && !cl->json)
-		fprintf(stderr, "xdpport: %s: %lu more errors not shown\n", name,
-			errors - ERRORS_SHOWN);
+		error_line("%s: %lu more errors not shown", name, errors - ERRORS_SHOWN);
 	return fail(EXIT_USAGE, cl->cmd->name, "%s: %lu error%s, nothing applied", name, errors,
 		    errors == 1 ? "" : "s");
 }
