@@ -30,6 +30,11 @@ static const struct good goods[] = {
 	{ "0", 1, { { BOTH, 0, 0 } } },
 	{ "65535", 1, { { BOTH, 65535, 65535 } } },
 	{ "00443", 1, { { BOTH, 443, 443 } } },
+	/* Leading zeros are decimal too (0443 is not octal 291), however many. */
+	{ "0443", 1, { { BOTH, 443, 443 } } },
+	{ "000000000443/udp", 1, { { UDP, 443, 443 } } },
+	{ "0000000000065535", 1, { { BOTH, 65535, 65535 } } },
+	{ "000-00000000010", 1, { { BOTH, 0, 10 } } },
 	{ "8000-8100", 1, { { BOTH, 8000, 8100 } } },
 	{ "8000-8100/udp", 1, { { UDP, 8000, 8100 } } },
 	{ "0-65535", 1, { { BOTH, 0, 65535 } } },
@@ -71,8 +76,14 @@ static const struct bad bads[] = {
 	{ "12a", "not a port" },
 	{ "0x1bb", "not a port" },
 	{ "+443", "unknown service" },
-	{ " 443", "unknown service" },
-	{ "443 ", "not a port" },
+	{ " 443", "no spaces" },
+	{ "443 ", "no spaces" },
+	{ "4\t43", "no spaces" },
+	{ "000000000065536", "65535" },
+	{ "\xef\xbc\x94\xef\xbc\x94\xef\xbc\x93", "non-ASCII" },	/* fullwidth 443 */
+	{ "\xe2\x80\xae" "443", "non-ASCII" },			/* right-to-left override */
+	{ "44\n3", "control character" },
+	{ "443\x7f", "control character" },
 	{ "1e3", "not a port" },
 	{ "4-4-", "FIRST-LAST" },
 	{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
