@@ -97,6 +97,11 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 			usage_error(cl, "option '--%s' takes no value", opt->name);
 			return -1;
 		}
+		/* A flag twice is harmless; a value twice leaves which one is meant. */
+		if (opt->arg != OPT_FLAG && cl->opt_value[index]) {
+			usage_error(cl, "option '--%s' given twice", opt->name);
+			return -1;
+		}
 		if (eq) {
 			cl->opt_value[index] = eq + 1;
 		} else if (opt->arg == OPT_VALUE) {
