@@ -132,7 +132,7 @@ static int switch_to_next(struct cmdline *cl)
 	err = guard_check(&running, &next, cl->force, cl->cmd->name);
 	if (!err) {
 		filter_replace(&f, &next);
-		if (links_count() == 0)
+		if (links_live_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
 	}
