@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
 
-/* Writes at most ERROR_LINE_MAX bytes of `text` (then "..." if there is more), every
- * byte that is not printable ASCII escaped. */
-static void put_escaped(const char *text)
+static void put_escaped_bytes(const char *text, size_t len)
 {
-	const unsigned char *c = (const unsigned char *)text;
-
-	for (size_t i = 0; *c && i < ERROR_LINE_MAX; c++, i++) {
+	for (const unsigned char *c = (const unsigned char *)text; len--; c++) {
 		if (*c == '\\')
 			fputs("\\\\", stderr);
 		else if (*c < 0x20 || *c > 0x7e)
@@ -20,23 +18,43 @@ static void put_escaped(const char *text)
 		else
 			fputc(*c, stderr);
 	}
-	if (*c)
-		fputs("...", stderr);
+}
+
+/* Writes `text` escaped; past ERROR_LINE_MAX bytes, its start and its end with "..."
+ * between: the subject starts a message and the reason ends it. */
+static void put_escaped(const char *text)
+{
+	size_t len = strlen(text), head = ERROR_LINE_MAX * 5 / 8, tail = ERROR_LINE_MAX - head;
+
+	if (len <= ERROR_LINE_MAX) {
+		put_escaped_bytes(text, len);
+		return;
+	}
+	put_escaped_bytes(text, head);
+	fputs("...", stderr);
+	put_escaped_bytes(text + len - tail, tail);
 }
 
 void error_vline(const char *what, const char *tail, const char *fmt, va_list ap)
 {
-	char text[ERROR_LINE_MAX + 2];	/* one byte more than is shown: then it was cut */
+	char short_text[ERROR_LINE_MAX + 1], *text = NULL;
+	va_list copy;
 
-	vsnprintf(text, sizeof(text), fmt, ap);
+	va_copy(copy, ap);
+	if (vasprintf(&text, fmt, copy) < 0) {
+		text = NULL;	/* out of memory: the start of it will do */
+		vsnprintf(short_text, sizeof(short_text), fmt, ap);
+	}
+	va_end(copy);
 	fputs("xdpport: ", stderr);
 	if (what) {
 		put_escaped(what);
 		fputs(": ", stderr);
 	}
-	put_escaped(text);
+	put_escaped(text ? text : short_text);
 	fputs(tail, stderr);
 	fputc('\n', stderr);
+	free(text);
 }
 
 void error_line(const char *fmt, ...)

@@ -18,9 +18,9 @@ enum exit_status {
  * Every line xdpport writes to stderr goes through here, because arguments and file
  * names end up in them: a byte outside printable ASCII is written as \xNN (and a
  * backslash as \\), so an error stays one line and cannot move a terminal's cursor
- * or hide text behind a right-to-left mark, and a line repeats at most
- * ERROR_LINE_MAX bytes of its subject and of its message (a 1 MB argument is cut,
- * with "...").
+ * or hide text behind a right-to-left mark; and a subject or a message longer than
+ * ERROR_LINE_MAX bytes (a 128 KiB argument) shows its start and its end with "..."
+ * between, so the reason at the end of a message survives.
  */
 #define ERROR_LINE_MAX	1024
 
