@@ -49,7 +49,7 @@ static void print_error(void *ctx, const char *name, unsigned long line, const c
 
 static const char *display_name(const char *path)
 {
-	return strcmp(path, "-") ? path : "stdin";
+	return !strcmp(path, "-") ? "stdin" : !path[0] ? "''" : path;
 }
 
 /* Reads and parses the file into `next`; returns 0 or EXIT_USAGE (all printed).
