@@ -75,7 +75,7 @@ static const struct bad bads[] = {
 	{ "/tcp", "missing port" },
 	{ "12a", "not a port" },
 	{ "0x1bb", "not a port" },
-	{ "+443", "unknown service" },
+	{ "+443", "no sign" },
 	{ " 443", "no spaces" },
 	{ "443 ", "no spaces" },
 	{ "4\t43", "no spaces" },

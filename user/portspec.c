@@ -92,6 +92,8 @@ static int parse_ports(const char *s, uint32_t protos, struct portspec *out, cha
 			return 0;
 		if (isdigit((unsigned char)s[0]) || s[0] == '-')
 			snprintf(why, why_len, "not a port number or range");
+		else if (s[0] == '+')
+			snprintf(why, why_len, "ports have no sign");
 		else
 			snprintf(why, why_len, "unknown service name (not in /etc/services%s)",
 				 protos == PROTOS_ALL ? "" : " for this protocol");
