@@ -241,10 +241,27 @@ record "$([ $rc -eq 2 ] && [[ $err == *"cannot open: Permission denied" ]] &&
 printf '\xff\n' >"$tmp/"$'\xff\e[1m.rules'
 rc=0
 out=$("$XDPPORT" --json apply --check "$tmp/"$'\xff\e[1m.rules' 2>"$tmp/err") || rc=$?
-record "$([ $rc -eq 2 ] && jq -e '.valid == false and .error_count == 1 and
+record "$([ $rc -eq 2 ] && iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null 2>&1 &&
+	jq -e '.valid == false and .error_count == 1 and
 		(.file | endswith("\ufffd\u001b[1m.rules"))' <<<"$out" >/dev/null &&
 	grep -q '\\xff\\x1b\[1m.rules: 1 error, nothing applied$' "$tmp/err" && echo 1 || echo 0)" \
 	"a file name that is not UTF-8: valid JSON, escaped error lines" "rc $rc: $out"
+# JSON keeps well-formed UTF-8 as it is and replaces each byte of the rest: here a
+# surrogate (ed a0 80) and an overlong '/' (c0 af). The raw output is checked with
+# iconv: jq would quietly repair invalid UTF-8 as it reads it.
+for name in "café 🔥" $'\xed\xa0\x80' $'\xc0\xaf'; do
+	: >"$tmp/$name.rules"
+done
+jq_file() {
+	local out
+	out=$("$XDPPORT" --json apply --check "$tmp/$1.rules" 2>/dev/null)
+	iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null 2>&1 && jq -r .file <<<"$out"
+}
+fffd=$'\xef\xbf\xbd'	# U+FFFD in UTF-8 (bash's \u needs a UTF-8 locale)
+record "$([ "$(jq_file "café 🔥")" = "$tmp/café 🔥.rules" ] &&
+	[ "$(jq_file $'\xed\xa0\x80')" = "$tmp/$fffd$fffd$fffd.rules" ] &&
+	[ "$(jq_file $'\xc0\xaf')" = "$tmp/$fffd$fffd.rules" ] && echo 1 || echo 0)" \
+	"JSON file names: UTF-8 kept, each byte of a surrogate or an overlong form U+FFFD"
 
 # A FIFO nobody writes to: apply waits for a writer, as for stdin, but holds no lock
 # meanwhile; killed, it has changed nothing.
