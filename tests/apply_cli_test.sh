@@ -143,4 +143,13 @@ probe "B: tcp/8081 connects" 0 8081
 xp apply "$tmp/bad.rules" 2>/dev/null
 probe "after a file with errors: still B (tcp/8081 connects)" 0 8081
 
+# --- the not-attached warning counts live attachments, not pins ----------------------
+run xp apply "$tmp/a.rules"
+record "$([ $RC -eq 0 ] && [[ "$ERR" != *"not attached"* ]] && echo 1 || echo 0)" \
+	"attached: apply does not warn" "$ERR"
+ip -n "$CLIENT" link del "$CLIENT_IF"	# both ends go: the server's link is defunct
+run xp apply "$tmp/b.rules"
+record "$([ $RC -eq 0 ] && [[ "$ERR" == *"not attached to any interface"* ]] && echo 1 || echo 0)" \
+	"the only interface deleted (its pin left): apply warns it filters nothing" "$ERR"
+
 summary

@@ -18,20 +18,18 @@
  * differ on thousands of other ports, their policies and fragments setting, so that
  * every apply rewrites most of the ruleset.
  *
- * The frames come from bpf/trafficgen.bpf.c run with BPF_F_TEST_XDP_LIVE_FRAMES on one
- * end of a veth pair (XDP_TX), spread round-robin over the probe ports; xdpport is
- * attached natively to the other end. Everything lives in a network namespace this
- * test creates and that dies with it; run it through tests/run.sh (private bpffs).
+ * The frames come from tests/lib/livegen (live frames out of one end of a veth pair,
+ * spread round-robin over the probe ports), sent in chunks by a thread for as long as
+ * the applies last; xdpport is attached natively to the other end. The pair lives in
+ * two network namespaces of tests/lib/vethpair; outside tests/run.sh the test makes
+ * its own sandbox (private bpffs), so the pin directory is always its own.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/bpf.h>
 #include <linux/if_ether.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,22 +39,22 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "livegen.h"
 #include "packet.h"
 #include "report.h"
-#include "trafficgen.skel.h"
+#include "vethpair.h"
 #include "xdpport.h"
 
 #define APPLIES		200
 #define PROBE_BASE	20000
 #define PROBE_SPAN	64
 #define GROUPS		4
-#define TX_IF		"xpload0"	/* the generator sends out of this end */
-#define RX_IF		"xpload1"	/* xdpport filters here */
-#define REPEAT		(1u << 14)	/* frames per test run */
+#define CHUNK		(1u << 14)	/* frames per livegen_send: a multiple of PROBE_SPAN */
 
 static char xdpport[256] = "build/xdpport";
 static char dir[] = "/tmp/xdpport-load.XXXXXX";
 static char file_a[64], file_b[64];
+static struct veth_pair vp;
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int sh(const char *fmt, ...)
@@ -76,6 +74,7 @@ static void bail(const char *what)
 {
 	printf("apply_load_test: %s\n", what);
 	report(false, "setup: %s", what);
+	veth_pair_destroy(&vp);
 	exit(report_summary());
 }
 
@@ -130,70 +129,53 @@ static int apply(const char *file)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A veth pair in a namespace of our own, IPv6 off so the kernel sends nothing. */
-static void make_veth(void)
-{
-	if (unshare(CLONE_NEWNET))
-		bail("unshare(CLONE_NEWNET) failed");
-	if (sh("ip link add " TX_IF " type veth peer name " RX_IF) ||
-	    sh("echo 1 > /proc/sys/net/ipv6/conf/" TX_IF "/disable_ipv6") ||
-	    sh("echo 1 > /proc/sys/net/ipv6/conf/" RX_IF "/disable_ipv6") ||
-	    sh("ip link set " TX_IF " up && ip link set " RX_IF " up"))
-		bail("cannot create the veth pair");
-	for (int tries = 0; sh("ip -br link show " TX_IF " | grep -q ' UP '") ||
-			    sh("ip -br link show " RX_IF " | grep -q ' UP '");
-	     tries++) {
-		if (tries > 100)
-			bail("the veth pair never came up");
-		usleep(50 * 1000);
-	}
-}
-
 struct generator {
 	pthread_t thread;
-	int prog_fd, ifindex;
+	struct livegen *gen;
 	struct pkt frame;
+	struct livegen_opts opts;
 	volatile bool stop;
 	unsigned long long sent;
 	int err;
 };
 
+/* Sends CHUNK after CHUNK from the sending namespace until told to stop. */
 static void *generate(void *arg)
 {
 	struct generator *g = arg;
-	struct xdp_md ctx = { .data_end = g->frame.len, .ingress_ifindex = g->ifindex };
 
+	if (veth_pair_enter_tx(&vp)) {
+		g->err = EINVAL;
+		return NULL;
+	}
 	while (!g->stop) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = g->frame.data,
-			    .data_size_in = g->frame.len, .ctx_in = &ctx, .ctx_size_in = sizeof(ctx),
-			    .repeat = REPEAT, .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-			    .batch_size = 64);
+		int64_t sent = livegen_send(g->gen, vp.tx_ifindex, g->frame.data, g->frame.len,
+					    CHUNK, &g->opts, NULL);
 
-		if (bpf_prog_test_run_opts(g->prog_fd, &opts)) {
-			g->err = errno;
+		if (sent < 0) {
+			g->err = -sent;
 			break;
 		}
-		g->sent += REPEAT;
+		g->sent += sent;
 	}
 	return NULL;
 }
 
-static struct trafficgen *load_generator(struct generator *g)
+static void start_generator(struct generator *g)
 {
 	struct pkt_spec spec = { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP, .sport = 40000,
 				 .dport = PROBE_BASE };
-	struct trafficgen *skel = trafficgen__open();
+	char why[128];
 
-	if (!skel || !pkt_build(&spec, &g->frame))
-		bail("cannot open the traffic generator");
-	skel->rodata->port_offset = g->frame.l4_off + 2;	/* TCP destination port */
-	skel->rodata->port_base = PROBE_BASE;
-	skel->rodata->port_span = PROBE_SPAN;
-	if (trafficgen__load(skel))
+	g->gen = livegen_open();
+	if (!g->gen || !pkt_build(&spec, &g->frame))
 		bail("cannot load the traffic generator");
-	g->prog_fd = bpf_program__fd(skel->progs.trafficgen);
-	g->ifindex = if_nametoindex(TX_IF);
-	return skel;
+	if (!livegen_supported(g->gen, why, sizeof(why)))
+		bail(why);
+	g->opts = (struct livegen_opts){ .port_offset = g->frame.l4_off + 2,
+					 .port_base = PROBE_BASE, .port_span = PROBE_SPAN };
+	if (pthread_create(&g->thread, NULL, generate, g))
+		bail("cannot start the generator");
 }
 
 struct counts {
@@ -260,6 +242,8 @@ static void check(const struct counts *c, unsigned long long sent, int applies)
 
 	report(rule_frames + policy_frames >= 100000,
 	       "load: at least 100000 frames went through the filter while it switched");
+	report(rule_frames + policy_frames == sent,
+	       "load: every frame sent was counted once, on its port (livegen loses none)");
 	report(by_group[0][0] && by_group[0][1] && by_group[1][0] && by_group[1][1] &&
 		       by_group[3][0] && by_group[3][1],
 	       "load: frames saw both A and B (else the test proves nothing)");
@@ -273,30 +257,27 @@ static void check(const struct counts *c, unsigned long long sent, int applies)
 int main(void)
 {
 	struct generator g = {};
-	struct trafficgen *skel;
 	struct counts c;
 	int applies = 0, failed_applies = 0;
 
-	if (!getenv("XDPPORT_TEST_SANDBOX")) {
-		printf("apply_load_test uses the real pin directory: run it through tests/run.sh\n");
-		printf("0 passed, 1 failed\n");
-		return 1;
-	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* tests/run.sh exports BUILD (build/sanitize for SANITIZE=1); XDPPORT wins. */
 	if (getenv("BUILD"))
 		snprintf(xdpport, sizeof(xdpport), "%s/xdpport", getenv("BUILD"));
 	if (getenv("XDPPORT"))
 		snprintf(xdpport, sizeof(xdpport), "%s", getenv("XDPPORT"));
+	if (sandbox_enter())
+		bail("cannot make a sandbox (root?)");
 	if (!mkdtemp(dir))
 		bail("mkdtemp failed");
 	write_rulesets();
-	make_veth();
+	if (veth_pair_create(&vp, "load", 1))
+		bail("cannot create the veth pair");
 	sh("%s detach --all >/dev/null 2>&1; %s flush >/dev/null 2>&1", xdpport, xdpport);
-	if (apply(file_a) || sh("%s attach " RX_IF " --mode native >/dev/null", xdpport))
-		bail("cannot apply A and attach natively to " RX_IF);
-	skel = load_generator(&g);
-	if (pthread_create(&g.thread, NULL, generate, &g))
-		bail("cannot start the generator");
+	if (apply(file_a) || sh("nsenter --net=/run/netns/%s %s attach %s --mode native >/dev/null",
+				vp.rx_ns, xdpport, vp.rx_dev))
+		bail("cannot apply A and attach natively to the receiving end");
+	start_generator(&g);
 	usleep(100 * 1000);	/* traffic flows before the first switch */
 	for (applies = 0; applies < APPLIES && !g.err; applies++)
 		failed_applies += apply(applies % 2 ? file_a : file_b) != 0;
@@ -309,8 +290,9 @@ int main(void)
 	read_counts(&c);
 	check(&c, g.sent, applies);
 
-	trafficgen__destroy(skel);
+	livegen_close(g.gen);
 	sh("%s detach --all >/dev/null 2>&1; %s flush >/dev/null 2>&1", xdpport, xdpport);
+	veth_pair_destroy(&vp);
 	unlink(file_a);
 	unlink(file_b);
 	rmdir(dir);

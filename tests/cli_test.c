@@ -67,6 +67,12 @@ int main(void)
 	report(parse("eth0 --bogus", &cl) == -1, "unknown option: usage error");
 	report(parse("eth0 --mode", &cl) == -1, "option without its value: usage error");
 	report(parse("eth0 --replace=yes", &cl) == -1, "flag given a value: usage error");
+	report(parse("eth0 --mode native --mode=generic", &cl) == -1 &&
+		       parse("--watch --watch 2 eth0", &cl) == -1,
+	       "an option with a value given twice: usage error");
+	report(parse("eth0 --replace --replace --json --json", &cl) == 0 &&
+		       cmd_opt(&cl, "replace") && cl.json,
+	       "a flag given twice: harmless");
 
 	parse("eth0 '' 22", &cl);
 	cli_what(&cl, 2, 1, what, sizeof(what));

@@ -4,8 +4,12 @@
 cd "$(dirname "$0")/.."
 source tests/lib/report.sh
 build=${BUILD:-build}
+# A crash's reproducer goes here, not into the working tree (the failure shows it).
+tmp=$(mktemp -d /tmp/xdpport-fuzz-corpus.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
 for src in tests/fuzz/*_fuzz.c; do
 	name=$(basename "$src" _fuzz.c)
-	check "fuzz corpus: $name" "$build/fuzz/${name}_fuzz" -runs=0 "tests/fuzz/corpus/$name"
+	check "fuzz corpus: $name" "$build/fuzz/${name}_fuzz" -runs=0 -artifact_prefix="$tmp/" \
+		"tests/fuzz/corpus/$name"
 done
 summary

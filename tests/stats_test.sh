@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 . tests/lib/report.sh
 . tests/lib/netns.sh
 
-X=$PWD/build/xdpport
-SENDFRAMES=$PWD/build/tests/tools/sendframes
-PROMCHECK=$PWD/build/tests/tools/promcheck
+BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
+X=$PWD/$BUILD/xdpport
+SENDFRAMES=$PWD/$BUILD/tests/tools/sendframes
+PROMCHECK=$PWD/$BUILD/tests/tools/promcheck
 TMP=$(mktemp -d)
 trap 'netns_cleanup; rm -rf "$TMP"' EXIT
 

@@ -33,14 +33,14 @@ void cli_what(const struct cmdline *cl, int first, int count, char *buf, size_t 
 
 int usage_error(const struct cmdline *cl, const char *fmt, ...)
 {
+	char tail[64];
 	va_list ap;
 
-	fprintf(stderr, "xdpport: %s: ", cl->cmd ? cl->cmd->name : "usage");
+	snprintf(tail, sizeof(tail), " (see 'xdpport help%s%s')", cl->cmd ? " " : "",
+		 cl->cmd ? cl->cmd->name : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	error_vline(cl->cmd ? cl->cmd->name : "usage", tail, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, " (see 'xdpport help%s%s')\n", cl->cmd ? " " : "",
-		cl->cmd ? cl->cmd->name : "");
 	return EXIT_USAGE;
 }
 
@@ -95,6 +95,11 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 		}
 		if (opt->arg == OPT_FLAG && eq) {
 			usage_error(cl, "option '--%s' takes no value", opt->name);
+			return -1;
+		}
+		/* A flag twice is harmless; a value twice leaves which one is meant. */
+		if (opt->arg != OPT_FLAG && cl->opt_value[index]) {
+			usage_error(cl, "option '--%s' given twice", opt->name);
 			return -1;
 		}
 		if (eq) {

@@ -43,13 +43,13 @@ static void print_error(void *ctx, const char *name, unsigned long line, const c
 		json_string("message", message);
 		json_object_end();
 	} else {
-		fprintf(stderr, "xdpport: %s:%lu: %s\n", name, line, message);
+		error_line("%s:%lu: %s", name, line, message);
 	}
 }
 
 static const char *display_name(const char *path)
 {
-	return strcmp(path, "-") ? path : "stdin";
+	return !strcmp(path, "-") ? "stdin" : !path[0] ? "''" : path;
 }
 
 /* Reads and parses the file into `next`; returns 0 or EXIT_USAGE (all printed).
@@ -82,8 +82,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	if (!errors)
 		return 0;
 	if (errors > ERRORS_SHOWN && !cl->json)
-		fprintf(stderr, "xdpport: %s: %lu more errors not shown\n", name,
-			errors - ERRORS_SHOWN);
+		error_line("%s: %lu more errors not shown", name, errors - ERRORS_SHOWN);
 	return fail(EXIT_USAGE, cl->cmd->name, "%s: %lu error%s, nothing applied", name, errors,
 		    errors == 1 ? "" : "s");
 }
@@ -133,7 +132,7 @@ static int switch_to_next(struct cmdline *cl)
 	err = guard_check(&running, &next, cl->force, cl->cmd->name);
 	if (!err) {
 		filter_replace(&f, &next);
-		if (links_count() == 0)
+		if (links_live_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
 	}

@@ -33,22 +33,35 @@ static int check_privileges(const char *what)
 	return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
 }
 
-/* Resolves IFACE in the current network namespace; prints the error and returns 0
- * when there is none (the caller's status: iface_error()). */
+/* The kernel's rule for a device name (dev_valid_name()): one that breaks it names no
+ * interface anywhere, a usage error. Prints why and returns EXIT_USAGE, or 0. */
+static int check_iface_name(const char *name, const char *what)
+{
+	if (!name[0])
+		return fail(EXIT_USAGE, what, "an interface name cannot be empty");
+	if (strlen(name) >= IF_NAMESIZE)
+		return fail(EXIT_USAGE, what, "'%s' is too long to be an interface name (%d bytes "
+			    "at most)", name, IF_NAMESIZE - 1);
+	if (!strcmp(name, ".") || !strcmp(name, "..") || strpbrk(name, "/: \t\n\v\f\r"))
+		return fail(EXIT_USAGE, what, "'%s' cannot be an interface name (no '/', ':' or "
+			    "spaces; not . or ..)", name);
+	return 0;
+}
+
+static int no_such_iface(const char *name, const char *what)
+{
+	return fail(EXIT_FAIL, what, "no interface named '%s' in this network namespace", name);
+}
+
+/* Resolves IFACE (a valid name) in the current network namespace; prints the error
+ * and returns 0 when there is none. */
 static int iface_index(const char *name, const char *what)
 {
 	int ifindex = if_nametoindex(name);
 
-	if (!ifindex && strlen(name) >= IF_NAMESIZE)
-		fail(EXIT_USAGE, what, "'%s' is too long to be an interface name", name);
-	else if (!ifindex)
-		fail(EXIT_FAIL, what, "no interface named '%s' in this network namespace", name);
+	if (!ifindex)
+		no_such_iface(name, what);
 	return ifindex;
-}
-
-static int iface_error(const char *name)
-{
-	return strlen(name) >= IF_NAMESIZE ? EXIT_USAGE : EXIT_FAIL;
 }
 
 /* The XDP program on the interface, if any: its id and how it is attached. */
@@ -294,11 +307,13 @@ int cmd_attach(struct cmdline *cl)
 		mode = "auto";
 	if (strcmp(mode, "auto") && strcmp(mode, "native") && strcmp(mode, "generic"))
 		return usage_error(cl, "mode must be auto, native or generic, not '%s'", mode);
+	if (check_iface_name(cl->argv[0], cl->cmd->name))
+		return EXIT_USAGE;
 	if (check_privileges(cl->cmd->name))
 		return EXIT_FAIL;
 	ifindex = iface_index(cl->argv[0], cl->cmd->name);
 	if (!ifindex)
-		return iface_error(cl->argv[0]);
+		return EXIT_FAIL;
 	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
@@ -378,17 +393,15 @@ static int detach_one(const struct cmdline *cl)
 	struct link_pin pin = {};
 	int fd;
 
-	if (!ifindex && stale && strlen(iface) < IF_NAMESIZE) {
+	if (!ifindex && stale) {
 		/* Deleting an interface takes the filter off it; only its pin was left. */
 		if (!cl->json)
 			printf("no interface named '%s' here\n", iface);
 		print_detached(cl, 0, stale);
 		return EXIT_OK;
 	}
-	if (!ifindex) {
-		iface_index(iface, cl->cmd->name);
-		return iface_error(iface);
-	}
+	if (!ifindex)
+		return no_such_iface(iface, cl->cmd->name);
 	pin.ifindex = ifindex;
 	pin.netns = links_netns();
 	links_path(pin.path, sizeof(pin.path), ifindex);
@@ -410,10 +423,8 @@ int cmd_detach(struct cmdline *cl)
 
 	if (all == (cl->argc == 1))
 		return usage_error(cl, "name one interface, or --all");
-	if (!all && strlen(cl->argv[0]) >= IF_NAMESIZE) {
-		iface_index(cl->argv[0], cl->cmd->name);
+	if (!all && check_iface_name(cl->argv[0], cl->cmd->name))
 		return EXIT_USAGE;
-	}
 	if (check_privileges(cl->cmd->name))
 		return EXIT_FAIL;
 	/* Detaching must work whatever build pinned the maps: only the directory is needed,

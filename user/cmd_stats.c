@@ -41,9 +41,11 @@ static int parse_top(const char *text, unsigned *top)
 		*top = TOP_ALL;
 		return 0;
 	}
+	if (!*text || text[strspn(text, "0123456789")])
+		return -1;	/* plain decimal: no sign, space or hex */
 	errno = 0;
 	v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || v > TOP_ALL || text[0] == '-' || text[0] == '+')
+	if (errno || v > TOP_ALL)
 		return -1;
 	*top = v;
 	return 0;
@@ -60,6 +62,8 @@ static int parse_every(const char *text, double *every)
 		*every = WATCH_DEFAULT;
 		return 0;
 	}
+	if (text[strspn(text, "0123456789.")])
+		return -1;	/* plain decimal: not "inf", "1e1", "0x1p1" or " 2" */
 	errno = 0;
 	*every = strtod(text, &end);
 	return *end || errno || !(*every >= WATCH_MIN && *every <= WATCH_MAX) ? -1 : 0;

@@ -3,6 +3,8 @@
 #ifndef XDPPORT_ERRORS_H
 #define XDPPORT_ERRORS_H
 
+#include <stdarg.h>
+
 enum exit_status {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,		/* runtime failure: nothing was changed */
@@ -12,12 +14,29 @@ enum exit_status {
 /* What a user without the privileges is told to get. */
 #define PRIVILEGES_NEEDED "run as root, or with CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN"
 
+/*
+ * Every line xdpport writes to stderr goes through here, because arguments and file
+ * names end up in them: a byte outside printable ASCII is written as \xNN (and a
+ * backslash as \\), so an error stays one line and cannot move a terminal's cursor
+ * or hide text behind a right-to-left mark; and a subject or a message longer than
+ * ERROR_LINE_MAX bytes (a 128 KiB argument) shows its start and its end with "..."
+ * between, so the reason at the end of a message survives.
+ */
+#define ERROR_LINE_MAX	1024
+
 /* Prints the error line; returns `status` so callers can `return fail(...)`. */
 int fail(int status, const char *what, const char *why_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* `xdpport: warning: ...` on stderr. */
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* `xdpport: ` and the text on stderr, as one line. */
+void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* `xdpport: WHAT: ` (without it when `what` is NULL), the text, then `tail` (never
+ * cut), as one line on stderr. */
+void error_vline(const char *what, const char *tail, const char *fmt, va_list ap);
 
 /* Explains an errno from a BPF or netlink call in words a user can act on. */
 const char *errno_reason(int err);

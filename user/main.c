@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 	for (; argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--force")); argc--, argv++)
 		*(argv[1][2] == 'j' ? &cl.json : &cl.force) = true;
 	if (argc < 2) {
-		fprintf(stderr, "xdpport: usage: missing command (see 'xdpport help')\n");
+		error_line("usage: missing command (see 'xdpport help')");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		return cmd_version(&cl);
 	cl.cmd = find_command(argv[1]);
 	if (!cl.cmd) {
-		fprintf(stderr, "xdpport: %s: unknown command (see 'xdpport help')\n", argv[1]);
+		error_line("%s: unknown command (see 'xdpport help')", argv[1]);
 		return EXIT_USAGE;
 	}
 	parsed = cli_parse_args(&cl, argc - 2, argv + 2);

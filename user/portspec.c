@@ -26,11 +26,14 @@ const char *proto_name(int proto)
 	return proto == XDPPORT_UDP ? "udp" : "tcp";
 }
 
-/* Decimal 0..65535, digits only: no sign, no hex, no spaces. */
+/* Decimal 0..65535, digits only: no sign, no hex, no spaces. Leading zeros are
+ * allowed and change nothing: 0443 is 443, not octal. */
 static int parse_port(const char *s, size_t len, uint16_t *out)
 {
 	unsigned long v = 0;
 
+	for (; len > 1 && *s == '0'; s++)
+		len--;
 	if (len == 0 || len > 5)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
@@ -89,6 +92,8 @@ static int parse_ports(const char *s, uint32_t protos, struct portspec *out, cha
 			return 0;
 		if (isdigit((unsigned char)s[0]) || s[0] == '-')
 			snprintf(why, why_len, "not a port number or range");
+		else if (s[0] == '+')
+			snprintf(why, why_len, "ports have no sign");
 		else
 			snprintf(why, why_len, "unknown service name (not in /etc/services%s)",
 				 protos == PROTOS_ALL ? "" : " for this protocol");
@@ -119,10 +124,26 @@ static int parse_ports(const char *s, uint32_t protos, struct portspec *out, cha
 	return 0;
 }
 
+/* A PORTSPEC is printable ASCII without spaces: say so rather than look such a word
+ * up as a service name ("４４３" is not 443). */
+static const char *bad_character(const char *text)
+{
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == ' ' || *c == '\t')
+			return "no spaces in a port specification";
+		if (*c >= 0x80)
+			return "non-ASCII character in a port specification (ports are ASCII digits)";
+		if (*c < 0x20 || *c == 0x7f)
+			return "control character in a port specification";
+	}
+	return NULL;
+}
+
 int portspec_parse(const char *text, struct portspec *out, char *why, size_t why_len)
 {
 	char buf[SPEC_MAX + 1];
 	uint32_t protos = PROTOS_ALL;
+	const char *bad;
 	char *slash;
 	size_t len = strlen(text);
 
@@ -132,6 +153,10 @@ int portspec_parse(const char *text, struct portspec *out, char *why, size_t why
 	}
 	if (len > SPEC_MAX) {
 		snprintf(why, why_len, "too long to be a port specification");
+		return -1;
+	}
+	if ((bad = bad_character(text))) {
+		snprintf(why, why_len, "%s", bad);
 		return -1;
 	}
 	memcpy(buf, text, len + 1);

@@ -76,7 +76,7 @@ unsigned ruleset_count(const struct xdpport_ruleset *rs, int proto)
 	return n;
 }
 
-/* Appends the runs of one protocol's rules to `out`. */
+/* Appends the runs of one protocol's rules to `out` (NULL: only counts them). */
 static size_t proto_runs(const struct xdpport_ruleset *rs, int proto, struct rule *out)
 {
 	size_t n = 0;
@@ -89,10 +89,13 @@ static size_t proto_runs(const struct xdpport_ruleset *rs, int proto, struct rul
 			port++;
 		if (!is_rule(e))
 			continue;
-		out[n++] = (struct rule){
-			.range = { .protos = PROTO_BIT(proto), .first = first, .last = port - 1 },
-			.verdict = e & XDPPORT_ENTRY_DROP,
-		};
+		if (out)
+			out[n] = (struct rule){
+				.range = { .protos = PROTO_BIT(proto), .first = first,
+					   .last = port - 1 },
+				.verdict = e & XDPPORT_ENTRY_DROP,
+			};
+		n++;
 	}
 	return n;
 }
@@ -108,9 +111,10 @@ static int by_first_port(const void *a, const void *b)
 
 long ruleset_rules(const struct xdpport_ruleset *rs, struct rule **out)
 {
-	/* At most one run per two ports per protocol. */
-	struct rule *rules = malloc(sizeof(*rules) * (XDPPORT_PORTS + 1) * XDPPORT_NPROTO);
-	size_t n, kept = 0;
+	/* Counted first: the worst case (a run per two ports) would be 1.5 MB for what
+	 * is usually a handful of rules. */
+	size_t n = proto_runs(rs, XDPPORT_TCP, NULL) + proto_runs(rs, XDPPORT_UDP, NULL), kept = 0;
+	struct rule *rules = malloc(sizeof(*rules) * (n ? n : 1));
 
 	if (!rules)
 		return -1;

@@ -1,7 +1,7 @@
 # Helpers for tests that drive the real xdpport binary (source after report.sh and
 # netns.sh). Dropped probes wait PROBE_DROP_MS; probes that should pass wait long
 # enough never to flake.
-#   xp ARGS...                    runs build/xdpport
+#   xp ARGS...                    runs $BUILD/xdpport (build/, or build/sanitize)
 #   xp_reset                      detach everywhere, remove every pin: a clean start
 #   serve NS PORTS                starts netprobe listeners (tcp+udp, v4+v6) in NS
 #   expect_open NAME NS PROTO PORT ADDR...     each probe gets through
@@ -9,8 +9,9 @@
 #   expect_error NAME RC PATTERN CMD...  CMD exits RC with exactly one stderr line
 #                                 "xdpport: <what>: <why>" matching PATTERN, and
 #                                 leaves `xdpport list --json` as it was
-XDPPORT=${XDPPORT:-build/xdpport}
-NETPROBE=${NETPROBE:-build/tests/tools/netprobe}
+BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
+XDPPORT=${XDPPORT:-$PWD/$BUILD/xdpport}
+NETPROBE=${NETPROBE:-$PWD/$BUILD/tests/tools/netprobe}
 PROBE_DROP_MS=${PROBE_DROP_MS:-300}
 PROBE_OPEN_MS=5000
 

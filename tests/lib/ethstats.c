@@ -21,15 +21,16 @@ static int ethtool(int fd, const char *ifname, void *cmd)
 
 static int stats_count(int fd, const char *ifname)
 {
-	struct {
+	/* The header ends in a flexible array: room for the one count asked for. */
+	union {
 		struct ethtool_sset_info hdr;
-		__u32 len;
+		char room[sizeof(struct ethtool_sset_info) + sizeof(__u32)];
 	} info = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS } };
 	int err = ethtool(fd, ifname, &info);
 
 	if (err)
 		return err;
-	return info.hdr.sset_mask ? (int)info.len : 0;
+	return info.hdr.sset_mask ? (int)info.hdr.data[0] : 0;
 }
 
 static int matches(const char *name, const char *prefix, const char *suffix)

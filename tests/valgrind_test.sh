@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The real binary under valgrind: every main command, attach and detach on a veth pair
+# in namespaces, and the error paths. Each run must exit as it does without valgrind,
+# with no memcheck error (invalid access, uninitialised value) and no definite leak.
+#
+# Runs on the plain build only: valgrind and ASan do not mix, and the sanitizer build
+# (SANITIZE=1) has LeakSanitizer for the same job. tests/valgrind.supp holds the only
+# suppressions, each one valgrind not knowing a bpf() detail (see there).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/lib/report.sh
+source tests/lib/netns.sh
+source tests/lib/cli.sh
+unset SSH_CONNECTION
+
+BUILD=${BUILD:-build}
+if [ "$BUILD" != build ]; then
+	echo "skip - valgrind runs on the plain build; $BUILD is checked by ASan and LSan"
+	summary
+	exit
+fi
+XDPPORT=$PWD/build/xdpport
+NETPROBE=$PWD/build/tests/tools/netprobe
+tmp=$(mktemp -d /tmp/xdpport-valgrind.XXXXXX)
+trap 'xp_reset; netns_cleanup; rm -rf "$tmp"' EXIT
+if ! command -v valgrind >/dev/null; then
+	record 0 "valgrind is installed" "run scripts/deps.sh"
+	summary
+	exit
+fi
+VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
+	  --error-exitcode=99 --suppressions=tests/valgrind.supp)
+
+# clean LOG: valgrind ran (with -q it leaves an empty log) and reported nothing.
+clean() {
+	[ -f "$1" ] && ! grep -q '^==[0-9]*== ' "$1"
+}
+
+# vg WANT ARGS...: `xdpport ARGS` under valgrind exits WANT, valgrind says nothing.
+vg() {
+	local want=$1 rc=0 log=$tmp/valgrind.log
+	shift
+	rm -f "$log"
+	"${VALGRIND[@]}" --log-file="$log" "$XDPPORT" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if [ "$rc" -eq "$want" ] && clean "$log"; then
+		record 1 "valgrind: xdpport $*"
+	else
+		record 0 "valgrind: xdpport $*" "exited $rc, want $want"
+		grep '^==[0-9]*== ' "$log" | head -n 40
+		head -n 5 "$tmp/err"
+	fi
+}
+
+# vg_in NS WANT ARGS...: the same inside network namespace NS.
+vg_in() {
+	local ns=$1 want=$2 rc=0 log=$tmp/valgrind.log
+	shift 2
+	rm -f "$log"
+	in_ns "$ns" "${VALGRIND[@]}" --log-file="$log" "$XDPPORT" "$@" >/dev/null 2>&1 || rc=$?
+	if [ "$rc" -eq "$want" ] && clean "$log"; then
+		record 1 "valgrind in $ns: xdpport $*"
+	else
+		record 0 "valgrind in $ns: xdpport $*" "exited $rc, want $want"
+		grep '^==[0-9]*== ' "$log" | head -n 40
+	fi
+}
+
+xp_reset
+netns_pair 58
+
+# Rules before anything is attached: the first command creates and pins the maps.
+vg 0 allow 443 8000-8100/udp ssh
+vg 0 deny 53/udp 6000-6010
+vg 0 delete 6005
+vg 0 policy drop udp
+vg 0 fragments drop
+vg_in "$SERVER" 0 attach "$SERVER_IF"
+vg_in "$SERVER" 0 attach "$SERVER_IF" --json
+in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 53 100 >/dev/null 2>&1	# counters to show
+vg 0 list
+vg 0 list --json
+vg 0 status
+vg 0 status --json
+vg 0 stats
+vg 0 stats --json --top all
+vg 0 stats --prometheus
+vg 0 save
+xp save >"$tmp/saved.rules"
+vg 0 apply "$tmp/saved.rules"
+vg 0 apply --check --json "$tmp/saved.rules"
+vg 0 apply - <"$tmp/saved.rules"
+vg 0 version --json
+vg 0 help stats
+
+# --watch until SIGINT: its buffers and terminal state must be given back too.
+rc=0
+rm -f "$tmp/valgrind.log"
+timeout --preserve-status -s INT 1.5 "${VALGRIND[@]}" --log-file="$tmp/valgrind.log" \
+	"$XDPPORT" stats --watch 0.2 --json >/dev/null 2>&1 || rc=$?
+record "$([ $rc -eq 0 ] && clean "$tmp/valgrind.log" && echo 1 || echo 0)" \
+	"valgrind: xdpport stats --watch 0.2 --json, ended by SIGINT" "exited $rc"
+
+# Error paths: the early returns must free what they took.
+printf 'allow 7o\n%.0s' {1..200} >"$tmp/bad.rules"
+vg 2 apply "$tmp/bad.rules"
+vg 2 apply --json "$tmp/bad.rules"
+vg 2 apply /proc/self/mem
+vg 2 apply "$tmp"
+vg 2 allow 80 99999 443
+vg 2 allow "４４３"
+vg 2 policy maybe
+vg 2 stats --top -1
+vg 2 frobnicate
+vg 2 list --bogus
+vg 2 attach "a/b"
+vg 1 attach nosuch0
+vg 1 deny 22/tcp
+vg_in "$SERVER" 0 attach lo --mode generic
+vg_in "$SERVER" 1 attach "$SERVER_IF" --mode generic	# attached natively already
+rc=0
+mkdir -m 777 "$tmp/nobody" && chmod 711 "$tmp"	# where nobody can write its log
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+	"${VALGRIND[@]}" --log-file="$tmp/nobody/valgrind.log" "$XDPPORT" allow 80 \
+	>/dev/null 2>&1 || rc=$?
+record "$([ $rc -eq 1 ] && clean "$tmp/nobody/valgrind.log" && echo 1 || echo 0)" \
+	"valgrind: not root: xdpport allow 80" "exited $rc"
+
+vg_in "$SERVER" 0 detach "$SERVER_IF"
+vg 0 stats --reset
+vg 0 detach --all
+vg 0 flush
+
+summary
