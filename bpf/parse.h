@@ -151,25 +151,24 @@ static __always_inline enum frame_kind parse_ipv6(struct cursor *c, struct frame
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {
 		struct ipv6_opt_hdr *ext = c->pos;
+		struct ipv6_frag *frag = c->pos;
 		__u32 len;
 
 		if (!ipv6_is_extension(nexthdr))
 			break;
-		if ((void *)(ext + 1) > c->end)
+		/* Every extension header is at least 8 bytes (a fragment header exactly):
+		 * one check covers the fixed part of all four. */
+		if ((void *)(frag + 1) > c->end)
 			return FRAME_MALFORMED;
 		if (nexthdr == IPPROTO_FRAGMENT) {
-			struct ipv6_frag *frag = c->pos;
-
-			if ((void *)(frag + 1) > c->end)
-				return FRAME_MALFORMED;
 			if (frag->frag_off & bpf_htons(IPV6_OFFSET_MASK))
 				return FRAME_FRAGMENT;
 			len = sizeof(*frag);
 		} else {
 			len = (ext->hdrlen + 1) * 8;
+			if (c->pos + len > c->end)
+				return FRAME_MALFORMED;
 		}
-		if (c->pos + len > c->end)
-			return FRAME_MALFORMED;
 		nexthdr = ext->nexthdr;
 		c->pos += len;
 		ext_len += len;
