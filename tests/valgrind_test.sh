@@ -28,8 +28,8 @@ if ! command -v valgrind >/dev/null; then
 	summary
 	exit
 fi
-VALGRIND=(valgrind -q --leak-check=full --errors-for-leak-kinds=definite
-	  --error-exitcode=99 --suppressions=tests/valgrind.supp)
+VALGRIND_OPTS=(-q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99)
+VALGRIND=(valgrind "${VALGRIND_OPTS[@]}" --suppressions=tests/valgrind.supp)
 
 # clean LOG: valgrind ran (with -q it leaves an empty log) and reported nothing.
 clean() {
@@ -119,8 +119,12 @@ vg_in "$SERVER" 0 attach lo --mode generic
 vg_in "$SERVER" 1 attach "$SERVER_IF" --mode generic	# attached natively already
 rc=0
 mkdir -m 777 "$tmp/nobody" && chmod 711 "$tmp"	# where nobody can write its log
+# Copies nobody can read: the checkout may sit in a directory only root may enter.
+install -m 755 "$XDPPORT" "$tmp/nobody/xdpport"
+install -m 644 tests/valgrind.supp "$tmp/nobody/valgrind.supp"
 setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
-	"${VALGRIND[@]}" --log-file="$tmp/nobody/valgrind.log" "$XDPPORT" allow 80 \
+	valgrind "${VALGRIND_OPTS[@]}" --suppressions="$tmp/nobody/valgrind.supp" \
+	--log-file="$tmp/nobody/valgrind.log" "$tmp/nobody/xdpport" allow 80 \
 	>/dev/null 2>&1 || rc=$?
 record "$([ $rc -eq 1 ] && clean "$tmp/nobody/valgrind.log" && echo 1 || echo 0)" \
 	"valgrind: not root: xdpport allow 80" "exited $rc"
