@@ -6,8 +6,6 @@
 #include "framegen.h"
 #include "rng.h"
 
-enum { STREAM_FRAME = 1, STREAM_RULES = 2 };
-
 /*
  * Where the generator put each header, so mutations can aim at fields and at header
  * ends. After a mutation these are only good guesses, which is all they are for: the
@@ -32,8 +30,9 @@ struct gen {
 	struct layout at;
 };
 
-static const uint16_t hot_ports[] = { 0, 1, 7, 22, 53, 80, 123, 443, 1023, 1024, 8080,
-				      32768, 65535 };
+const uint16_t framegen_hot_ports[FRAMEGEN_HOT_PORTS] = {
+	0, 1, 7, 22, 53, 80, 123, 443, 1023, 1024, 8080, 32768, 65535,
+};
 
 static uint32_t below(struct gen *g, uint32_t n)
 {
@@ -71,7 +70,7 @@ static uint16_t pick_port(struct gen *g)
 	unsigned roll = below(g, 10);
 
 	if (roll < 4)
-		return RNG_PICK(&g->rng, hot_ports);
+		return RNG_PICK(&g->rng, framegen_hot_ports);
 	if (roll < 6)
 		return below(g, 1024);
 	return below(g, 65536);
@@ -478,77 +477,11 @@ size_t framegen_frame(uint64_t seed, uint64_t index, uint8_t *frame)
 	struct gen g = { .f = frame };
 	int mutations;
 
-	rng_init(&g.rng, seed, STREAM_FRAME, index);
+	rng_init(&g.rng, seed, FRAMEGEN_STREAM_FRAME, index);
 	build_valid(&g);
 	/* a third stay valid: they check classification and the port lookup itself */
 	mutations = chance(&g, 35) ? 0 : 1 + below(&g, 4);
 	for (int i = 0; i < mutations; i++)
 		mutate(&g);
 	return g.len;
-}
-
-/* ---- rulesets ---------------------------------------------------------------- */
-
-static void fill_entries(struct rng *r, uint8_t *entry, uint8_t *policy)
-{
-	unsigned style = rng_below(r, 10);
-
-	if (style < 4) {	/* every port its own entry, all four values */
-		for (size_t i = 0; i < XDPPORT_PORTS; i += 32) {
-			uint64_t bits = rng_next(r);
-
-			for (int j = 0; j < 32; j++)
-				entry[i + j] = bits >> (2 * j) & 3;
-		}
-		*policy = rng_below(r, 2);
-	} else if (style < 8) {	/* a policy and rules, many on the ports frames favour */
-		unsigned p = rng_below(r, 2), rules = 1 + rng_below(r, 2000);
-
-		memset(entry, p, XDPPORT_PORTS);
-		*policy = p;
-		for (size_t i = 0; i < sizeof(hot_ports) / sizeof(hot_ports[0]); i++)
-			entry[hot_ports[i]] = rng_below(r, 4);
-		for (unsigned i = 0; i < rules; i++)
-			entry[rng_below(r, rng_percent(r, 30) ? 1024 : XDPPORT_PORTS)] =
-				XDPPORT_ENTRY_RULE | rng_below(r, 2);
-	} else if (style < 9) {	/* fresh zero-filled map: everything passes by policy */
-		memset(entry, 0, XDPPORT_PORTS);
-		*policy = 0;
-	} else {	/* junk above the two bits the data path must mask off */
-		for (size_t i = 0; i < XDPPORT_PORTS; i += 8) {
-			uint64_t bits = rng_next(r);
-
-			memcpy(entry + i, &bits, 8);
-		}
-		*policy = rng_next(r);
-	}
-}
-
-void framegen_rules(uint64_t seed, uint64_t n, struct xdpport_rules *rules)
-{
-	struct rng r;
-	unsigned slot;
-	struct xdpport_ruleset *rs, *other;
-	uint32_t active;
-
-	rng_init(&r, seed, STREAM_RULES, n);
-	slot = rng_below(&r, 2);
-	rs = &rules->slot[slot];
-	other = &rules->slot[!slot];
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		fill_entries(&r, rs->entry[p], &rs->policy[p]);
-	rs->fragments = rng_percent(&r, 80) ? rng_below(&r, 2) : rng_below(&r, 256);
-	memset(rs->reserved, 0, sizeof(rs->reserved));
-
-	for (int p = 0; p < XDPPORT_NPROTO; p++) {
-		for (size_t i = 0; i < XDPPORT_PORTS; i++)
-			other->entry[p][i] = rs->entry[p][i] ^ 3;
-		other->policy[p] = rs->policy[p] ^ 1;
-	}
-	other->fragments = rs->fragments ^ 1;
-	memset(other->reserved, 0, sizeof(other->reserved));
-
-	/* only bit 0 of `active` selects the slot */
-	active = rng_percent(&r, 50) ? slot : (uint32_t)(rng_next(&r) & ~1ULL) | slot;
-	__atomic_store_n(&rules->active, active, __ATOMIC_RELEASE);
 }

@@ -28,6 +28,13 @@
 /* Frames [n * FRAMEGEN_PER_RULESET, (n + 1) * FRAMEGEN_PER_RULESET) share ruleset n. */
 #define FRAMEGEN_PER_RULESET	1024
 
+/* Independent random streams of one seed: frames, and rulesets. */
+enum { FRAMEGEN_STREAM_FRAME = 1, FRAMEGEN_STREAM_RULES = 2 };
+
+/* Ports frames are sent to more often than chance, and rulesets give rules to. */
+#define FRAMEGEN_HOT_PORTS	13
+extern const uint16_t framegen_hot_ports[FRAMEGEN_HOT_PORTS];
+
 /* Writes frame `index` of stream `seed` to `frame` (FRAMEGEN_MAX bytes); returns its
  * length, which may be anything from 0 to FRAMEGEN_MAX. */
 size_t framegen_frame(uint64_t seed, uint64_t index, uint8_t *frame);
