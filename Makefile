@@ -82,7 +82,15 @@ BENCH_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(wildcard tests/bench/*.c))
 .SECONDEXPANSION:
 .PHONY: all tests test demo bench bench-smoke benches fuzz clean deps install uninstall FORCE
 
-all: $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
+all: $(BUILD)/layout-check $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
+
+# The shared structs have no padding holes (include/xdpport.h says why): compiled
+# on their own with -Wpadded, any hole is an error.
+$(BUILD)/layout-check: include/xdpport.h | $(BUILD)
+	$(call msg,CHECK,$<)
+	$(Q)printf '#include <linux/types.h>\n#include "xdpport.h"\n' | \
+		$(CC) -x c -std=gnu11 -fsyntax-only -Wpadded -Werror -Iinclude -
+	$(Q)touch $@
 
 $(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools $(BUILD)/tests/bench:
 	$(Q)mkdir -p $@

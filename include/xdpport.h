@@ -3,6 +3,12 @@
  * Map layout and constants shared by the XDP program (bpf/) and the CLI (user/).
  * This is the only definition: both sides include it. It includes nothing itself;
  * include <linux/types.h> (or vmlinux.h) first.
+ *
+ * No struct here has a padding hole, inside or at its end: the kernel compares map keys
+ * byte for byte and tests compare map contents, so every byte must be a field. Gaps are
+ * named `reserved` and written as zero. The build compiles this header with -Wpadded
+ * -Werror (Makefile, layout-check) and the sizes below are asserted, so a field added
+ * in the wrong place fails to build instead of failing on another machine.
  */
 #ifndef XDPPORT_H
 #define XDPPORT_H
@@ -96,5 +102,15 @@ struct xdpport_iface {
 	__u32 mode;		/* XDP_FLAGS_DRV_MODE or XDP_FLAGS_SKB_MODE */
 	__u64 netns;		/* inode of the interface's network namespace */
 };
+
+_Static_assert(sizeof(struct xdpport_ruleset) == XDPPORT_NPROTO * XDPPORT_PORTS + 8,
+	       "struct xdpport_ruleset has a hole");
+_Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
+	       "struct xdpport_rules has a hole");
+_Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");
+_Static_assert(sizeof(struct xdpport_totals) == 16 * XDPPORT_NREASONS,
+	       "struct xdpport_totals has a hole");
+_Static_assert(sizeof(struct xdpport_port_count) == 8, "struct xdpport_port_count has a hole");
+_Static_assert(sizeof(struct xdpport_iface) == 16, "struct xdpport_iface has a hole");
 
 #endif /* XDPPORT_H */

@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 
+/* Has 4 bytes of trailing padding: compare its fields, never its bytes. */
 struct rank_entry {
 	__u64 score;
 	__u32 key;		/* proto * 65536 + port */
