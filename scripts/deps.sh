@@ -27,6 +27,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 	echo "deps.sh: installing ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
+	# Servers the tests run (sshd, dnsmasq...) are started by the tests inside their
+	# own namespaces, never by the package in the host's: deny service starts while
+	# installing (policy-rc.d, exit 101), unless the machine has a policy already.
+	policy=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		policy=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
