@@ -14,6 +14,10 @@
 #define XDPPORT_VERSION "0.1.0"
 #endif
 
+/* Commands that can cut an SSH session take --try (user/try.c). */
+#define OPT_TRY { "try", OPT_VALUE, "--try SECS  on trial: reverted after SECS s unless " \
+				   "'xdpport confirm'" }
+
 static int cmd_help(struct cmdline *cl);
 static int cmd_version(struct cmdline *cl);
 
@@ -21,19 +25,24 @@ static const struct command commands[] = {
 	{ "attach", cmd_attach, "IFACE", "load the filter onto an interface", 1, 1,
 	  { { "mode", OPT_VALUE, "--mode auto|native|generic  XDP mode (default auto: native, "
 				 "else generic with a warning)" },
-	    { "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" } } },
+	    { "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" },
+	    OPT_TRY } },
 	{ "detach", cmd_detach, "IFACE | --all", "remove the filter from an interface", 0, 1,
 	  { { "all", OPT_FLAG, "--all  from every interface" } } },
 	{ "allow", cmd_allow, "PORTSPEC...", "pass these ports", 1, -1, {} },
-	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, {} },
+	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, { OPT_TRY } },
 	{ "delete", cmd_delete, "PORTSPEC...", "remove rules: the ports follow the policy", 1, -1,
-	  {} },
+	  { OPT_TRY } },
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
-	  {} },
+	  { OPT_TRY } },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
-	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
+	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
+		  OPT_TRY } },
+	{ "confirm", cmd_confirm, "", "keep the change on trial (--try): cancel its revert", 0, 0,
+	  {} },
+	{ "rollback", cmd_rollback, "", "revert the change on trial (--try) now", 0, 0, {} },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
 	  {} },
