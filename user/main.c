@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "help.h"
 #include "json.h"
+#include "try.h"
 
 #ifndef XDPPORT_VERSION
 #define XDPPORT_VERSION "0.1.0"
@@ -189,6 +190,8 @@ int main(int argc, char **argv)
 		return usage_error(&cl, "missing %s", cl.cmd->args);
 	if (cl.cmd->max_args >= 0 && cl.argc > cl.cmd->max_args)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
+	if (try_check_usage(&cl))
+		return EXIT_USAGE;
 	status = cl.cmd->run(&cl);
 	/* Output that did not get out (a full disk, a closed pipe) is a failure too. */
 	if (fflush(stdout) || ferror(stdout))

@@ -308,18 +308,23 @@ static int try_seconds(const struct cmdline *cl)
 	return secs;
 }
 
+int try_check_usage(const struct cmdline *cl)
+{
+	if (try_seconds(cl) >= 0)
+		return 0;
+	return usage_error(cl, "--try takes the seconds to wait for 'xdpport confirm' (1 to %d), "
+			       "not '%s'",
+			   TRY_SECS_MAX, cmd_opt(cl, "try"));
+}
+
 int try_arm(const struct cmdline *cl, const struct xdpport_ruleset *previous,
 	    const char *link)
 {
 	int secs = try_seconds(cl), err;
 	struct try_state pending;
 
-	if (secs == 0)
-		return 0;
-	if (secs < 0)
-		return usage_error(cl, "--try takes the seconds to wait for 'xdpport confirm' "
-				       "(1 to %d), not '%s'",
-				   TRY_SECS_MAX, cmd_opt(cl, "try"));
+	if (secs <= 0)
+		return try_check_usage(cl);
 	err = private_dir(cl->cmd->name);
 	if (err)
 		return err;

@@ -32,6 +32,9 @@ struct try_state {
 	char link[LINK_PATH_MAX]; /* attach --try: the pin rollback removes; else empty */
 };
 
+/* A bad --try SECS: prints the usage error and returns EXIT_USAGE; else 0. */
+int try_check_usage(const struct cmdline *cl);
+
 /* Under the filter's lock, just before the change: without --try, returns 0 and
  * does nothing. Otherwise saves `previous` (the running ruleset; NULL for attach,
  * whose rollback removes `link`), starts the timer and records the trial. Returns 0,
