@@ -13,6 +13,7 @@ if [ "${1:-}" = bench ]; then
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
+packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH session
 
 missing=()
 for p in "${packages[@]}"; do

@@ -74,18 +74,20 @@ record "$([ $? -eq 0 ] && [ ! -s "$tmp/man.err" ] && echo 1 || echo 0)" \
 # Plain text (no bold, no underline) to look for sections in.
 groff -man -Tutf8 -P-cbou "$stage/usr/local/share/man/man8/xdpport.8" >"$tmp/man.txt" 2>/dev/null
 missing=
-for section in NAME SYNOPSIS DESCRIPTION COMMANDS PORTSPEC "FILE FORMAT" BOOT "EXIT STATUS" \
+for section in NAME SYNOPSIS DESCRIPTION COMMANDS PORTSPEC "FILE FORMAT" BOOT "LOCKOUT GUARD" \
+	"CHANGING RULES ON A REMOTE HOST" "EXIT STATUS" \
 	FILES ENVIRONMENT EXAMPLES "SEE ALSO"; do
 	grep -q "^$section\$" "$tmp/man.txt" || missing+="$section; "
 done
 for cmd in attach detach allow deny delete policy fragments list flush status stats apply \
-	save version help; do
+	confirm rollback save version help; do
 	grep -qE "^   $cmd( |$)" "$tmp/man.txt" || missing+="$cmd; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" \
 	"man: every section, and one subsection per command" "missing: $missing"
 missing=
-for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all; do
+for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all \
+	--try; do
 	grep -q -- "$opt" "$tmp/man.txt" || missing+="$opt; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" "man: every option is documented" \
@@ -123,6 +125,11 @@ record "$([ "$(complete_words xdpport apply "$tmp/rules-for")" = "$tmp/rules-for
 record "$([ "$(complete_words xdpport policy drop "")" = "tcp udp" ] &&
 	[ "$(complete_words xdpport stats --p)" = --prometheus ] && echo 1 || echo 0)" \
 	"completion: policy protocols, stats options"
+record "$([ "$(complete_words xdpport co)" = confirm ] &&
+	[ "$(complete_words xdpport policy drop --t)" = --try ] &&
+	[ "$(complete_words xdpport deny 80 --t)" = --try ] &&
+	[ -z "$(complete_words xdpport allow 80 --t)" ] && echo 1 || echo 0)" \
+	"completion: confirm, and --try where it is taken"
 
 # --- make uninstall ---------------------------------------------------------------------
 make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1

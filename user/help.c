@@ -9,9 +9,14 @@
 	"it means both (a service name: the protocols /etc/services lists it for).\n"
 
 #define GUARD_HELP \
-	"The lockout guard refuses, changing nothing, what would start dropping tcp/22\n" \
-	"or, inside an SSH session, the port of that session (from SSH_CONNECTION);\n" \
-	"--force overrides it.\n"
+	"The lockout guard refuses, changing nothing, what would start dropping a TCP\n" \
+	"port SSH needs: the port of the SSH session this runs in (found from its sshd's\n" \
+	"socket, so also under sudo; or SSH_CONNECTION), every port an sshd listens on,\n" \
+	"and tcp/22 when no sshd is found; --force overrides it.\n"
+
+#define TRY_HELP \
+	"On a remote host, add --try SECS: the change is reverted after SECS seconds\n" \
+	"unless 'xdpport confirm' runs first (see 'xdpport help confirm').\n"
 
 static const struct help_text texts[] = {
 	{ "attach",
@@ -27,12 +32,13 @@ static const struct help_text texts[] = {
 	  "\n"
 	  "Refuses if IFACE already runs another XDP program, unless --replace.\n"
 	  "\n"
-	  "Refuses, changing nothing, if the current rules drop tcp/22 or, inside an SSH\n"
-	  "session, the port of that session (from SSH_CONNECTION); --force overrides\n"
-	  "this lockout guard.\n"
+	  "It starts filtering with the current rules, so the lockout guard applies.\n"
+	  GUARD_HELP
+	  "\n" TRY_HELP "With --try, the interface is detached again unless confirmed.\n"
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport attach eth0\n"
+	  "  xdpport attach eth0 --try 60 && xdpport confirm\n"
 	  "  xdpport attach eth1 --mode generic\n",
 	  HELP_JSON | HELP_FORCE },
 	{ "detach",
@@ -59,6 +65,7 @@ static const struct help_text texts[] = {
 	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
 	  "before anything changes, and the whole command takes effect at once.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Examples:\n"
@@ -68,6 +75,7 @@ static const struct help_text texts[] = {
 	{ "delete",
 	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Example:\n"
@@ -78,10 +86,12 @@ static const struct help_text texts[] = {
 	  "A new filter passes everything; 'policy drop' plus 'allow' rules is a\n"
 	  "default-deny firewall: allow your SSH port first.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport allow ssh https\n"
-	  "  xdpport policy drop\n"
+	  "  xdpport policy drop --try 60\n"
+	  "  xdpport confirm\n"
 	  "  xdpport policy pass udp\n",
 	  HELP_FORCE },
 	{ "fragments",
@@ -104,11 +114,45 @@ static const struct help_text texts[] = {
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"
 	  "namespaces too), the mode and program of each, the policies, how many ports\n"
-	  "have rules, and the port the lockout guard keeps open.\n",
+	  "have rules, every port the lockout guard protects (why, and whether the running\n"
+	  "rules pass it or what drops it), and a change on trial (--try) with the seconds\n"
+	  "left before it is reverted.\n",
 	  HELP_JSON },
 	{ "stats",
 	  "Prints packets and bytes passed and dropped by reason, per interface, and the\n"
 	  "ports with the most drops and passes.\n",
+	  HELP_JSON },
+	{ "apply",
+	  "Replaces the whole ruleset with the rules file FILE (- for standard input) in\n"
+	  "one atomic switch. The file is read and checked in full first: a file with any\n"
+	  "error changes nothing (exit 2) and every error names its line.\n"
+	  "\n"
+	  "--check changes nothing and fails where apply would: errors, and what the\n"
+	  "lockout guard refuses, judged against the running ruleset.\n"
+	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport apply --check new.rules\n"
+	  "  xdpport apply --try 60 new.rules && xdpport confirm\n"
+	  "  xdpport save | xdpport apply -\n",
+	  HELP_JSON | HELP_FORCE },
+	{ "confirm",
+	  "Keeps the change on trial. Changing the rules of a remote host safely:\n"
+	  "\n"
+	  "  xdpport apply --try 60 new.rules   # in force; the old rules are back in 60 s\n"
+	  "  ssh host true                      # from another terminal: still reachable?\n"
+	  "  xdpport confirm                    # ... unless you confirm in time\n"
+	  "\n"
+	  "--try SECS works on apply, policy, deny, delete and attach. The revert is done\n"
+	  "by a timer process of its own, so it happens even if the session that ran the\n"
+	  "change dies or is cut by it. On a terminal --try asks: ENTER keeps the change.\n"
+	  "One trial at a time: a second --try is refused until confirm or rollback.\n"
+	  "'xdpport status' shows the trial and the seconds left. State: /run/xdpport.\n",
+	  HELP_JSON },
+	{ "rollback",
+	  "Puts back, now, what was there before the change on trial (--try), and ends\n"
+	  "the trial (see 'xdpport help confirm').\n",
 	  HELP_JSON },
 	{ "version", "Prints the version.\n", HELP_JSON },
 	{ "help", "Prints the list of commands, or the help of one.\n", 0 },

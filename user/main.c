@@ -88,9 +88,14 @@ static void print_usage(FILE *out)
 		     "\nOptions:\n"
 		     "  --json   print JSON (commands that print)\n"
 		     "  --force  change rules even if that drops the SSH port\n"
+		     "  --try SECS  (apply, policy, deny, delete, attach) revert after SECS\n"
+		     "           unless 'xdpport confirm'\n"
 		     "  --help   help for a command, also 'xdpport help COMMAND'\n"
 		     "\nExample:\n"
 		     "  xdpport allow ssh https && xdpport policy drop && xdpport attach eth0\n"
+		     "\nOn a remote host, put changes on trial ('xdpport help confirm'):\n"
+		     "  xdpport apply --try 60 new.rules   # then, if you can still log in:\n"
+		     "  xdpport confirm\n"
 		     "\nExit status: 0 ok, 1 failure (nothing changed), 2 usage error.\n");
 }
 
