@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "input.h"
 #include "ssh_session.h"
 
 #define ANCESTORS_MAX	64	/* a loop guard: real process trees are shallower */
@@ -19,18 +20,6 @@ struct tcp_socket {
 	__u16 local_port;
 	char remote[48];
 };
-
-static bool read_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-	bool ok = f && fgets(buf, len, f);
-
-	if (f)
-		fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
 
 /* sshd, or sshd-session (the per-connection binary of OpenSSH 9.8 and later). */
 static bool is_sshd_name(const char *name)
@@ -45,7 +34,7 @@ static bool is_sshd(int pid)
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	if (read_line(path, buf, sizeof(buf)) && is_sshd_name(buf))
+	if (input_read_line(path, buf, sizeof(buf)) && is_sshd_name(buf))
 		return true;
 	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
 	n = readlink(path, buf, sizeof(buf) - 1);

@@ -126,18 +126,10 @@ bool try_pending(struct try_state *st)
 
 bool try_timer_alive(const struct try_state *st)
 {
-	char path[64], comm[32] = "";
-	FILE *f;
+	char path[64], comm[32];
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", st->timer_pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	return !strcmp(comm, TIMER_NAME);
+	return input_read_line(path, comm, sizeof(comm)) && !strcmp(comm, TIMER_NAME);
 }
 
 long long try_seconds_left(const struct try_state *st)
@@ -149,14 +141,7 @@ long long try_seconds_left(const struct try_state *st)
 
 bool try_last(char *buf, size_t len)
 {
-	FILE *f = fopen(LAST, "re");
-	bool ok = f && fgets(buf, len, f);
-
-	if (f)
-		fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
+	return input_read_line(LAST, buf, len);
 }
 
 static void stop_timer(const struct try_state *st)
