@@ -95,7 +95,7 @@ int main(void)
 			setenv("SSH_CONNECTION", bad[i], 1);
 			guard_rescan();
 			snprintf(name, sizeof(name), "malformed SSH_CONNECTION '%s': tcp/22", bad[i]);
-			report(only_default(), name);
+			report(only_default(), "%s", name);
 		}
 	}
 	return report_summary();

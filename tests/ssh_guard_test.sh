@@ -170,6 +170,19 @@ record "$([ "$(rules)" != "$before" ] && echo 1 || echo 0)" \
 record "$(wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -c .rules)" = '"'$before'"' ]' &&
 	echo 1 || echo 0)" "--try, session killed with SIGKILL: the old rules are back" "$(rules)"
 
+# On a terminal (script(1) gives it one) --try asks: ENTER keeps, silence reverts.
+before=$(rules)
+out=$( (sleep 1; printf '\n') | script -qec "$XDPPORT deny 8082 --try 10" /dev/null)
+record "$([[ "$out" == *"Press ENTER within 10 s to keep it"*"confirmed: 'deny 8082' stays"* ]] &&
+	[ "$(xp list --json | jq '[.rules[] | select(.first == 8082)] | length')" = 1 ] &&
+	[ ! -e /run/xdpport/pending ] && echo 1 || echo 0)" \
+	"--try on a terminal: ENTER keeps the change" "$out"
+check "delete 8082" xp delete 8082
+out=$(sleep 4 | script -qec "$XDPPORT deny 8083 --try 2; echo rc=\$?" /dev/null)
+record "$([[ "$out" == *"xdpport: deny: not confirmed in time: what was there before 'deny 8083' is back"*"rc=1"* ]] &&
+	[ "$(rules)" = "$before" ] && echo 1 || echo 0)" \
+	"--try on a terminal: no answer in time reverts it, exit 1" "$out"
+
 # A bad file changes nothing and starts no trial.
 before=$(rules)
 remote "printf 'allow 80/tcpp\n' | $XDPPORT apply --try 2 -"

@@ -375,18 +375,21 @@ static int settle(const struct cmdline *cl, bool keep)
 
 	if (err)
 		return err;
-	if (!try_pending(&st) || st.timer_pid != armed.timer_pid) {
-		filter_close(&f);
-		return fail(EXIT_FAIL, cl->cmd->name, "the trial of '%s' already ended", armed.what);
-	}
-	err = keep ? try_confirm_locked(&st) : try_revert_locked(&f, &st, cl->cmd->name);
+	/* Not ours any more: its timer (or a rollback) ended the trial first. */
+	if (try_pending(&st) && st.timer_pid == armed.timer_pid)
+		err = keep ? try_confirm_locked(&st) : try_revert_locked(&f, &st, cl->cmd->name);
+	else if (keep)
+		err = fail(EXIT_FAIL, cl->cmd->name, "too late: the trial of '%s' already ended "
+						     "(see 'xdpport status')", armed.what);
 	filter_close(&f);
-	if (!err && keep)
+	if (err)
+		return err;
+	if (keep) {
 		printf("confirmed: '%s' stays\n", armed.what);
-	else if (!err)
-		err = fail(EXIT_FAIL, cl->cmd->name, "not confirmed in time: what was there "
-						     "before '%s' is back", armed.what);
-	return err;
+		return 0;
+	}
+	return fail(EXIT_FAIL, cl->cmd->name, "not confirmed in time: what was there before '%s' "
+					     "is back", armed.what);
 }
 
 int try_done(const struct cmdline *cl, int err)
