@@ -69,12 +69,12 @@ static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
 }
 
 /* The argument that puts a guarded port under a drop, for the guard's message. allow
- * never drops: no need to look for SSH. */
+ * never drops and --force is never refused: no need to look for SSH then. */
 static int guarded_arg(const struct cmdline *cl, const struct portspec *specs,
 		       enum port_action action)
 {
 	const struct guarded_port *g;
-	int n = action == ACTION_ALLOW ? 0 : guard_ports(&g);
+	int n = action == ACTION_ALLOW || cl->force ? 0 : guard_ports(&g);
 
 	for (int i = 0; i < cl->argc; i++)
 		for (int r = 0; r < specs[i].n; r++)
