@@ -48,18 +48,22 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 
-remote() {	# remote CMD: runs CMD in an SSH session from the client; sets RC OUT ERR
-	RC=0
-	OUT=$(in_ns "$CLIENT" timeout 20 ssh -i "$tmp/id" -p 2222 -o BatchMode=yes \
+ssh_to() {	# ssh_to ADDR SECS CMD: the real client, from the client's namespace
+	local addr=$1 secs=$2
+	shift 2
+	in_ns "$CLIENT" timeout $((secs * 5)) ssh -i "$tmp/id" -p 2222 -o BatchMode=yes \
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-		-o ConnectTimeout=3 "root@$SERVER4" "$@" 2>"$tmp/err") || RC=$?
+		-o ConnectTimeout="$secs" "root@$addr" "$@"
+}
+remote_at() {	# remote_at ADDR CMD: runs CMD in an SSH session; sets RC OUT ERR
+	local addr=$1
+	shift
+	RC=0
+	OUT=$(ssh_to "$addr" 4 "$@" 2>"$tmp/err") || RC=$?
 	ERR=$(cat "$tmp/err")
 }
-ssh_works() {	# a new session connects and runs a command
-	in_ns "$CLIENT" timeout 5 ssh -i "$tmp/id" -p 2222 -o BatchMode=yes \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR \
-		-o ConnectTimeout=1 "root@$SERVER4" true 2>/dev/null
-}
+remote() { remote_at "$SERVER4" "$@"; }
+ssh_works() { ssh_to "$SERVER4" 1 true 2>/dev/null; }	# a new session gets in
 policy() { xp list --json | jq -r .policy.tcp; }
 rules() { xp list --json | jq -c .rules; }
 wait_for() {	# wait_for SECS CMD...: polls CMD until it succeeds, at most SECS
@@ -106,6 +110,10 @@ check "delete 22" xp delete 22
 remote "env -u SSH_CONNECTION -u SSH_CLIENT $XDPPORT status"
 record "$(grep -qE "^guard +tcp/2222 open: the port of the SSH session this runs in \(sshd pid [0-9]+\), client $CLIENT4\$" <<<"$OUT" &&
 	echo 1 || echo 0)" "status in the session: tcp/2222 open, the sshd and the client" "$OUT"
+remote_at "$SERVER6" "env -u SSH_CONNECTION -u SSH_CLIENT $XDPPORT --json status"
+record "$(jq -e --arg c "$CLIENT6" '.guard[0] | .port == 2222 and .source == "ssh_session" and
+	.client == $c' <<<"$OUT" >/dev/null && echo 1 || echo 0)" \
+	"over IPv6: the session found in tcp6, the client's address" "$OUT $ERR"
 remote "env -u SSH_CONNECTION -u SSH_CLIENT $XDPPORT --json status"
 record "$(jq -e --arg c "$CLIENT4" '.guard[0] | .port == 2222 and .source == "ssh_session" and
 	.client == $c and .open and .dropped_by == null' <<<"$OUT" >/dev/null && echo 1 || echo 0)" \

@@ -3,6 +3,7 @@
  * back what was there before it, now. */
 #include <stdio.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "errors.h"
 #include "filter.h"
@@ -30,6 +31,8 @@ static int end_trial(struct cmdline *cl, bool keep)
 	struct filter f;
 	int err;
 
+	if (!caps_have_bpf())	/* else the private state would look like no trial */
+		return fail(EXIT_FAIL, cl->cmd->name, "permission denied: %s", PRIVILEGES_NEEDED);
 	if (!try_pending(&st))
 		return fail(EXIT_FAIL, cl->cmd->name, "no change is on trial (see 'xdpport "
 						      "status')");
