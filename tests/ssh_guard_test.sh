@@ -191,6 +191,21 @@ record "$([[ "$out" == *"xdpport: deny: not confirmed in time: what was there be
 	[ "$(rules)" = "$before" ] && echo 1 || echo 0)" \
 	"--try on a terminal: no answer in time reverts it, exit 1" "$out"
 
+# The terminal hung up while --try waits for ENTER (script(1) killed: the kernel sends
+# SIGHUP to the command on its pty): the timer lives on and reverts.
+mkfifo "$tmp/keyboard"
+script -qec "$XDPPORT deny 8084 --try 2" /dev/null <"$tmp/keyboard" >/dev/null 2>&1 &
+script_pid=$!
+exec 4>"$tmp/keyboard"	# a keyboard nobody types on
+has_8084() { [ "$(xp list --json | jq '[.rules[] | select(.first == 8084)] | length')" = 1 ]; }
+record "$(wait_for 5 has_8084 && echo 1 || echo 0)" "--try on a terminal: in force, waiting for ENTER"
+kill -KILL "$script_pid"
+wait "$script_pid" 2>/dev/null
+exec 4>&-
+record "$(wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -c .rules)" = '"'$before'"' ]' &&
+	grep -qE "^last trial +'deny 8084' reverted by its timer" <<<"$(xp status)" &&
+	echo 1 || echo 0)" "--try, its terminal hung up: the timer reverts it" "$(rules) $(xp status)"
+
 # A bad file changes nothing and starts no trial.
 before=$(rules)
 remote "printf 'allow 80/tcpp\n' | $XDPPORT apply --try 2 -"
