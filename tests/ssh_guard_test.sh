@@ -228,6 +228,7 @@ check_exit 1 "rollback with nothing on trial: exit 1" xp rollback
 check_exit 1 "confirm with nothing on trial: exit 1" xp confirm
 check_exit 2 "--try 0 is a usage error" xp policy drop --try 0
 check_exit 2 "--try on a command without it is a usage error" xp allow 80 --try 5
+check_exit 2 "--try with apply --check is a usage error" xp apply --check --try 5 /dev/null
 
 # attach --try: rolled back, the interface is unfiltered again.
 check "detach" in_ns "$SERVER" "$XDPPORT" detach "$SERVER_IF"

@@ -180,6 +180,8 @@ int cmd_apply(struct cmdline *cl)
 	bool check = cmd_opt(cl, "check");
 	int err;
 
+	if (check && cmd_opt(cl, "try"))
+		return usage_error(cl, "--check changes nothing, so there is nothing to --try");
 	if (cl->json) {
 		json_object_begin(NULL);
 		json_string("file", display_name(path));
