@@ -216,14 +216,17 @@ int try_revert_locked(struct filter *f, const struct try_state *st, const char *
 	return err;
 }
 
-/* The timer: sleeps to the deadline, then reverts unless the trial is over. */
+/* The timer: sleeps to the deadline, then reverts unless the trial is over. It
+ * sleeps on the monotonic clock: setting the time of day moves no trial. */
 static void __attribute__((noreturn)) timer_main(long long deadline)
 {
-	struct timespec until = { .tv_sec = deadline };
+	struct timespec until;
 	struct try_state st;
 	struct filter f;
 
-	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &until, NULL) == EINTR)
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += deadline - now();
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
 	if (!filter_open(&f, FILTER_CREATE | FILTER_LOCK, TIMER_NAME)) {
 		if (try_pending(&st) && st.timer_pid == getpid())
