@@ -9,6 +9,8 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "errors.h"
 #include "guard.h"
@@ -55,6 +57,86 @@ static bool refuses(const struct xdpport_ruleset *before, const struct xdpport_r
 	return guard_check(before, after, force, "guard_test") == EXIT_FAIL;
 }
 
+static void test_malformed(void)
+{
+	static const char *const bad[] = {
+		"garbage", "198.18.0.1 50123 198.18.0.2 70000", "198.18.0.1 50123 198.18.0.2",
+		"198.18.0.1 50123 198.18.0.2 22 extra", "host 50123 198.18.0.2 2222",
+		"198.18.0.1 50123 198.18.0.2 0", "198.18.0.1 x 198.18.0.2 2222",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		setenv("SSH_CONNECTION", bad[i], 1);
+		guard_rescan();
+		report(only_default(), "malformed SSH_CONNECTION '%s': tcp/22", bad[i]);
+	}
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* The guarded ports, all from the sshd configuration, as "2200 2201 ...". */
+static void config_ports(char *buf, size_t len)
+{
+	const struct guarded_port *g;
+	int n = guard_ports(&g);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < n && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%u%s", i ? " " : "", g[i].port,
+				 g[i].source == GUARD_CONFIG ? "" : "?");
+}
+
+/* No sshd runs (this test's PID namespace): the ports its configuration names. */
+static void test_sshd_config(void)
+{
+	char dir[] = "/tmp/guard_test.XXXXXX", path[128], text[512], got[128];
+
+	if (!mkdtemp(dir)) {
+		report(false, "mkdtemp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/d", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/d/a.conf", dir);
+	write_text(path, "Port 2400\n");
+	snprintf(path, sizeof(path), "%s/sshd_config", dir);
+	snprintf(text, sizeof(text),
+		 "# Port 1\nPort 2200\nport=2201\nListenAddress 198.18.0.2:2300\n"
+		 "ListenAddress [2001:db8::2]:2301\nListenAddress 2001:db8::3\n"
+		 "ListenAddress 198.18.0.3\nInclude %s/d/*.conf\nMatch User nobody\n"
+		 "\tX11Forwarding no\n",
+		 dir);
+	write_text(path, text);
+	setenv("XDPPORT_SSHD_CONFIG", path, 1);
+	guard_rescan();
+	config_ports(got, sizeof(got));
+	report(!strcmp(got, "2200 2201 2300 2301 2400"),
+	       "sshd_config: Port, Port=, ListenAddress host:port and [v6]:port, Include: '%s'", got);
+	report(refuses(&open_all, &drop_all, false) && !refuses(&open_all, &drop_22, false) &&
+	       guard_covers(2400), "sshd_config: refuses dropping its ports, not tcp/22");
+	write_text(path, "# nothing set: sshd listens on 22\nPermitRootLogin no\n");
+	guard_rescan();
+	report(only_default(), "sshd_config without Port: tcp/22");
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	setenv("XDPPORT_SSHD_CONFIG", path, 1);
+	guard_rescan();
+	report(only_default(), "no sshd_config: tcp/22");
+	snprintf(text, sizeof(text), "rm -rf '%s'", dir);
+	if (system(text))
+		report(false, "rm -rf %s", dir);
+	setenv("XDPPORT_SSHD_CONFIG", "/dev/null", 1);
+	guard_rescan();
+}
+
 int main(void)
 {
 	if (!freopen("/dev/null", "w", stderr))
@@ -82,21 +164,8 @@ int main(void)
 	setenv("SSH_CONNECTION", "2001:db8::1 50123 2001:db8::2 2200", 1);
 	guard_rescan();
 	report(guard_port() == 2200 && from_environment(), "SSH_CONNECTION over IPv6");
-	{
-		static const char *const bad[] = {
-			"garbage", "198.18.0.1 50123 198.18.0.2 70000", "198.18.0.1 50123 198.18.0.2",
-			"198.18.0.1 50123 198.18.0.2 22 extra", "host 50123 198.18.0.2 2222",
-			"198.18.0.1 50123 198.18.0.2 0", "198.18.0.1 x 198.18.0.2 2222",
-		};
-
-		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-			char name[96];
-
-			setenv("SSH_CONNECTION", bad[i], 1);
-			guard_rescan();
-			snprintf(name, sizeof(name), "malformed SSH_CONNECTION '%s': tcp/22", bad[i]);
-			report(only_default(), "%s", name);
-		}
-	}
+	test_malformed();
+	unsetenv("SSH_CONNECTION");
+	test_sshd_config();
 	return report_summary();
 }

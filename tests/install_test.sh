@@ -247,6 +247,19 @@ record "$([ $RC -eq 0 ] && echo 1 || echo 0)" \
 	"boot: check judges against the running ruleset (it drops tcp/22 already)" "rc $RC: $ERR"
 boot stop
 
+# At boot sshd may not run yet: the guard reads the ports its configuration names.
+"$XDPPORT" flush >/dev/null
+printf 'Include %s/sshd_config.d/*.conf\n' "$tmp" >"$tmp/sshd_config"
+mkdir -p "$tmp/sshd_config.d" && printf 'Port 2222\n' >"$tmp/sshd_config.d/port.conf"
+printf 'policy drop\nallow 22/tcp 8080/tcp\n' >"$tmp/rules.conf"
+XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot check
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222, the port $tmp/sshd_config gives sshd (not running yet)"* ]] &&
+	echo 1 || echo 0)" "boot: check fails on rules that drop the port sshd_config names" \
+	"rc $RC: $ERR"
+XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot start
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: start refuses them too, nothing attached" "rc $RC: $ERR"
+
 # Bad configurations: the line and what is wrong, exit 2, nothing done.
 bad_conf() {	# bad_conf NAME PATTERN LINE...
 	local name=$1 pattern=$2

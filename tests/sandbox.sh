@@ -22,5 +22,6 @@ exec unshare --mount --net --pid --fork --mount-proc --propagation private -- ba
 	mount -t bpf bpf /sys/fs/bpf
 	mount -t tmpfs -o mode=0755 tmpfs /run
 	mkdir -p /run/netns
+	export XDPPORT_SSHD_CONFIG=/dev/null
 	ip link set lo up
 	exec "$@"' sandbox "$@"

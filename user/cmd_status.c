@@ -110,7 +110,7 @@ static const char *guard_verdict(__u16 port)
 static const char *source_name(enum guard_source s)
 {
 	static const char *const names[] = { "ssh_session", "ssh_connection", "sshd_listener",
-					     "default" };
+					     "sshd_config", "default" };
 
 	return names[s];
 }

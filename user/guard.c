@@ -9,6 +9,7 @@
 #include "ssh_session.h"
 
 #define SSH_PORT 22
+#define SSHD_CONFIG "/etc/ssh/sshd_config"
 
 static struct guarded_port ports[GUARD_PORTS_MAX];
 static int nports;	/* 0: not looked yet */
@@ -54,11 +55,18 @@ static void add(__u16 port, enum guard_source source, int pid, const char *clien
 	nports++;
 }
 
+static const char *sshd_config(void)
+{
+	const char *path = getenv("XDPPORT_SSHD_CONFIG");
+
+	return path && path[0] ? path : SSHD_CONFIG;
+}
+
 static void discover(void)
 {
 	struct sshd_listener listeners[GUARD_PORTS_MAX];
+	__u16 configured[GUARD_PORTS_MAX], port;
 	struct ssh_session session;
-	__u16 port;
 	int n;
 
 	nports = 0;
@@ -69,6 +77,10 @@ static void discover(void)
 	n = sshd_listeners(listeners, GUARD_PORTS_MAX);
 	for (int i = 0; i < n; i++)
 		add(listeners[i].port, GUARD_LISTENER, listeners[i].pid, NULL);
+	/* No sshd yet (boot): where it is going to listen. */
+	n = n ? 0 : sshd_config_ports(sshd_config(), configured, GUARD_PORTS_MAX);
+	for (int i = 0; i < n; i++)
+		add(configured[i], GUARD_CONFIG, 0, NULL);
 	if (!nports)
 		add(SSH_PORT, GUARD_DEFAULT, 0, NULL);
 }
@@ -97,6 +109,9 @@ void guard_reason(const struct guarded_port *g, char *buf, size_t len)
 		break;
 	case GUARD_LISTENER:
 		snprintf(buf, len, "where sshd listens (pid %d)", g->pid);
+		break;
+	case GUARD_CONFIG:
+		snprintf(buf, len, "the port %s gives sshd (not running yet)", sshd_config());
 		break;
 	default:
 		snprintf(buf, len, "the SSH port (no sshd found)");

@@ -7,6 +7,8 @@
  *     of the sshd among its ancestors (it survives sudo, su -, Ansible's become);
  *   - the server port in SSH_CONNECTION (a malformed value is a warning);
  *   - every port an sshd process listens on;
+ *   - when no sshd runs (at boot), the ports its configuration names
+ *     (XDPPORT_SSHD_CONFIG, default /etc/ssh/sshd_config);
  *   - tcp/22 when none of these finds one.
  * They are found once per process, the first time they are needed.
  */
@@ -23,6 +25,7 @@ enum guard_source {
 	GUARD_SESSION,		/* the socket of this session's sshd */
 	GUARD_ENVIRONMENT,	/* SSH_CONNECTION */
 	GUARD_LISTENER,		/* an sshd listens on it */
+	GUARD_CONFIG,		/* no sshd runs; its configuration names it */
 	GUARD_DEFAULT,		/* nothing found: tcp/22 */
 };
 

@@ -11,8 +11,9 @@
 #define GUARD_HELP \
 	"The lockout guard refuses, changing nothing, what would start dropping a TCP\n" \
 	"port SSH needs: the port of the SSH session this runs in (found from its sshd's\n" \
-	"socket, so also under sudo; or SSH_CONNECTION), every port an sshd listens on,\n" \
-	"and tcp/22 when no sshd is found; --force overrides it.\n"
+	"socket, so also under sudo; or SSH_CONNECTION), every port an sshd listens on\n" \
+	"(with no sshd running, the ports sshd_config names), and tcp/22 when none is\n" \
+	"found; --force overrides it.\n"
 
 #define TRY_HELP \
 	"On a remote host, add --try SECS: the change is reverted after SECS seconds\n" \

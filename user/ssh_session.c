@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "input.h"
@@ -242,4 +244,87 @@ int sshd_listeners(struct sshd_listener *out, int max)
 	for (int i = 0; i < npids && n < max; i++)
 		n = add_listeners(pids[i], out, n, max);
 	return n;
+}
+
+#define INCLUDE_DEPTH_MAX 8	/* sshd's own limit is 16; a loop ends here */
+
+struct config_walk {
+	__u16 *ports;
+	int n, max;
+};
+
+static void add_config_port(struct config_walk *w, unsigned long port)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->ports[i] == port)
+			return;
+	if (port && port <= 65535 && w->n < w->max)
+		w->ports[w->n++] = port;
+}
+
+/* ListenAddress host:port, [v6]:port; a bare address (or an IPv6 one) has none. */
+static void listen_address_port(struct config_walk *w, const char *value)
+{
+	const char *colon = strrchr(value, ':');
+	char *end;
+	unsigned long port;
+
+	if (!colon || (value[0] != '[' && strchr(value, ':') != colon))
+		return;
+	if (value[0] == '[' && colon[-1] != ']')
+		return;
+	port = strtoul(colon + 1, &end, 10);
+	if (end != colon + 1 && !*end)
+		add_config_port(w, port);
+}
+
+static void walk_config(const char *path, struct config_walk *w, int depth);
+
+static void include_config(const char *pattern, struct config_walk *w, int depth)
+{
+	char full[512];
+	glob_t g;
+
+	if (pattern[0] == '/')
+		snprintf(full, sizeof(full), "%s", pattern);
+	else
+		snprintf(full, sizeof(full), "/etc/ssh/%s", pattern);
+	if (glob(full, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		walk_config(g.gl_pathv[i], w, depth + 1);
+	globfree(&g);
+}
+
+static void walk_config(const char *path, struct config_walk *w, int depth)
+{
+	char line[1024];
+	FILE *f;
+
+	if (depth > INCLUDE_DEPTH_MAX || !(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *save, *key = strtok_r(line, " \t\r\n=", &save);
+		char *value = key ? strtok_r(NULL, " \t\r\n=", &save) : NULL;
+		char *end;
+
+		if (!key || key[0] == '#')
+			continue;
+		if (value && !strcasecmp(key, "Port") && (strtoul(value, &end, 10), !*end))
+			add_config_port(w, strtoul(value, NULL, 10));
+		else if (value && !strcasecmp(key, "ListenAddress"))
+			listen_address_port(w, value);
+		else if (!strcasecmp(key, "Include"))
+			for (; value; value = strtok_r(NULL, " \t\r\n", &save))
+				include_config(value, w, depth);
+	}
+	fclose(f);
+}
+
+int sshd_config_ports(const char *path, __u16 *out, int max)
+{
+	struct config_walk w = { out, 0, max };
+
+	walk_config(path, &w, 0);
+	return w.n;
 }

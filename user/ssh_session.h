@@ -30,4 +30,10 @@ struct sshd_listener {
  * lowest pid); returns how many. */
 int sshd_listeners(struct sshd_listener *out, int max);
 
+/* The ports an sshd configuration names (Port, and ListenAddress with a port: a
+ * superset of what sshd listens on), following Include (globs, relative to /etc/ssh);
+ * fills up to `max` and returns how many: 0 when it names none (sshd then uses 22)
+ * or cannot be read. For when no sshd runs yet, at boot. */
+int sshd_config_ports(const char *path, __u16 *out, int max);
+
 #endif
