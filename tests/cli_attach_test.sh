@@ -83,7 +83,11 @@ record $([[ $? -eq 0 && $out == *"not attached"* ]] && echo 1 || echo 0) \
 
 # An interface deleted under the filter: status says gone; detach cleans up.
 check "attach xp22b" in_ns xp22b "$XDPPORT" attach xp22b
-ip netns del xp22a	# takes the veth pair with it
+ip netns del xp22a	# takes the veth pair with it, once the kernel's cleanup runs:
+for _ in $(seq 100); do	# asynchronous, and slow on a busy machine
+	in_ns xp22b ip link show xp22b >/dev/null 2>&1 || break
+	sleep 0.1
+done
 check "status: the deleted interface shows as gone" \
 	grep -q '"ifindex":[0-9]*,"netns":[0-9]*,"netns_name":null,"this_netns":false,"attached":false' \
 	<<<"$(status_json "")"
