@@ -37,7 +37,7 @@ expect_error "bad fragments setting" 2 "fragments: " xp fragments sometimes
 expect_error "bad mode" 2 "attach: mode must be auto, native or generic" \
 	xp attach xp31b --mode turbo
 expect_error "unknown command" 2 "frobnicate: unknown command" xp frobnicate
-expect_error "no command" 2 "missing command" xp
+check_exit 2 "no command: the usage, status 2 (tests/cli_usage_test.sh checks it)" xp
 expect_error "unknown option" 2 "list: unknown option '--bogus'" xp list --bogus
 expect_error "option without its value" 2 "needs a value" xp attach xp31b --mode
 expect_error "detach without IFACE or --all" 2 "detach: name one interface, or --all" \

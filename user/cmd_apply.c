@@ -187,9 +187,6 @@ int cmd_save(struct cmdline *cl)
 	struct filter f;
 	int err;
 
-	if (cl->json)
-		return usage_error(cl, "save prints the rules file format; for JSON use "
-				       "'xdpport list --json'");
 	/* Locked: a copy taken while another command writes the slots could be torn. */
 	err = filter_open(&f, FILTER_LOCK, cl->cmd->name);
 	if (err == NOT_SET_UP)

@@ -83,7 +83,7 @@ static int parse_options(const struct cmdline *cl, struct stats_options *o)
 	if (o->prometheus && (o->json || o->every))
 		return usage_error(cl, "--prometheus prints once, alone: not with --json or "
 				       "--watch");
-	if (o->reset && (o->prometheus || o->every || cmd_opt(cl, "top")))
+	if (o->reset && (o->prometheus || o->every || o->json || cmd_opt(cl, "top")))
 		return usage_error(cl, "--reset only zeroes the counters: no other option");
 	return 0;
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The command line as sysadmins expect it (issue 16): usage and help, the right message
+# for a typo or a habit from ufw and iptables, which command takes --json and --force,
+# permission errors, a reader that goes away, delete without a rule, attach lo.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/lib/report.sh
+source tests/lib/netns.sh
+source tests/lib/cli.sh
+unset SSH_CONNECTION
+tmp=$(mktemp -d /tmp/xdpport-usage.XXXXXX)
+trap 'xp_reset; netns_cleanup; rm -rf "$tmp"' EXIT
+
+# run CMD...: sets RC, OUT, ERR.
+run() {
+	RC=0
+	"$@" >"$tmp/out" 2>"$tmp/err" || RC=$?
+	OUT=$(cat "$tmp/out")
+	ERR=$(cat "$tmp/err")
+}
+
+# expect NAME RC OUT_GLOB ERR_GLOB: the last run exited RC, its stdout and stderr match.
+expect() {
+	if [ "$RC" -eq "$2" ] && [[ "$OUT" == $3 ]] && [[ "$ERR" == $4 ]]; then
+		record 1 "$1"
+	else
+		record 0 "$1" "exit $RC (want $2), stdout '${OUT:0:200}', stderr '${ERR:0:300}'"
+	fi
+}
+
+xp_reset
+
+# --- usage and help ---------------------------------------------------------------
+run xp
+expect "plain xdpport: the usage on stderr, status 2" 2 "" "Usage: xdpport COMMAND*Commands:*"
+run xp --help
+expect "--help: the usage on stdout, status 0" 0 "Usage: xdpport COMMAND*" ""
+run xp -h
+expect "-h: the usage" 0 "Usage: xdpport COMMAND*" ""
+run xp -v
+expect "-v: unknown option, points to --version" 2 "" "xdpport: usage: unknown option '-v' (did you mean --version?)*"
+run xp --json=1 status
+expect "--json=1 before the command: takes no value" 2 "" "xdpport: usage: option '--json' takes no value*"
+run xp status --json=1
+expect "--json=1 after the command: takes no value" 2 "" "xdpport: status: option '--json' takes no value*"
+run xp list -v
+expect "list -v: unknown option" 2 "" "xdpport: list: unknown option '-v'*"
+run xp alow 80
+expect "a typo: did you mean 'allow'?" 2 "" "xdpport: alow: unknown command; did you mean 'allow'?*"
+run xp stauts
+expect "a swap: did you mean 'status'?" 2 "" "*did you mean 'status'?*"
+run xp frobnicate
+expect "nothing close: no suggestion" 2 "" "xdpport: frobnicate: unknown command (see 'xdpport help')"
+run xp help apply
+expect "apply --help: file format, stdin, guard, man page" 0 \
+	"*standard input*policy pass|drop*xdpport(8)*lockout guard*--force*--check*--json*" ""
+run xp save --help
+expect "save --help: what it prints, the man page" 0 "Usage: xdpport save*apply*xdpport(8)*" ""
+options=$(sed -n '/^Options:/,$p' <<<"$OUT")
+record "$([[ "$options" != *--json* && "$options" != *--force* ]] && echo 1 || echo 0)" \
+	"save --help lists neither --json nor --force"
+run xp stats --help
+misaligned=$(sed -n '/^Options:/,$p' <<<"$OUT" | tail -n +2 | grep -cvE '^  .{28} [^ ]')
+record "$([ "$misaligned" -eq 0 ] && echo 1 || echo 0)" \
+	"stats --help: option help in one column" "$OUT"
+run xp help fragments
+expect "fragments --help: fragmented UDP to allowed ports" 0 "*3000-byte UDP datagram to an allowed 443/udp*" ""
+
+# --- --json and --force only where they mean something ------------------------------
+for cmd in "allow 80" "deny 80" "delete 80" "policy drop" "fragments drop" "flush" "save" "help"; do
+	# shellcheck disable=SC2086
+	expect_error "$cmd --json: usage error" 2 "--json is not for this command \(JSON output: attach, detach, list, apply, status, stats, version\)" \
+		xp $cmd --json
+done
+expect_error "--json before a command without JSON output" 2 "allow: --json is not for" xp --json allow 80
+for cmd in "version" "list" "status" "stats" "save" "help" "detach --all"; do
+	# shellcheck disable=SC2086
+	expect_error "$cmd --force: usage error" 2 "--force is not for this command" xp $cmd --force
+done
+expect_error "stats --reset --json: usage error" 2 "--reset only zeroes" xp stats --reset --json
+run xp --force allow 80
+expect "--force on allow is harmless" 0 "" "*warning*"
+run xp version --json
+expect "version --json" 0 '{"version":"*"}' ""
+summary
