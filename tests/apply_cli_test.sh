@@ -75,7 +75,7 @@ record "$([ $RC -eq 0 ] && [[ "$OUT" == *": ok: policy tcp drop, udp drop"* ]] &
 	"--check: a valid file: exit 0, a summary, a warning that it drops tcp/22" "$OUT $ERR"
 record "$([ "$(running)" = "$before" ] && echo 1 || echo 0)" "--check: changes nothing"
 run xp apply --check --json "$tmp/bad.rules"
-record "$([ $RC -eq 2 ] && [[ "$OUT" == '{"file":'*'"errors":[{"line":3,"message":"allow '"'"'7o'"'"': '* ]] &&
+record "$([ $RC -eq 2 ] && [[ "$OUT" == '{"file":'*'"errors":[{"line":3,"message":"allow 7o: '* ]] &&
 	[[ "$OUT" == *'"error_count":4,"valid":false}' ]] && echo 1 || echo 0)" \
 	"--check --json: errors as a JSON list with line numbers" "$OUT"
 printf 'policy pass\nallow 22/tcp 443\n' >"$tmp/ok.rules"

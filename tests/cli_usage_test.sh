@@ -82,4 +82,19 @@ run xp --force allow 80
 expect "--force on allow is harmless" 0 "" "*warning*"
 run xp version --json
 expect "version --json" 0 '{"version":"*"}' ""
+
+# --- rules files and the command line say the same thing the same way ---------------
+run xp allow 70-60
+cli_why=${ERR#xdpport: }
+printf 'allow 70-60\n' >"$tmp/rules"
+run xp apply "$tmp/rules"
+record "$([[ "$ERR" == "xdpport: $tmp/rules:1: $cli_why"* ]] && echo 1 || echo 0)" \
+	"a PORTSPEC is quoted the same in a rules file and on the command line" "cli '$cli_why', file '$ERR'"
+run xp policy drop icmp
+cli_why=${ERR#xdpport: }
+cli_why=${cli_why% (see*}
+printf 'policy drop icmp\n' >"$tmp/rules"
+run xp apply --check "$tmp/rules"
+record "$([[ "$ERR" == "xdpport: $tmp/rules:1: $cli_why"* ]] && echo 1 || echo 0)" \
+	"policy drop icmp: the same 'policy:' message in a file" "cli '$cli_why', file '$ERR'"
 summary
