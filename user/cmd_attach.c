@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Commands that put the filter on interfaces and take it off: attach, detach. */
 #include <errno.h>
-#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -28,9 +27,9 @@ static const char *mode_name(__u32 attach_mode)
 /* Attaching and detaching need CAP_NET_ADMIN on top of what every command needs. */
 static int check_privileges(const char *what)
 {
-	if (caps_have(CAP_NET_ADMIN) && caps_have_bpf())
-		return 0;
-	return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
+	const char *missing = caps_missing(true);
+
+	return missing ? fail(EXIT_FAIL, what, PRIVILEGES_MISSING, missing) : 0;
 }
 
 /* The kernel's rule for a device name (dev_valid_name()): one that breaks it names no
