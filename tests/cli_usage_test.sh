@@ -97,4 +97,11 @@ printf 'policy drop icmp\n' >"$tmp/rules"
 run xp apply --check "$tmp/rules"
 record "$([[ "$ERR" == "xdpport: $tmp/rules:1: $cli_why"* ]] && echo 1 || echo 0)" \
 	"policy drop icmp: the same 'policy:' message in a file" "cli '$cli_why', file '$ERR'"
+
+# --- a reader that goes away is not an error ---------------------------------------
+for json in "" "--json"; do
+	rc=$( { xp stats --watch 0.1 $json 2>"$tmp/err" | head -2 >"$tmp/out"; echo "${PIPESTATUS[0]}"; } )
+	record "$([ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] && ! [ -s "$tmp/err" ] && echo 1 || echo 0)" \
+		"stats --watch $json | head -2: two lines, status 0, nothing on stderr" "rc $rc, stderr $(cat "$tmp/err")"
+done
 summary

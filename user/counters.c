@@ -134,6 +134,7 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 		return err;
 	clock_gettime(CLOCK_MONOTONIC, &c->taken);
 	clock_gettime(CLOCK_REALTIME, &c->wall);
+	c->set_up = true;
 	err = read_totals(f, c);
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
@@ -141,6 +142,23 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 			 c->ncpus * sizeof(*c->per_cpu));
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
+	return 0;
+}
+
+int counters_zero(struct counters *c, const char *what)
+{
+	int err = alloc_buffers(c, what);
+
+	if (err)
+		return err;
+	clock_gettime(CLOCK_MONOTONIC, &c->taken);
+	clock_gettime(CLOCK_REALTIME, &c->wall);
+	c->set_up = false;
+	memset(&c->total, 0, sizeof(c->total));
+	memset(c->slot, 0, sizeof(c->slot));
+	memset(c->slot_owner, 0, sizeof(c->slot_owner));
+	c->n_ifaces = 0;
+	memset(c->per_cpu, 0, (size_t)PORT_KEYS * c->ncpus * sizeof(*c->per_cpu));
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct iface_counters {
 struct counters {
 	struct timespec taken;			/* CLOCK_MONOTONIC, when reading began */
 	struct timespec wall;			/* CLOCK_REALTIME, same moment */
+	bool set_up;				/* false: nothing pinned, all zeros */
 	int ncpus;				/* possible CPUs: values per key */
 	struct xdpport_totals total;		/* every slot, attached or not */
 	struct xdpport_totals slot[XDPPORT_IFACE_SLOTS];	/* summed over CPUs */
@@ -43,6 +44,9 @@ struct counters {
 /* Reads every counter into `c`, reusing its buffers from an earlier reading. Returns 0
  * or prints the error (`what` names the command) and returns EXIT_FAIL. */
 int counters_read(const struct filter *f, struct counters *c, const char *what);
+/* A reading of a filter that is not set up (nothing pinned: before the first rule,
+ * after flush): every count zero, set_up false. */
+int counters_zero(struct counters *c, const char *what);
 void counters_free(struct counters *c);
 
 /* Zeroes every counter: all interface slots, all ports, all CPUs. */

@@ -63,6 +63,7 @@ void stats_json(const struct stats_report *r)
 
 	json_object_begin(NULL);
 	json_uint("timestamp_ms", (uint64_t)c->wall.tv_sec * 1000 + c->wall.tv_nsec / 1000000);
+	json_bool("up", c->set_up);
 	if (r->interval > 0)
 		json_double("interval_s", r->interval);
 	json_totals(r, &c->total, &r->total_delta);

@@ -63,6 +63,8 @@ void stats_text(FILE *out, const struct stats_report *r, unsigned top)
 {
 	unsigned tcp = r->ports_with_traffic[XDPPORT_TCP], udp = r->ports_with_traffic[XDPPORT_UDP];
 
+	if (!r->now->set_up)
+		fprintf(out, "no filter set up: nothing attached or set (counts are zero)\n\n");
 	fprintf(out, "%-18s %18s %12s\n", "all interfaces", "packets", "bytes");
 	reason_rows(out, &r->now->total);
 	iface_rows(out, r->now);
