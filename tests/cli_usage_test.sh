@@ -104,4 +104,18 @@ for json in "" "--json"; do
 	record "$([ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] && ! [ -s "$tmp/err" ] && echo 1 || echo 0)" \
 		"stats --watch $json | head -2: two lines, status 0, nothing on stderr" "rc $rc, stderr $(cat "$tmp/err")"
 done
+
+# --- delete: rules are per port; a port without a rule says so ----------------------
+xp_reset
+xp allow 8000-8100 2>/dev/null
+before=$(xp list --json)
+run xp delete 9999
+expect "delete of a port without a rule: says so, status 0" 0 "" \
+	"xdpport: warning: delete 9999: no rule for this port, nothing to delete*"
+record "$([ "$(xp list --json)" = "$before" ] && echo 1 || echo 0)" "delete 9999 changed nothing"
+run xp delete 8050 7000-7100/udp
+expect "delete of a range without a rule among others: says which" 0 "" \
+	"xdpport: warning: delete 7000-7100/udp: no rule for these ports*"
+record "$([ "$(xp list --json | jq -c '[.rules[] | [.first, .last]]')" = '[[8000,8049],[8051,8100]]' ] && echo 1 || echo 0)" \
+	"deleting 8050 from allow 8000-8100 leaves 8000-8049 and 8051-8100 (rules are per port)"
 summary

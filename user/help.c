@@ -67,6 +67,10 @@ static const struct help_text texts[] = {
 	  HELP_FORCE },
 	{ "delete",
 	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
+	  "Rules are per port, whatever command made them: deleting a range deletes the\n"
+	  "ports in it, and deleting 8050 from 'allow 8000-8100' leaves 8000-8049 and\n"
+	  "8051-8100. A PORTSPEC none of whose ports has a rule gets a warning, and the\n"
+	  "status stays 0.\n"
 	  "\n" GUARD_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
