@@ -118,4 +118,14 @@ expect "delete of a range without a rule among others: says which" 0 "" \
 	"xdpport: warning: delete 7000-7100/udp: no rule for these ports*"
 record "$([ "$(xp list --json | jq -c '[.rules[] | [.first, .last]]')" = '[[8000,8049],[8051,8100]]' ] && echo 1 || echo 0)" \
 	"deleting 8050 from allow 8000-8100 leaves 8000-8049 and 8051-8100 (rules are per port)"
+
+# --- attach lo warns: it filters the host's own traffic ------------------------------
+xp_reset
+run xp attach lo
+expect "attach lo: attached, with a warning about local DNS" 0 "attached to lo in generic mode*" \
+	"*xdpport: warning: lo is loopback: the rules now filter this host's own connections*127.0.0.53*"
+xp detach lo >/dev/null
+netns_pair 61
+run in_ns xp61b "$XDPPORT" attach xp61b
+expect "attach of a veth: no loopback warning" 0 "attached to xp61b in native mode*" ""
 summary

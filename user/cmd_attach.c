@@ -5,6 +5,8 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -187,26 +189,73 @@ static int create_link(int prog_fd, int ifindex, const char *iface, const char *
 	return -1;
 }
 
+/* What --replace took off the interface: id 0 for nothing. */
+struct replaced {
+	__u32 id;
+	char name[BPF_OBJ_NAME_LEN];
+};
+
 static void print_attached(const struct cmdline *cl, int ifindex, __u32 attach_mode,
-			   __u32 prog_id, bool already)
+			   __u32 prog_id, bool already, const struct replaced *old)
 {
 	const char *iface = cl->argv[0];
 
 	if (cl->json) {
 		json_object_begin(NULL);
-		json_string("interface", iface);
+		json_string("name", iface);
 		json_uint("ifindex", ifindex);
 		json_string("mode", mode_name(attach_mode));
 		json_uint("program_id", prog_id);
 		json_bool("already_attached", already);
+		if (old->id) {
+			json_object_begin("replaced");
+			json_uint("program_id", old->id);
+			json_string("program_name", old->name);
+			json_object_end();
+		} else {
+			json_null("replaced");
+		}
 		json_object_end();
 	} else if (already) {
 		printf("xdpport is already attached to %s (%s mode, program id %u): nothing to do\n",
 		       iface, mode_name(attach_mode), prog_id);
+	} else if (old->id) {
+		printf("attached to %s in %s mode (program id %u), replacing XDP program %u (%s)\n",
+		       iface, mode_name(attach_mode), prog_id, old->id,
+		       old->name[0] ? old->name : "no name");
 	} else {
 		printf("attached to %s in %s mode (program id %u)\n", iface, mode_name(attach_mode),
 		       prog_id);
 	}
+}
+
+/* Loopback carries the host's own traffic, so filtering it surprises: local DNS. */
+static void warn_if_loopback(const char *iface)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr) && (ifr.ifr_flags & IFF_LOOPBACK))
+		warn("%s is loopback: the rules now filter this host's own connections, replies "
+		     "to their ephemeral ports included; under 'policy drop udp' local DNS "
+		     "(127.0.0.53) stops answering", iface);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The name of program `id`, for saying what --replace replaced. */
+static void program_name(__u32 id, char name[BPF_OBJ_NAME_LEN])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	name[0] = '\0';
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(name, BPF_OBJ_NAME_LEN, "%s", info.name);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Attaching twice is harmless, unless a different mode was asked for. */
@@ -223,7 +272,7 @@ static int already_attached(const struct cmdline *cl, int ifindex, const char *m
 			    "%s already runs xdpport in %s mode; 'xdpport detach %s' first to "
 			    "attach in %s mode",
 			    iface, mode_name(q.attach_mode), iface, mode);
-	print_attached(cl, ifindex, q.attach_mode, prog_id, true);
+	print_attached(cl, ifindex, q.attach_mode, prog_id, true, &(struct replaced){});
 	return EXIT_OK;
 }
 
@@ -236,6 +285,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	struct xdpport_iface row;
 	struct xdpport *skel;
 	char path[LINK_PATH_MAX], guard_what[64];
+	struct replaced old = {};
 	int link_fd, slot, err;
 	__u32 foreign_id;
 
@@ -251,6 +301,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 			    "%s already runs another XDP program (id %u); add --replace to "
 			    "replace it",
 			    iface, foreign_id);
+	if (xdp_program(ifindex, &q, &old.id))
+		program_name(old.id, old.name);
 	/* Before the attach the interface passes everything. */
 	ruleset_reset(&open_all);
 	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
@@ -285,7 +337,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 			row.mode = XDP_FLAGS_SKB_MODE;
 			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
 		}
-		print_attached(cl, ifindex, q.attach_mode, id, false);
+		print_attached(cl, ifindex, q.attach_mode, id, false, &old);
+		warn_if_loopback(iface);
 	} else {
 		row = (struct xdpport_iface){};
 		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
@@ -342,7 +395,7 @@ static void print_detached(const struct cmdline *cl, int detached, int stale)
 	if (cl->json) {
 		json_object_begin(NULL);
 		if (!cmd_opt(cl, "all"))
-			json_string("interface", cl->argv[0]);
+			json_string("name", cl->argv[0]);
 		json_uint("detached", detached);
 		json_uint("stale_pins_removed", stale);
 		json_object_end();

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -59,14 +60,24 @@ static int read_array(int fd, __u32 nkeys, __u32 *keys, void *values, size_t val
 	return done == nkeys ? 0 : -EINVAL;
 }
 
+/* Names the interface as status does, and says whether its link still holds it. */
 static void name_iface(struct iface_counters *ic, __u64 our_netns)
 {
-	/* An ifindex means nothing outside its namespace: say which one it is in. */
-	if (ic->netns != our_netns)
-		snprintf(ic->name, sizeof(ic->name), "if%u@ns%llu", ic->ifindex,
-			 (unsigned long long)ic->netns);
-	else if (!if_indextoname(ic->ifindex, ic->name))
-		snprintf(ic->name, sizeof(ic->name), "if%u", ic->ifindex);
+	char name[IF_NAMESIZE] = "", path[LINK_PATH_MAX];
+	struct bpf_link_info info;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/link-%llu-%u", XDPPORT_PIN_DIR,
+		 (unsigned long long)ic->netns, ic->ifindex);
+	fd = links_open_live(path, &info);
+	ic->attached = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	iface_lookup(ic->netns, ic->ifindex, name, ic->netns_name);
+	if (!ic->attached)
+		name[0] = '\0';	/* deleted: its ifindex may name another interface now */
+	iface_label(ic->name, sizeof(ic->name), name, ic->ifindex, ic->netns, ic->netns_name,
+		    ic->netns == our_netns);
 }
 
 static int read_totals(const struct filter *f, struct counters *c)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "iface_name.h"
 #include "xdpport.h"
 
 struct filter;
@@ -20,7 +21,9 @@ struct filter;
 #define PORT_KEYS	(XDPPORT_NPROTO * XDPPORT_PORTS)	/* key: proto * 65536 + port */
 
 struct iface_counters {
-	char name[IF_NAMESIZE + 24];	/* "eth0", or "if7@ns4026532210" in another netns */
+	char name[IFACE_LABEL_MAX];	/* "eth0", "veth1@web"...: see iface_name.h */
+	char netns_name[NETNS_NAME_MAX];	/* its /run/netns name, or "" */
+	bool attached;			/* false: the interface was deleted (its pin is stale) */
 	__u32 ifindex;
 	__u32 slot;
 	__u64 netns;

@@ -73,6 +73,11 @@ void stats_json(const struct stats_report *r)
 		json_string("name", c->iface[i].name);
 		json_uint("ifindex", c->iface[i].ifindex);
 		json_uint("netns", c->iface[i].netns);
+		if (c->iface[i].netns_name[0])
+			json_string("netns_name", c->iface[i].netns_name);
+		else
+			json_null("netns_name");
+		json_bool("attached", c->iface[i].attached);
 		json_totals(r, &c->iface[i].totals, &r->iface_delta[i]);
 		json_object_end();
 	}
