@@ -128,4 +128,22 @@ xp detach lo >/dev/null
 netns_pair 61
 run in_ns xp61b "$XDPPORT" attach xp61b
 expect "attach of a veth: no loopback warning" 0 "attached to xp61b in native mode*" ""
+
+# --- detach of a name xdpport is not on -------------------------------------------
+xp_reset
+netns_pair 62
+in_ns xp62b "$XDPPORT" attach xp62b >/dev/null
+run xp detach xp62b
+expect "detach from another namespace: points to where the filter is" 1 "" \
+	"xdpport: detach: no interface named 'xp62b' in this network namespace; xdpport is attached to xp62b@xp62b: 'nsenter --net=/run/netns/xp62b xdpport detach xp62b' there, or 'xdpport detach --all' from anywhere"
+check "still attached in xp62b" test "$(xdp_on xp62b xp62b)" = xdp
+run xp detach nosuch0
+no_stale_err=$ERR no_stale_rc=$RC
+in_ns xp61b "$XDPPORT" attach xp61b >/dev/null
+ip netns del xp61a	# takes the veth pair with it: xp61b's pin goes stale
+for _ in $(seq 50); do [ "$(xp status --json | jq '[.interfaces[] | select(.attached | not)] | length')" = 1 ] && break; sleep 0.1; done
+run xp detach nosuch0
+record "$([ "$RC" = "$no_stale_rc" ] && [ "$RC" = 1 ] && [ "$ERR" = "$no_stale_err" ] && [[ "$OUT" == "removed 1 pin left by deleted interfaces" ]] && echo 1 || echo 0)" \
+	"detach of an unknown name: the same error with and without stale pins (which go on the way)" \
+	"rc $RC/$no_stale_rc, stderr '$ERR' / '$no_stale_err', stdout '$OUT'"
 summary

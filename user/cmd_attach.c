@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "iface_name.h"
 #include "json.h"
 #include "links.h"
 #include "ruleset.h"
@@ -421,6 +422,37 @@ static int detach_all(const struct cmdline *cl)
 	return err;
 }
 
+/* Where xdpport runs on an interface named `iface` in another network namespace:
+ * writes "nsenter --net=/run/netns/web " (or "") into `enter`; false when nowhere. */
+static bool attached_elsewhere(const char *iface, char *label, size_t label_len, char *enter,
+			       size_t enter_len)
+{
+	struct link_pin pins[XDPPORT_IFACE_SLOTS * 2];
+	int n = links_list(pins, XDPPORT_IFACE_SLOTS * 2);
+	__u64 here = links_netns();
+
+	for (int i = 0; i < n && i < XDPPORT_IFACE_SLOTS * 2; i++) {
+		char name[IF_NAMESIZE], netns_name[NETNS_NAME_MAX];
+		struct bpf_link_info info;
+		int fd;
+
+		if (pins[i].netns == here || (fd = links_open_live(pins[i].path, &info)) < 0)
+			continue;
+		close(fd);
+		iface_lookup(pins[i].netns, pins[i].ifindex, name, netns_name);
+		if (strcmp(name, iface))
+			continue;
+		iface_label(label, label_len, name, pins[i].ifindex, pins[i].netns, netns_name,
+			    false);
+		if (netns_name[0])
+			snprintf(enter, enter_len, "nsenter --net=/run/netns/%s ", netns_name);
+		else
+			enter[0] = '\0';
+		return true;
+	}
+	return false;
+}
+
 /* Detaching an interface xdpport is not on is harmless: say so, and what is there. */
 static int not_attached(const struct cmdline *cl, int ifindex, int stale)
 {
@@ -445,15 +477,22 @@ static int detach_one(const struct cmdline *cl)
 	struct link_pin pin = {};
 	int fd;
 
-	if (!ifindex && stale) {
-		/* Deleting an interface takes the filter off it; only its pin was left. */
-		if (!cl->json)
-			printf("no interface named '%s' here\n", iface);
-		print_detached(cl, 0, stale);
-		return EXIT_OK;
-	}
-	if (!ifindex)
+	if (!ifindex) {
+		char label[IFACE_LABEL_MAX], enter[NETNS_NAME_MAX + 32];
+
+		/* The same error with or without stale pins; those go on the way. */
+		if (stale && !cl->json)
+			printf("removed %d pin%s left by deleted interfaces\n", stale,
+			       stale == 1 ? "" : "s");
+		fflush(stdout);	/* before the error line, where both go to one place */
+		if (attached_elsewhere(iface, label, sizeof(label), enter, sizeof(enter)))
+			return fail(EXIT_FAIL, cl->cmd->name,
+				    "no interface named '%s' in this network namespace; xdpport is "
+				    "attached to %s: '%sxdpport detach %s' there, or 'xdpport "
+				    "detach --all' from anywhere",
+				    iface, label, enter, iface);
 		return no_such_iface(iface, cl->cmd->name);
+	}
 	pin.ifindex = ifindex;
 	pin.netns = links_netns();
 	links_path(pin.path, sizeof(pin.path), ifindex);
