@@ -7,7 +7,7 @@
 
 A schema is a fenced block "```json schema=NAME" in the Markdown file, in JSON:
   "string" "uint" "number" "bool" "null"   a value of that type ("uint": integer >= 0)
-  "string|null"                            either
+  "string|null", "@port|null"              any of these
   "enum:pass,drop"                         one of these strings
   "@NAME"                                  the schema NAME
   [S]                                      an array whose every element is S
@@ -58,11 +58,16 @@ def check(value, schema, schemas, path):
             if value not in allowed:
                 raise Mismatch(f"{path}: {json.dumps(value)} is not one of {allowed}")
             return
-        alternatives = schema.split("|")
-        for t in alternatives:
-            if t not in TYPES:
-                raise ValueError(f"{path}: unknown type {t!r} in the schema")
-        if not any(TYPES[t](value) for t in alternatives):
+        if "|" in schema:
+            for alternative in schema.split("|"):
+                try:
+                    return check(value, alternative, schemas, path)
+                except Mismatch:
+                    pass
+            raise Mismatch(f"{path}: {json.dumps(value)[:80]} is not {schema}")
+        if schema not in TYPES:
+            raise ValueError(f"{path}: unknown type {schema!r} in the schema")
+        if not TYPES[schema](value):
             raise Mismatch(f"{path}: {json.dumps(value)[:80]} is not {schema}")
         return
     if isinstance(schema, list):
