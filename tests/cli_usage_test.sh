@@ -30,6 +30,10 @@ expect() {
 
 xp_reset
 
+run xp status
+expect "status with nothing attached: 'interfaces   none', not 'attached to  nothing'" 0 \
+	"interfaces   none; the rules below are kept*" ""
+
 # --- usage and help ---------------------------------------------------------------
 run xp
 expect "plain xdpport: the usage on stderr, status 2" 2 "" "Usage: xdpport COMMAND*Commands:*"

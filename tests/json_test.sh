@@ -70,6 +70,18 @@ schema "list --json" list 0 xp list --json
 schema "status --json, attached in another namespace" status 0 xp status --json
 schema "status --json, from the interface's namespace" status 0 in_ns "$SERVER" "$XDPPORT" status --json
 schema "stats --json" stats 0 xp stats --json
+# One name for the interface everywhere: status and stats, text, JSON, Prometheus.
+st_name=$(xp status --json | jq -r '.interfaces[0].name')
+check "status --json names an interface of another namespace NAME@NETNS" test "$st_name" = "$server_if@$server"
+check "stats --json names it the same" test "$(xp stats --json | jq -r '.interfaces[0].name')" = "$st_name"
+check "stats text names it the same" grep -q "^$st_name " <<<"$(xp stats)"
+check "status text names it the same" grep -q "^interfaces   $st_name (native" <<<"$(xp status)"
+check "stats --prometheus labels it the same" \
+	grep -q "^xdpport_packets_total{interface=\"$st_name\",reason=\"drop-rule\"}" <<<"$(xp stats --prometheus)"
+check "status --json in the interface's own, named namespace: netns_name is set" \
+	test "$(in_ns "$server" "$XDPPORT" status --json | jq -r '.interfaces[] | select(.this_netns) | .netns_name')" = "$server"
+check "stats --json there: name without @, netns_name set" \
+	test "$(in_ns "$server" "$XDPPORT" stats --json | jq -r '.interfaces[0] | .name + " " + .netns_name')" = "$server_if $server"
 schema "stats --json --top all" stats 0 xp stats --json --top all
 schema "stats --watch --json, two intervals" stats_watch 0 \
 	bash -c "'$XDPPORT' stats --watch 0.2 --json | head -2"
@@ -104,6 +116,9 @@ for _ in $(seq 50); do
 done
 schema "status --json with a deleted interface" status 0 xp status --json
 schema "stats --json with a deleted interface" stats 0 xp stats --json
+check "stats: the deleted interface's row says gone" grep -q "(gone)" <<<"$(xp stats)"
+check "stats --json: the deleted interface is attached: false" \
+	test "$(xp stats --json | jq '[.interfaces[] | select(.attached | not)] | length')" = 1
 schema "detach --json, not attached there" detach 0 xp detach lo --json
 schema "detach --json" detach 0 in_ns "$server" "$XDPPORT" detach "$server_if" --json
 schema "detach --all --json" detach 0 xp detach --all --json
