@@ -137,7 +137,8 @@ static int alloc_buffers(struct counters *c, const char *what)
 	return 0;
 }
 
-int counters_read(const struct filter *f, struct counters *c, const char *what)
+/* The start of every reading: buffers ready, the time taken. */
+static int begin_reading(struct counters *c, bool set_up, const char *what)
 {
 	int err = alloc_buffers(c, what);
 
@@ -145,7 +146,16 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 		return err;
 	clock_gettime(CLOCK_MONOTONIC, &c->taken);
 	clock_gettime(CLOCK_REALTIME, &c->wall);
-	c->set_up = true;
+	c->set_up = set_up;
+	return 0;
+}
+
+int counters_read(const struct filter *f, struct counters *c, const char *what)
+{
+	int err = begin_reading(c, true, what);
+
+	if (err)
+		return err;
 	err = read_totals(f, c);
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
@@ -158,13 +168,10 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 
 int counters_zero(struct counters *c, const char *what)
 {
-	int err = alloc_buffers(c, what);
+	int err = begin_reading(c, false, what);
 
 	if (err)
 		return err;
-	clock_gettime(CLOCK_MONOTONIC, &c->taken);
-	clock_gettime(CLOCK_REALTIME, &c->wall);
-	c->set_up = false;
 	memset(&c->total, 0, sizeof(c->total));
 	memset(c->slot, 0, sizeof(c->slot));
 	memset(c->slot_owner, 0, sizeof(c->slot_owner));
