@@ -69,5 +69,6 @@ int cmd_flush(struct cmdline *cl);
 int cmd_stats(struct cmdline *cl);
 int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
+int cmd_limit(struct cmdline *cl);
 
 #endif

@@ -17,14 +17,17 @@
 #include "guard.h"
 #include "input.h"
 #include "json.h"
+#include "limit.h"
 #include "links.h"
 #include "ruleset.h"
 #include "rulesfile.h"
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
 
-/* Two rulesets are too big for a comfortable stack. */
+/* Two rulesets are too big for a comfortable stack. Pages of the limit tables are
+ * only touched for limited ports. */
 static struct xdpport_ruleset running, next;
+static struct xdpport_limits running_limits, next_limits;
 
 struct error_sink {
 	bool json;
@@ -72,7 +75,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	}
 	if (cl->json)
 		json_array_begin("errors");
-	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
+	errors = rulesfile_parse(buf, len, name, &next, &next_limits, print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
@@ -106,14 +109,17 @@ static void report_check(struct cmdline *cl, const char *path)
 		json_string("fragments", verdict_name(next.fragments));
 		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
 		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
+		json_uint("tcp_limits", limits_count(&next, XDPPORT_TCP));
+		json_uint("udp_limits", limits_count(&next, XDPPORT_UDP));
 		json_bool("drops_guarded_port", drops_guarded);
 		return;
 	}
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules\n",
+	       "rules; %u tcp and %u udp ports with limits\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP),
+	       limits_count(&next, XDPPORT_TCP), limits_count(&next, XDPPORT_UDP));
 	if (drops_guarded)
 		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
 		     "running ruleset drops it already, or with --force",
@@ -131,7 +137,7 @@ static int switch_to_next(struct cmdline *cl)
 	filter_read(&f, &running);
 	err = guard_check(&running, &next, cl->force, cl->cmd->name);
 	if (!err) {
-		filter_replace(&f, &next);
+		filter_replace(&f, &next, &next_limits);
 		if (links_live_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
@@ -196,11 +202,13 @@ int cmd_save(struct cmdline *cl)
 		ruleset_reset(&running);	/* nothing set yet: what attach starts with */
 	else if (err)
 		return err;
-	else
+	else {
 		filter_read(&f, &running);
+		limits_copy(&running, &running_limits, filter_live_limits(&f));
+	}
 	filter_close(&f);
 	print_header();
-	if (rulesfile_write(stdout, &running) || fflush(stdout))
+	if (rulesfile_write(stdout, &running, &running_limits) || fflush(stdout))
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
 			    errno_reason(errno));
 	return EXIT_OK;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Commands that change or show the ruleset: allow, deny, delete, policy, fragments,
- * list, flush. Each change is parsed and checked in full before anything is written. */
+ * list (limits too: cmd_limit.c sets them), flush. Each change is parsed and checked in full before anything is written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "guard.h"
 #include "json.h"
+#include "limit.h"
 #include "links.h"
 #include "ruleset.h"
 
@@ -121,7 +122,8 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 		for (int r = 0; r < specs[i].n; r++)
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
-					entry[p] = action_entry(action, live, p);
+					entry[p] = action_entry(action, live, p) |
+						   (entry[p] & XDPPORT_ENTRY_LIMIT);
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
@@ -241,7 +243,29 @@ static void format_range(char *buf, size_t len, const struct port_range *r)
 			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
 }
 
-static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+static void limits_json(const struct limit_rule *l, long n)
+{
+	json_array_begin("limits");
+	for (long i = 0; i < n; i++) {
+		json_object_begin(NULL);
+		json_uint("first", l[i].range.first);
+		json_uint("last", l[i].range.last);
+		json_array_begin("protocols");
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			if (l[i].range.protos & PROTO_BIT(p))
+				json_string(NULL, proto_name(p));
+		json_array_end();
+		json_uint("rate", l[i].limit.rate);
+		json_string("per", l[i].limit.per_minute ? "minute" : "second");
+		json_uint("burst", l[i].limit.burst);
+		json_bool("per_source", l[i].limit.per_source);
+		json_object_end();
+	}
+	json_array_end();
+}
+
+static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct limit_rule *l, long nl)
 {
 	json_object_begin(NULL);
 	json_object_begin("policy");
@@ -263,10 +287,12 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 		json_object_end();
 	}
 	json_array_end();
+	limits_json(l, nl);
 	json_object_end();
 }
 
-static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct limit_rule *l, long nl)
 {
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
@@ -278,32 +304,56 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 		format_range(range, sizeof(range), &rules[i].range);
 		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
+	printf("limits     %ld\n", nl);
+	for (long i = 0; i < nl; i++) {
+		char range[32], text[64];
+		bool inert = true;
+
+		format_range(range, sizeof(range), &l[i].range);
+		limit_format(&l[i].limit, text, sizeof(text));
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			for (unsigned port = l[i].range.first; port <= l[i].range.last; port++)
+				if ((l[i].range.protos & PROTO_BIT(p)) &&
+				    !(rs->entry[p][port] & XDPPORT_ENTRY_DROP))
+					inert = false;
+		printf("  limit %s %s%s\n", range, text,
+		       inert ? " (inert: the port is dropped)" : "");
+	}
 }
 
 int cmd_list(struct cmdline *cl)
 {
 	const struct xdpport_ruleset *rs = &next;
+	const struct xdpport_limits *lt = NULL;
+	struct limit_rule *limits = NULL;
 	struct filter f;
 	struct rule *rules;
-	long n;
+	long n, nl = 0;
 	int err = filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP)
 		ruleset_reset(&next);	/* nothing set yet: what attach would start with */
 	else if (err)
 		return err;
-	else
+	else {
 		rs = filter_live(&f);
+		lt = filter_live_limits(&f);
+	}
 	n = ruleset_rules(rs, &rules);
-	if (n < 0) {
+	if (n >= 0 && lt)
+		nl = limits_list(rs, lt, &limits);
+	if (n < 0 || nl < 0) {
+		if (n >= 0)
+			free(rules);
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	}
 	if (cl->json)
-		list_json(rs, rules, n);
+		list_json(rs, rules, n, limits, nl);
 	else
-		list_text(rs, rules, n);
+		list_text(rs, rules, n, limits, nl);
 	free(rules);
+	free(limits);
 	filter_close(&f);
 	return EXIT_OK;
 }

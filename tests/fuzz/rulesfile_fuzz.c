@@ -155,7 +155,7 @@ static char *write_text(const struct xdpport_ruleset *rs, size_t *len)
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 
-	if (!f || rulesfile_write(f, rs) || fclose(f))
+	if (!f || rulesfile_write(f, rs, NULL) || fclose(f))
 		abort();
 	return text;
 }
@@ -173,7 +173,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		services_load();
 		services_loaded = true;
 	}
-	errors = rulesfile_parse((const char *)data, size, "fuzz", &parsed, check_error, &seen);
+	errors = rulesfile_parse((const char *)data, size, "fuzz", &parsed, NULL, check_error, &seen);
 	if (errors != seen.calls)
 		abort();
 	if (errors)
@@ -183,7 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The same bytes back; writing them again would give the same text, since the
 	 * writer reads nothing but the ruleset. */
 	text = write_text(&parsed, &len);
-	if (rulesfile_parse(text, len, "fuzz", &reparsed, NULL, NULL) ||
+	if (rulesfile_parse(text, len, "fuzz", &reparsed, NULL, NULL, NULL) ||
 	    memcmp(&parsed, &reparsed, sizeof(parsed)))
 		abort();
 	free(text);
