@@ -304,7 +304,8 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 		format_range(range, sizeof(range), &rules[i].range);
 		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
-	printf("limits     %ld\n", nl);
+	if (nl)	/* only when there are: the listing of a ruleset without stays as it was */
+		printf("limits     %ld\n", nl);
 	for (long i = 0; i < nl; i++) {
 		char range[32], text[64];
 		bool inert = true;

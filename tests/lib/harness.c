@@ -39,12 +39,19 @@ void harness_open(struct harness *h)
 			bpf_map__fd(h->skel->maps.xdpport_rules), 0);
 	if (h->rules == MAP_FAILED)
 		die("mmap xdpport_rules", errno);
+	h->limits = mmap(NULL, 2 * sizeof(*h->limits), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 bpf_map__fd(h->skel->maps.xdpport_limits), 0);
+	if (h->limits == MAP_FAILED)
+		die("mmap xdpport_limits", errno);
+	h->buckets_fd = bpf_map__fd(h->skel->maps.xdpport_buckets);
+	h->sources_fd = bpf_map__fd(h->skel->maps.xdpport_sources);
 	harness_activate(h, 0);
 }
 
 void harness_close(struct harness *h)
 {
 	munmap(h->rules, sizeof(*h->rules));
+	munmap(h->limits, 2 * sizeof(*h->limits));
 	xdpport__destroy(h->skel);
 }
 

@@ -16,6 +16,8 @@ struct harness {
 	int totals_fd, ports_fd;
 	struct xdpport_rules *rules;	/* the rules map, mmapped read-write */
 	struct xdpport_ruleset *rs;	/* its active slot */
+	struct xdpport_limits *limits;	/* xdpport_limits mmapped: [slot] */
+	int buckets_fd, sources_fd;
 };
 
 /* Loads the program with unpinned maps; exits the process with a message on failure. */
