@@ -55,7 +55,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # BPF programs: the filter, and the helpers tests and benchmarks load.
-BPF_NAMES := xdpport xdp_floor trafficgen
+BPF_NAMES := xdpport xdp_floor trafficgen limit_percpu
 BPF_OBJS  := $(BPF_NAMES:%=$(BUILD)/%.bpf.o)
 SKELS	  := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
 

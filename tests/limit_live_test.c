@@ -13,7 +13,6 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "flood.h"
 #include "harness.h"
 #include "livegen.h"
 #include "packet.h"
@@ -61,25 +61,6 @@ static void limit_port(int proto, unsigned port, bool per_source)
 	rs->entry[proto][port] = XDPPORT_ENTRY_LIMIT;	/* policy pass + limit */
 }
 
-struct sender {
-	struct livegen *gen;
-	struct pkt p;
-	int cpu;
-	uint64_t count;
-	int64_t sent;
-	struct livegen_result res;
-	pthread_t thread;
-};
-
-static void *send_frames(void *arg)
-{
-	struct sender *s = arg;
-	struct livegen_opts o = { .nthreads = 1, .cpus = &s->cpu };
-
-	s->sent = livegen_send(s->gen, vp.tx_ifindex, s->p.data, s->p.len, s->count, &o, &s->res);
-	return NULL;
-}
-
 static bool within(double got, double want)
 {
 	return got >= want * (1 - TOLERANCE) && got <= want * (1 + TOLERANCE);
@@ -106,16 +87,10 @@ static void flood(const char *name, struct sender *s, int nsenders, struct outco
 	bool ok = true;
 
 	harness_totals(&h, 0, &before);
-	for (int i = 0; i < nsenders; i++)
-		if (pthread_create(&s[i].thread, NULL, send_frames, &s[i]))
-			s[i].sent = -errno;
-	for (int i = 0; i < nsenders; i++) {
-		pthread_join(s[i].thread, NULL);
-		/* the driver's count is the device's: one sender's only when alone */
-		ok &= s[i].sent == (int64_t)s[i].count &&
-		      (nsenders > 1 || s[i].res.accepted < 0 ||
-		       s[i].res.accepted == (int64_t)s[i].count);
-	}
+	ok = flood_send(s, nsenders, vp.tx_ifindex);
+	/* the driver's count is the device's: one sender's only when alone */
+	if (nsenders == 1)
+		ok &= s[0].res.accepted < 0 || s[0].res.accepted == (int64_t)s[0].count;
 	usleep(50 * 1000);
 	harness_totals(&h, 0, &after);
 	*out = delta(&before, &after);
@@ -123,11 +98,6 @@ static void flood(const char *name, struct sender *s, int nsenders, struct outco
 		for (int i = 0; i < nsenders; i++)
 			printf("    sender %d: %lld sent, %lld accepted\n", i, (long long)s[i].sent,
 			       (long long)s[i].res.accepted);
-}
-
-static double seconds(const struct sender *s)
-{
-	return s->res.ns / 1e9;
 }
 
 /* A flood on one port from `ncpus` CPUs sharing the bucket. */
@@ -146,7 +116,7 @@ static void test_port(const char *name, int ncpus, unsigned port)
 	limit_port(XDPPORT_UDP, port, false);
 	flood(name, s, ncpus, &o);
 	for (int i = 0; i < ncpus; i++)
-		secs = seconds(&s[i]) > secs ? seconds(&s[i]) : secs;
+		secs = flood_seconds(&s[i]) > secs ? flood_seconds(&s[i]) : secs;
 	want = BURST + RATE * secs;
 	mpps = FRAMES / secs / 1e6;
 	report(o.passed + o.limited == FRAMES && mpps * 1e6 > 3 * RATE,
@@ -177,11 +147,11 @@ static void test_per_source(void)
 	got[1] = (double)(o.passed_bytes - o.passed * s[0].p.len) / (s[1].p.len - s[0].p.len);
 	got[0] = o.passed - got[1];
 	for (int i = 0; i < 2; i++) {
-		want[i] = BURST + RATE * seconds(&s[i]);
+		want[i] = BURST + RATE * flood_seconds(&s[i]);
 		report(within(got[i], want[i]),
 		       "per-source: sender %d (198.18.0.%d) passed %.0f in %.3f s, its own full "
 		       "rate (%.0f) within 10%% (%+.2f%%)",
-		       i, 100 + i, got[i], seconds(&s[i]), want[i],
+		       i, 100 + i, got[i], flood_seconds(&s[i]), want[i],
 		       100.0 * (got[i] - want[i]) / want[i]);
 	}
 }
@@ -192,15 +162,16 @@ static void test_tcp_flags(void)
 				 .dport = 443 };
 	struct sender s = { .gen = gen[0], .cpu = 0, .count = FRAMES / 3 };
 	struct outcome o;
+	double want;
 
 	pkt_build(&spec, &s.p);
 	limit_port(XDPPORT_TCP, spec.dport, false);
 	flood("tcp SYN flood", &s, 1, &o);
-	report(within(o.passed, BURST + RATE * seconds(&s)) && o.limited > 0,
+	want = BURST + RATE * flood_seconds(&s);
+	report(within(o.passed, want) && o.limited > 0,
 	       "tcp SYN flood: limited: %llu passed in %.3f s (%.0f, %+.2f%%), %llu dropped",
-	       (unsigned long long)o.passed, seconds(&s), BURST + RATE * seconds(&s),
-	       100.0 * (o.passed - (BURST + RATE * seconds(&s))) / (BURST + RATE * seconds(&s)),
-	       (unsigned long long)o.limited);
+	       (unsigned long long)o.passed, flood_seconds(&s), want,
+	       100.0 * (o.passed - want) / want, (unsigned long long)o.limited);
 	s.p.data[s.p.l4_off + 13] = 0x10;	/* ACK: a segment of an established connection */
 	flood("tcp ACK flood to the limited port", &s, 1, &o);
 	report(o.passed == s.count && o.limited == 0,

@@ -91,6 +91,25 @@ static const struct help_text texts[] = {
 	  "Example:\n"
 	  "  xdpport fragments drop\n",
 	  0 },
+	{ "limit",
+	  "A flood limit on a port: at most RATE new TCP connections (SYN without ACK)\n"
+	  "or UDP datagrams, N/s or N/min, with a bucket of burst N packets (default 5,\n"
+	  "as nftables) that fills while the port is quiet. Over the limit, frames are\n"
+	  "dropped and counted drop-limit. Segments of established TCP connections are\n"
+	  "never limited. per-source: every source address (IPv6: its /64) has its own\n"
+	  "bucket, in a table of --table N sources (default 65536; fixed when the filter\n"
+	  "is created, so only on the first command after 'flush'). A limit applies to\n"
+	  "what the port's rules pass: a denied port stays denied, and keeps its limit\n"
+	  "for when it is allowed. Rule and policy changes keep limits; 'off' removes one.\n"
+	  "The change switches in with the whole ruleset, at once.\n"
+	  "\n" PORTSPEC_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport limit 53/udp 20000/s\n"
+	  "  xdpport limit ssh 10/min burst 3 per-source\n"
+	  "  xdpport limit 443/tcp 5000/s burst 500\n"
+	  "  xdpport limit 53/udp off\n",
+	  0 },
 	{ "list",
 	  "Prints the policies, the fragments setting and every rule; neighbouring ports\n"
 	  "with the same rule show as one range, and a rule for both protocols shows once.\n"

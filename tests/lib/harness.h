@@ -22,6 +22,9 @@ struct harness {
 
 /* Loads the program with unpinned maps; exits the process with a message on failure. */
 void harness_open(struct harness *h);
+
+/* The same with a per-source table (xdpport_sources) of `entries` entries. */
+void harness_open_sized(struct harness *h, uint32_t entries);
 void harness_close(struct harness *h);
 
 /* Makes slot `slot` the active one (h->rs follows). */
