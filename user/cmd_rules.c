@@ -243,18 +243,24 @@ static void format_range(char *buf, size_t len, const struct port_range *r)
 			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
 }
 
+/* "first", "last" and "protocols" of a range, in the open object. */
+static void range_json(const struct port_range *r)
+{
+	json_uint("first", r->first);
+	json_uint("last", r->last);
+	json_array_begin("protocols");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		if (r->protos & PROTO_BIT(p))
+			json_string(NULL, proto_name(p));
+	json_array_end();
+}
+
 static void limits_json(const struct limit_rule *l, long n)
 {
 	json_array_begin("limits");
 	for (long i = 0; i < n; i++) {
 		json_object_begin(NULL);
-		json_uint("first", l[i].range.first);
-		json_uint("last", l[i].range.last);
-		json_array_begin("protocols");
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			if (l[i].range.protos & PROTO_BIT(p))
-				json_string(NULL, proto_name(p));
-		json_array_end();
+		range_json(&l[i].range);
 		json_uint("rate", l[i].limit.rate);
 		json_string("per", l[i].limit.per_minute ? "minute" : "second");
 		json_uint("burst", l[i].limit.burst);
@@ -277,13 +283,7 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 	for (long i = 0; i < n; i++) {
 		json_object_begin(NULL);
 		json_string("action", rules[i].verdict == VERDICT_DROP ? "deny" : "allow");
-		json_uint("first", rules[i].range.first);
-		json_uint("last", rules[i].range.last);
-		json_array_begin("protocols");
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			if (rules[i].range.protos & PROTO_BIT(p))
-				json_string(NULL, proto_name(p));
-		json_array_end();
+		range_json(&rules[i].range);
 		json_object_end();
 	}
 	json_array_end();

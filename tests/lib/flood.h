@@ -25,6 +25,14 @@ struct sender {
  * waits for all of them. Returns true when each sent its count. */
 bool flood_send(struct sender *s, int n, int ifindex);
 
+struct veth_pair;
+struct harness;
+
+/* For tests: a fresh veth pair (`tag`, `queues` queues), xdpport loaded privately
+ * into `h` and attached natively to the receiving end, the calling thread left in
+ * the sending namespace. Reports each step (tests/lib/report); false on failure. */
+bool flood_setup(struct veth_pair *vp, const char *tag, int queues, struct harness *h);
+
 /* A sender's wall time, in seconds. */
 double flood_seconds(const struct sender *s);
 
