@@ -116,9 +116,10 @@ static const struct help_text texts[] = {
 	  "Works whether or not the filter is attached.\n",
 	  HELP_JSON },
 	{ "flush",
-	  "Forgets every rule and policy. With no interface attached, removes everything\n"
-	  "under /sys/fs/bpf/xdpport, which is also how to start over after pins left by an\n"
-	  "incompatible build; with interfaces attached, they go back to passing everything.\n",
+	  "Forgets every rule, limit and policy. With no interface attached, removes\n"
+	  "everything under /sys/fs/bpf/xdpport, which is also how to start over after pins\n"
+	  "left by an incompatible build; with interfaces attached, they go back to passing\n"
+	  "everything.\n",
 	  0 },
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"

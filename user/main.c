@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
-	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
+	{ "flush", cmd_flush, "", "forget every rule, limit and policy (back to pass everything)", 0, 0,
 	  {} },
 	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
