@@ -67,7 +67,8 @@ mkdir -p "$OUT"
 
 XDPGEN=build/tests/tools/xdpgen
 RXPROG=build/tests/bench/rxprog
-for tool in "$XDPGEN" "$RXPROG" build/tests/bench/xdp_cost build/tests/bench/e2e_report; do
+for tool in "$XDPGEN" "$RXPROG" build/tests/bench/xdp_cost build/tests/bench/e2e_report \
+	build/tests/bench/limit_bench; do
 	[ -x "$tool" ] || { echo "bench.sh: $tool missing: run make benches" >&2; exit 1; }
 done
 

@@ -73,9 +73,12 @@ struct outcome {
 
 static struct outcome delta(const struct xdpport_totals *a, const struct xdpport_totals *b)
 {
+	const struct xdpport_count *pa = &a->reason[XDPPORT_PASS_POLICY];
+	const struct xdpport_count *pb = &b->reason[XDPPORT_PASS_POLICY];
+
 	return (struct outcome){
-		.passed = b->reason[XDPPORT_PASS_POLICY].packets - a->reason[XDPPORT_PASS_POLICY].packets,
-		.passed_bytes = b->reason[XDPPORT_PASS_POLICY].bytes - a->reason[XDPPORT_PASS_POLICY].bytes,
+		.passed = pb->packets - pa->packets,
+		.passed_bytes = pb->bytes - pa->bytes,
 		.limited = b->reason[XDPPORT_DROP_LIMIT].packets - a->reason[XDPPORT_DROP_LIMIT].packets,
 	};
 }

@@ -31,11 +31,9 @@ static int table_size(struct cmdline *cl, __u32 *entries)
 	*entries = 0;
 	if (!text)
 		return 0;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9' || (v = v * 10 + (*c - '0')) > SOURCES_MAX)
-			return usage_error(cl, "--table takes a number of sources, 1 to %u", SOURCES_MAX);
-	}
-	if (!text[0] || v == 0)
+	for (const char *c = text; *c && v <= SOURCES_MAX; c++)
+		v = *c >= '0' && *c <= '9' ? v * 10 + (*c - '0') : SOURCES_MAX + 1ull;
+	if (!text[0] || v == 0 || v > SOURCES_MAX)
 		return usage_error(cl, "--table takes a number of sources, 1 to %u", SOURCES_MAX);
 	*entries = v;
 	return 0;
@@ -45,11 +43,8 @@ static int table_size(struct cmdline *cl, __u32 *entries)
 static bool all_dropped(const struct portspec *spec)
 {
 	for (int r = 0; r < spec->n; r++)
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			for (unsigned port = spec->range[r].first; port <= spec->range[r].last; port++)
-				if ((spec->range[r].protos & PROTO_BIT(p)) &&
-				    !(next.entry[p][port] & XDPPORT_ENTRY_DROP))
-					return false;
+		if (!limits_inert(&next, &spec->range[r]))
+			return false;
 	return true;
 }
 

@@ -308,17 +308,11 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 		printf("limits     %ld\n", nl);
 	for (long i = 0; i < nl; i++) {
 		char range[32], text[64];
-		bool inert = true;
 
 		format_range(range, sizeof(range), &l[i].range);
 		limit_format(&l[i].limit, text, sizeof(text));
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			for (unsigned port = l[i].range.first; port <= l[i].range.last; port++)
-				if ((l[i].range.protos & PROTO_BIT(p)) &&
-				    !(rs->entry[p][port] & XDPPORT_ENTRY_DROP))
-					inert = false;
 		printf("  limit %s %s%s\n", range, text,
-		       inert ? " (inert: the port is dropped)" : "");
+		       limits_inert(rs, &l[i].range) ? " (inert: the port is dropped)" : "");
 	}
 }
 

@@ -49,8 +49,8 @@ static int parse_rate(const char *text, struct xdpport_limit *out, char *why, si
 	max = per_minute ? LIMIT_RATE_MAX_PER_S * 60ull : LIMIT_RATE_MAX_PER_S;
 	err = parse_count(text, slash, max, &rate);
 	if (err == -2) {
-		snprintf(why, len, "rate is too high: at most %u/s (%llu/min)", LIMIT_RATE_MAX_PER_S,
-			 LIMIT_RATE_MAX_PER_S * 60ull);
+		snprintf(why, len, "rate is too high: at most %u/s (%llu/min)",
+			 LIMIT_RATE_MAX_PER_S, LIMIT_RATE_MAX_PER_S * 60ull);
 		return -1;
 	}
 	if (err) {
@@ -102,8 +102,9 @@ int limit_parse(char *const *words, int n, struct xdpport_limit *out, char *why,
 			snprintf(why, why_len, "off stands alone: limit PORTSPEC off");
 			return -1;
 		} else {
-			snprintf(why, why_len, "unexpected '%.40s'%s (after RATE: burst N, per-source)",
-				 words[i], strlen(words[i]) > 40 ? "..." : "");
+			snprintf(why, why_len,
+				 "unexpected '%.40s'%s (after RATE: burst N, per-source)", words[i],
+				 strlen(words[i]) > 40 ? "..." : "");
 			return -1;
 		}
 	}
@@ -139,6 +140,15 @@ void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 		for (int port = 0; port < XDPPORT_PORTS; port++)
 			if (rs->entry[p][port] & XDPPORT_ENTRY_LIMIT)
 				to->port[p][port] = from->port[p][port];
+}
+
+bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		for (unsigned port = r->first; (r->protos & PROTO_BIT(p)) && port <= r->last; port++)
+			if (!(rs->entry[p][port] & XDPPORT_ENTRY_DROP))
+				return false;
+	return true;
 }
 
 unsigned limits_count(const struct xdpport_ruleset *rs, int proto)

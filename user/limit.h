@@ -48,6 +48,10 @@ struct limit_rule {
 long limits_list(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
 		 struct limit_rule **out);
 
+/* True when every port of `r` is dropped by its rule or policy: a limit there does
+ * nothing until the port passes. */
+bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r);
+
 /* Limited ports of a protocol. */
 unsigned limits_count(const struct xdpport_ruleset *rs, int proto);
 

@@ -269,7 +269,7 @@ static void accuracy(struct livegen **gen)
 	printf("\n");
 }
 
-#define SPOOF_RATE	1u	/* per source and second: 65,535 sources x 1/s, far below the flood */
+#define SPOOF_RATE	1u	/* per source and second: 65,535 x 1/s is far below the flood */
 #define SPOOF_BURST	2u
 #define REAL_PORT	(PORT + 1)
 
