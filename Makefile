@@ -22,7 +22,7 @@ ARCH	 := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/p
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 PKGS	 := libbpf libelf zlib
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	      -Iinclude $(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -MMD -MP
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP \
@@ -55,7 +55,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # BPF programs: the filter, and the helpers tests and benchmarks load.
-BPF_NAMES := xdpport xdp_floor trafficgen
+BPF_NAMES := xdpport xdp_floor trafficgen limit_percpu
 BPF_OBJS  := $(BPF_NAMES:%=$(BUILD)/%.bpf.o)
 SKELS	  := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
 
@@ -172,7 +172,7 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Werror -fsanitize=fuzzer,address,undefi
 		-fno-sanitize-recover=all -Iinclude -Iuser \
 		-fsanitize-coverage-ignorelist=$(FUZZ_IGNORELIST)
 fuzz_srcs_portspec  := user/portspec.c
-fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c
+fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c user/limit.c
 
 $(BUILD)/fuzz:
 	$(Q)mkdir -p $@

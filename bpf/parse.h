@@ -34,6 +34,9 @@ enum frame_kind {
 struct frame {
 	__u32 proto;		/* enum xdpport_proto, for FRAME_PORT */
 	__u32 port;		/* destination port in host order, for FRAME_PORT */
+	void *l3;		/* IPv4/IPv6 header, for FRAME_PORT */
+	void *l4;		/* TCP/UDP header, for FRAME_PORT */
+	__u32 family;		/* 4 or 6, for FRAME_PORT */
 };
 
 struct cursor {
@@ -95,6 +98,7 @@ static __always_inline enum frame_kind parse_l4(struct cursor *c, __u8 proto, __
 			return FRAME_MALFORMED;
 		f->proto = XDPPORT_TCP;
 		f->port = bpf_ntohs(tcp->dest);
+		f->l4 = tcp;
 		return FRAME_PORT;
 	}
 	if (proto == IPPROTO_UDP) {
@@ -104,6 +108,7 @@ static __always_inline enum frame_kind parse_l4(struct cursor *c, __u8 proto, __
 			return FRAME_MALFORMED;
 		f->proto = XDPPORT_UDP;
 		f->port = bpf_ntohs(udp->dest);
+		f->l4 = udp;
 		return FRAME_PORT;
 	}
 	return FRAME_UNFILTERED;
@@ -122,6 +127,8 @@ static __always_inline enum frame_kind parse_ipv4(struct cursor *c, struct frame
 		return FRAME_MALFORMED;
 	if (ip->frag_off & bpf_htons(IPV4_OFFSET_MASK))
 		return FRAME_FRAGMENT;
+	f->l3 = ip;
+	f->family = 4;
 	c->pos += hdr_len;
 	return parse_l4(c, ip->protocol, tot_len - hdr_len, f);
 }
@@ -147,6 +154,8 @@ static __always_inline enum frame_kind parse_ipv6(struct cursor *c, struct frame
 	payload_len = bpf_ntohs(ip6->payload_len);
 	nexthdr = ip6->nexthdr;
 	c->pos = ip6 + 1;
+	f->l3 = ip6;
+	f->family = 6;
 
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {

@@ -5,10 +5,12 @@
  * The verdict is one byte of the active ruleset, precomputed by the CLI from rules
  * and policies (include/xdpport.h). Non-first fragments follow the fragments setting,
  * frames that are not TCP/UDP over IP pass, truncated headers drop as malformed.
- * Every frame is counted by reason, and TCP/UDP frames by port too.
+ * Ports with a flood limit go through its token bucket (limits.h). Every frame is
+ * counted by reason, and TCP/UDP frames by port too.
  */
 #include <linux/bpf.h>
 #include "parse.h"
+#include "limits.h"
 #include "xdpport.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -82,18 +84,24 @@ int xdpport(struct xdp_md *ctx)
 	const struct xdpport_ruleset *rs;
 	struct xdpport_rules *rules;
 	struct frame f = {};
-	__u32 zero = 0, reason;
+	__u32 zero = 0, slot, reason;
+	__u8 entry;
 
 	rules = bpf_map_lookup_elem(&xdpport_rules, &zero);
 	if (!rules)	/* cannot happen: the array has its element */
 		return XDP_PASS;
 	/* The CLI fills a slot before publishing its number here; the address of every
 	 * later read depends on this load, which orders them after it. */
-	rs = &rules->slot[READ_ONCE(rules->active) & 1];
+	slot = READ_ONCE(rules->active) & 1;
+	rs = &rules->slot[slot];
 
 	switch (parse_frame(data, data_end, &f)) {
 	case FRAME_PORT:
-		reason = rs->entry[f.proto & 1][f.port & 0xffff] & 3;
+		entry = rs->entry[f.proto & 1][f.port & 0xffff];
+		reason = entry & XDPPORT_ENTRY_REASON;
+		/* A limited port that passes; one branch on a byte already loaded. */
+		if ((entry & (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_DROP)) == XDPPORT_ENTRY_LIMIT)
+			reason = limit_frame(&f, data_end, slot, reason);
 		count_port(&f, reason);
 		break;
 	case FRAME_FRAGMENT:

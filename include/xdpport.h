@@ -17,7 +17,7 @@
 
 /* Bumped whenever the meaning of a map changes without its size changing, so that
  * pins left by an older build are refused instead of misread. */
-#define XDPPORT_LAYOUT		1
+#define XDPPORT_LAYOUT		2
 
 #define XDPPORT_PORTS		65536
 #define XDPPORT_IFACE_SLOTS	64	/* interfaces with their own counters */
@@ -42,6 +42,7 @@ enum xdpport_reason {
 	XDPPORT_DROP_FRAGMENT	= 5,
 	XDPPORT_PASS_UNFILTERED	= 6,	/* not TCP/UDP over IP: ARP, ICMP, ... */
 	XDPPORT_DROP_MALFORMED	= 7,	/* truncated inside a header it claims to carry */
+	XDPPORT_DROP_LIMIT	= 9,	/* over the port's flood limit (8: pass-reply) */
 	XDPPORT_NREASONS,
 };
 #define XDPPORT_REASON_DROP	1
@@ -49,7 +50,10 @@ enum xdpport_reason {
 /*
  * One byte per (protocol, port): the answer for that port, precomputed by the CLI so
  * the data path does one load and no branch. Bit 1 set: the port has a rule; bit 0
- * set: drop. Zero-filled memory therefore passes everything by policy.
+ * set: drop. Zero-filled memory therefore passes everything by policy. Bit 2 set: the
+ * port has a flood limit (its config in xdpport_limits); the data path only looks at
+ * it when the port passes, so a denied port stays denied and keeps its limit for
+ * when it is allowed again.
  */
 enum xdpport_entry {
 	XDPPORT_ENTRY_POLICY_PASS = XDPPORT_PASS_POLICY,
@@ -59,6 +63,8 @@ enum xdpport_entry {
 };
 #define XDPPORT_ENTRY_DROP	1
 #define XDPPORT_ENTRY_RULE	2
+#define XDPPORT_ENTRY_LIMIT	4
+#define XDPPORT_ENTRY_REASON	3	/* the bits that are the reason */
 
 /* A complete ruleset. policy and fragments hold 0 (pass) or 1 (drop). */
 struct xdpport_ruleset {
@@ -103,6 +109,46 @@ struct xdpport_iface {
 	__u64 netns;		/* inode of the interface's network namespace */
 };
 
+/*
+ * Map "xdpport_limits": mmapable array of 2 x XDPPORT_NPROTO x XDPPORT_PORTS, indexed
+ * by (slot * XDPPORT_NPROTO + proto) * XDPPORT_PORTS + port: a limit config per port
+ * for each ruleset slot, so it switches with `active` like the rest of the ruleset.
+ * Only the entries of ports whose entry byte has XDPPORT_ENTRY_LIMIT mean anything;
+ * the others are left as they were. A token bucket in nftables' sense: `rate`
+ * packets per second (or minute), and a bucket of `burst` packets, full when idle.
+ */
+struct xdpport_limit {
+	__u64 interval_ns;	/* one token's refill time: unit / rate */
+	__u32 rate;		/* packets per unit, as written */
+	__u16 burst;		/* packets the bucket holds, >= 1 */
+	__u8 per_minute;	/* unit: 0 second, 1 minute */
+	__u8 per_source;	/* 1: one bucket per source address (xdpport_sources) */
+};
+
+struct xdpport_limits {
+	struct xdpport_limit port[XDPPORT_NPROTO][XDPPORT_PORTS];
+};
+
+/*
+ * A bucket as a "theoretical arrival time" (GCRA): the time at which it would be full
+ * again. A frame at time `now` passes when tat - now <= (burst - 1) * interval_ns and
+ * moves tat on by interval_ns; one 64-bit word, updated with compare-and-swap.
+ * Map "xdpport_buckets": array indexed by proto * XDPPORT_PORTS + port, shared by
+ * every CPU and both slots (a rule change does not refill a bucket).
+ */
+struct xdpport_bucket {
+	__u64 tat;		/* ns, CLOCK_MONOTONIC; 0: never used (full) */
+};
+
+/* Map "xdpport_sources": LRU hash of per-source buckets. IPv6 sources by /64. */
+struct xdpport_source_key {
+	__u16 port;
+	__u8 proto;		/* enum xdpport_proto */
+	__u8 family;		/* 4 or 6 */
+	__u32 addr[2];		/* IPv4: addr[0], addr[1] = 0; IPv6: the /64 prefix */
+};
+#define XDPPORT_SOURCES_DEFAULT	65536	/* entries of xdpport_sources unless set */
+
 _Static_assert(sizeof(struct xdpport_ruleset) == XDPPORT_NPROTO * XDPPORT_PORTS + 8,
 	       "struct xdpport_ruleset has a hole");
 _Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
@@ -112,5 +158,10 @@ _Static_assert(sizeof(struct xdpport_totals) == 16 * XDPPORT_NREASONS,
 	       "struct xdpport_totals has a hole");
 _Static_assert(sizeof(struct xdpport_port_count) == 8, "struct xdpport_port_count has a hole");
 _Static_assert(sizeof(struct xdpport_iface) == 16, "struct xdpport_iface has a hole");
+_Static_assert(sizeof(struct xdpport_limit) == 16, "struct xdpport_limit has a hole");
+_Static_assert(sizeof(struct xdpport_limits) == 16 * XDPPORT_NPROTO * XDPPORT_PORTS,
+	       "struct xdpport_limits has a hole");
+_Static_assert(sizeof(struct xdpport_bucket) == 8, "struct xdpport_bucket has a hole");
+_Static_assert(sizeof(struct xdpport_source_key) == 12, "struct xdpport_source_key has a hole");
 
 #endif /* XDPPORT_H */

@@ -3,7 +3,9 @@
 #  1. per-packet cost with BPF_PROG_TEST_RUN for each frame class and verdict path,
 #     next to the floor (an empty program) and xdp-filter's all-features program;
 #  2. end to end through the veth driver: live frames from one namespace, counted
-#     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores.
+#     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores;
+#  3. (scripts/bench-control.sh) the control plane; 4. (scripts/bench-limits.sh) flood
+#     limits: cost, accuracy, spoofed floods, against nftables limit rate and a meter.
 # Writes BENCHMARKS.md (Markdown tables, every figure a median ± half the range of its
 # rounds) and bench.png (gnuplot) to docs/, or to build/bench/ for a smoke run.
 #
@@ -65,7 +67,8 @@ mkdir -p "$OUT"
 
 XDPGEN=build/tests/tools/xdpgen
 RXPROG=build/tests/bench/rxprog
-for tool in "$XDPGEN" "$RXPROG" build/tests/bench/xdp_cost build/tests/bench/e2e_report; do
+for tool in "$XDPGEN" "$RXPROG" build/tests/bench/xdp_cost build/tests/bench/e2e_report \
+	build/tests/bench/limit_bench; do
 	[ -x "$tool" ] || { echo "bench.sh: $tool missing: run make benches" >&2; exit 1; }
 done
 
@@ -462,6 +465,10 @@ report() {
 		echo
 		control_plane
 		echo
+		echo "## 4. Flood limits"
+		echo
+		cat "$WORK/limits.md"
+		echo
 		echo "## Reproduce"
 		echo
 		echo '```'
@@ -480,6 +487,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
 	cat "$WORK/cost.md"
 	touch "$WORK/raw.tsv"
 	end_to_end
+	echo "flood limits (scripts/bench-limits.sh)"
+	scripts/bench-limits.sh "$WORK" >"$WORK/limits.md"
 	machine >"$WORK/machine.md"
 fi
 for clock in wall cpu; do

@@ -154,7 +154,7 @@ static bool parse_file(const char *file, struct xdpport_ruleset *out)
 {
 	size_t len;
 	char *text = slurp(file, &len);
-	bool ok = rulesfile_parse(text, len, file, out, NULL, NULL) == 0;
+	bool ok = rulesfile_parse(text, len, file, out, NULL, NULL, NULL) == 0;
 
 	free(text);
 	return ok;
@@ -232,7 +232,7 @@ static void test_round_trips(void)
 		bad_exit += xrun(NULL, path("s2"), NULL, "save", NULL) != 0;
 
 		f = open_memstream(&written, &written_len);
-		rulesfile_write(f, &want);
+		rulesfile_write(f, &want, NULL);
 		fclose(f);
 		s1 = slurp(path("s1"), NULL);
 		s2 = slurp(path("s2"), NULL);

@@ -55,7 +55,7 @@ includes() {
 }
 
 # --- commands -----------------------------------------------------------------------
-commands=$(xp help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }' | tr '\n' ' ')
+commands=$(xp help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' | tr '\n' ' ')
 offers "the commands are those of 'xdpport help', and the global options" "xdpport " \
 	"$commands --json --force --help --version"
 offers "a command after a global option" "xdpport --json st" "status stats"

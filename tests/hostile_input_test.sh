@@ -87,7 +87,7 @@ netns_pair 57
 in_ns xp57a sysctl -qw net.ipv6.conf.xp57a.disable_ipv6=1
 in_ns xp57b sysctl -qw net.ipv6.conf.xp57b.disable_ipv6=1
 check "setup: a ruleset" xp apply <(printf 'policy drop udp\nfragments drop\n%s\n' \
-	'allow 22/tcp 443 8000-8100/udp' 'deny 53/udp 6000-6010')
+	'allow 22/tcp 443 8000-8100/udp' 'deny 53/udp 6000-6010' 'limit 443 1000/s burst 50')
 check "setup: attach xp57b" in_ns xp57b "$XDPPORT" attach xp57b
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 9 100 >/dev/null 2>&1
 check "setup: the counters counted something" test "$(xp stats --json | jq .dropped.packets)" -gt 0
@@ -118,6 +118,14 @@ hostile "exponent 1e3"         2 1 "not a port number" allow 1e3
 hostile "plus sign"            2 1 "allow \\+443: ports have no sign" allow +443
 hostile "65536 with zeros"     2 1 "over 65535" allow 0000065536
 hostile "decimal point"        2 1 "not a port number" allow 443.0
+
+hostile "limit rate 2^64+1"    2 1 "rate is too high" limit 443 18446744073709551617/s
+hostile "limit burst 2^32"     2 1 "burst must be a number of packets" limit 443 5/s burst 4294967296
+hostile "limit negative burst" 2 1 "burst must be a number of packets" limit 443 5/s burst -1
+hostile "limit unit twice"     2 1 "unknown unit 's/s'" limit 443 5/s/s
+hostile "limit escape in unit" 2 1 "unknown unit '.x1b.2J'" limit 443 $'5/\e[2J'
+hostile "limit fullwidth rate" 2 1 "rate must be a whole number" limit 443 "５/s"
+hostile "limit --table 2^64"   2 1 "--table takes a number of sources" limit 443 5/s --table 18446744073709551617
 
 # --- white space, control characters, Unicode ----------------------------------------
 hostile "leading space"        2 1 "no spaces" allow " 443"
@@ -283,7 +291,7 @@ saved=$(xp save | grep -v '^#')
 check "0443 is accepted: leading zeros are decimal" xp allow 0443/udp 00000000000000443/tcp
 record "$([ "$(xp save | grep -v '^#')" = "$saved" ] && echo 1 || echo 0)" \
 	"0443 is 443 (already allowed: nothing changed), not octal 291"
-check "a file with no final newline is fine" xp apply <(printf 'policy drop udp\nfragments drop\nallow 22/tcp 443 8000-8100/udp\ndeny 53/udp 6000-6010')
+check "a file with no final newline is fine" xp apply <(printf 'policy drop udp\nfragments drop\nallow 22/tcp 443 8000-8100/udp\ndeny 53/udp 6000-6010\nlimit 443 1000/s burst 50')
 record "$([ "$(xp save | grep -v '^#')" = "$saved" ] && echo 1 || echo 0)" \
 	"no final newline: the same ruleset as before"
 

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "ethstats.h"
+#include "flood.h"
 #include "harness.h"
 #include "livegen.h"
 #include "packet.h"
@@ -312,7 +313,6 @@ static const struct live_case two_cpu_case = {
 static bool setup(void)
 {
 	char why[128];
-	int err;
 
 	gen = livegen_open();
 	if (!gen) {
@@ -323,21 +323,7 @@ static bool setup(void)
 		report_skip("live frames unavailable: %s", why);
 		return false;
 	}
-	if (veth_pair_create(&vp, "lgt", 2)) {
-		report(false, "create namespaces and veth pair");
-		return false;
-	}
-	harness_open(&h);
-	if (veth_pair_enter_rx(&vp)) {
-		report(false, "enter the receiving namespace");
-		return false;
-	}
-	err = bpf_xdp_attach(vp.rx_ifindex, h.prog_fd, XDP_FLAGS_DRV_MODE, NULL);
-	if (!report(!err, "attach xdpport to %s in native mode", vp.rx_dev)) {
-		printf("    bpf_xdp_attach: %s\n", strerror(-err));
-		return false;
-	}
-	return report(veth_pair_enter_tx(&vp) == 0, "enter the sending namespace");
+	return flood_setup(&vp, "lgt", 2, &h);
 }
 
 int main(void)

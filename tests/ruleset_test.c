@@ -3,12 +3,15 @@
  * The ruleset functions (user/ruleset.c): rules and policies become the one byte per
  * port the data path reads, verdicts follow rule-then-policy, the listing merges
  * ranges and protocols, and listing then re-applying a ruleset gives the same bytes.
+ * Flood limits (user/limit.c) ride on the same bytes: rule and policy changes keep
+ * them, and they list and rebuild the same way.
  */
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "limit.h"
 #include "report.h"
 #include "ruleset.h"
 
@@ -16,6 +19,7 @@
 #define UDP XDPPORT_UDP
 
 static struct xdpport_ruleset rs, copy;
+static struct xdpport_limits lt, lt_copy;
 
 static struct port_range range(uint32_t protos, uint16_t first, uint16_t last)
 {
@@ -85,8 +89,14 @@ static void test_rules_and_policy(void)
 static void test_validity(void)
 {
 	ruleset_reset(&rs);
-	rs.entry[TCP][5] = 4;
+	rs.entry[TCP][5] = 8;
 	report(!ruleset_is_valid(&rs), "invalid: an entry that is no verdict");
+	ruleset_reset(&rs);
+	rs.entry[TCP][5] = XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP;
+	rs.entry[UDP][5] = XDPPORT_ENTRY_LIMIT;
+	report(ruleset_is_valid(&rs), "valid: limit bit on a denied port and on a policy port");
+	rs.entry[UDP][5] = XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP;
+	report(!ruleset_is_valid(&rs), "invalid: a limited unruled entry against the policy");
 	ruleset_reset(&rs);
 	rs.policy[UDP] = 1;
 	report(!ruleset_is_valid(&rs), "invalid: unruled entries that disagree with the policy");
@@ -131,11 +141,46 @@ static void test_listing(void)
 	free(rules);
 }
 
+static void test_limit_bits(void)
+{
+	struct xdpport_limit l = { .interval_ns = 1000, .rate = 1000000, .burst = 5 };
+	struct port_range r = range(PROTOS_ALL, 53, 53), wide = range(PROTO_BIT(TCP), 0, 65535);
+	struct limit_rule *limits;
+	struct rule *rules;
+	long n, nl;
+
+	ruleset_reset(&rs);
+	limits_set(&rs, &lt, &r, &l);
+	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	report(rs.entry[TCP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP),
+	       "deny keeps the limit bit (%#x)", rs.entry[TCP][53]);
+	ruleset_delete_rule(&rs, &r);
+	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
+	report(rs.entry[UDP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
+		       rs.entry[UDP][54] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs),
+	       "delete and policy keep it too (%#x)", rs.entry[UDP][53]);
+	ruleset_set_rule(&rs, &wide, VERDICT_PASS);
+	n = ruleset_rules(&rs, &rules);
+	nl = limits_list(&rs, &lt, &limits);
+	report(n == 1 && rules[0].range.first == 0 && rules[0].range.last == 65535 && nl == 1 &&
+		       limits[0].range.protos == PROTOS_ALL && limits[0].range.first == 53 &&
+		       limits_count(&rs, TCP) == 1,
+	       "a limit splits no rule; it lists as one limit for both protocols (%ld, %ld)", n, nl);
+	free(rules);
+	free(limits);
+	limits_set(&rs, &lt, &r, NULL);
+	report(limits_count(&rs, TCP) + limits_count(&rs, UDP) == 0 &&
+		       rs.entry[TCP][53] == XDPPORT_ENTRY_RULE_PASS,
+	       "limit off clears the bit and keeps the rule");
+}
+
 /* Rebuilds a ruleset from its listing: the listing must say everything. */
 static void rebuild(const struct xdpport_ruleset *from, struct xdpport_ruleset *to)
 {
+	struct limit_rule *limits;
 	struct rule *rules;
-	long n = ruleset_rules(from, &rules);
+	long n = ruleset_rules(from, &rules), nl = limits_list(from, &lt, &limits);
+
 
 	ruleset_reset(to);
 	to->fragments = from->fragments;
@@ -144,6 +189,9 @@ static void rebuild(const struct xdpport_ruleset *from, struct xdpport_ruleset *
 	for (long i = 0; i < n; i++)
 		ruleset_set_rule(to, &rules[i].range, rules[i].verdict);
 	free(rules);
+	for (long i = 0; i < nl; i++)
+		limits_set(to, &lt_copy, &limits[i].range, &limits[i].limit);
+	free(limits);
 }
 
 static void test_round_trip(void)
@@ -158,7 +206,17 @@ static void test_round_trip(void)
 			struct port_range r = range(1 + rand_r(&seed) % 3, first,
 						    first + span > 65535 ? 65535 : first + span);
 
-			switch (rand_r(&seed) % 4) {
+			struct xdpport_limit l = { .rate = 1 + rand_r(&seed) % 3,
+						   .burst = 1 + rand_r(&seed) % 2,
+						   .per_source = rand_r(&seed) % 2 };
+
+			switch (rand_r(&seed) % 6) {
+			case 4:
+				limits_set(&rs, &lt, &r, &l);
+				break;
+			case 5:
+				limits_set(&rs, &lt, &r, NULL);
+				break;
 			case 0:
 				ruleset_set_rule(&rs, &r, VERDICT_PASS);
 				break;
@@ -174,8 +232,14 @@ static void test_round_trip(void)
 		}
 		rebuild(&rs, &copy);
 		bad += !ruleset_is_valid(&rs) || memcmp(&rs, &copy, sizeof(rs));
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			for (int port = 0; port < XDPPORT_PORTS; port++)
+				bad += (rs.entry[p][port] & XDPPORT_ENTRY_LIMIT) &&
+				       memcmp(&lt.port[p][port], &lt_copy.port[p][port],
+					      sizeof(lt.port[p][port]));
 	}
-	report(bad == 0, "200 random rulesets stay valid and survive list-then-apply (%u differ)",
+	report(bad == 0, "200 random rulesets with limits stay valid and survive list-then-apply "
+			 "(%u differ)",
 	       bad);
 }
 
@@ -185,6 +249,7 @@ int main(void)
 	test_rules_and_policy();
 	test_validity();
 	test_listing();
+	test_limit_bits();
 	test_round_trip();
 	return report_summary();
 }

@@ -44,7 +44,7 @@ static unsigned long parse_buf(const char *buf, size_t len, struct xdpport_rules
 	unsigned long n;
 
 	memset(&errs, 0, sizeof(errs));
-	n = rulesfile_parse(buf, len, "test", out, collect, &errs);
+	n = rulesfile_parse(buf, len, "test", out, NULL, collect, &errs);
 	if (n != errs.n)
 		printf("    returned %lu errors, reported %lu\n", n, errs.n);
 	return n;
@@ -325,7 +325,7 @@ static void test_portspec_agrees(void)
 /* An error callback may be NULL: the count is still right. */
 static void test_no_callback(void)
 {
-	report(rulesfile_parse("allow x\ndeny y\n", 15, "t", &rs, NULL, NULL) == 2,
+	report(rulesfile_parse("allow x\ndeny y\n", 15, "t", &rs, NULL, NULL, NULL) == 2,
 	       "parse: errors are counted without a callback");
 }
 
@@ -336,7 +336,7 @@ static char *write_text(const struct xdpport_ruleset *r, size_t *len)
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 
-	if (!f || rulesfile_write(f, r)) {
+	if (!f || rulesfile_write(f, r, NULL)) {
 		printf("    rulesfile_write failed\n");
 		exit(1);
 	}

@@ -74,6 +74,10 @@ vg 0 deny 53/udp 6000-6010
 vg 0 delete 6005
 vg 0 policy drop udp
 vg 0 fragments drop
+vg 0 limit 53/udp 20000/s
+vg 0 limit ssh 10/min burst 3 per-source
+vg 0 limit 6000-6010 5/s
+vg 0 limit 6000-6010 off
 vg_in "$SERVER" 0 attach "$SERVER_IF"
 vg_in "$SERVER" 0 attach "$SERVER_IF" --json
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 53 100 >/dev/null 2>&1	# counters to show
@@ -109,6 +113,8 @@ vg 2 apply "$tmp"
 vg 2 allow 80 99999 443
 vg 2 allow "４４３"
 vg 2 policy maybe
+vg 2 limit 53 10/fortnight
+vg 1 limit 53 5/s --table 1000
 vg 2 stats --top -1
 vg 2 frobnicate
 vg 2 list --bogus

@@ -71,5 +71,6 @@ int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
 int cmd_confirm(struct cmdline *cl);
 int cmd_rollback(struct cmdline *cl);
+int cmd_limit(struct cmdline *cl);
 
 #endif

@@ -18,6 +18,7 @@
 #include "guard.h"
 #include "input.h"
 #include "json.h"
+#include "limit.h"
 #include "links.h"
 #include "ruleset.h"
 #include "rulesfile.h"
@@ -25,8 +26,10 @@
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
 
-/* Two rulesets are too big for a comfortable stack. */
+/* Two rulesets are too big for a comfortable stack. Pages of the limit tables are
+ * only touched for limited ports. */
 static struct xdpport_ruleset running, next;
+static struct xdpport_limits running_limits, next_limits;
 
 struct error_sink {
 	bool json;
@@ -74,7 +77,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	}
 	if (cl->json)
 		json_array_begin("errors");
-	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
+	errors = rulesfile_parse(buf, len, name, &next, &next_limits, print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
@@ -136,6 +139,10 @@ static int report_check(struct cmdline *cl, const char *path)
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
 			json_uint(proto_name(p), ruleset_count(&next, p));
 		json_object_end();
+		json_object_begin("limits");
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			json_uint(proto_name(p), limits_count(&next, p));
+		json_object_end();
 		json_bool("drops_guarded_port", drops_guarded);
 		json_bool("guard_refuses", guard_err != 0);
 		return guard_err;
@@ -143,10 +150,11 @@ static int report_check(struct cmdline *cl, const char *path)
 	if (guard_err)
 		return guard_err;
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules\n",
+	       "rules; %u tcp and %u udp ports with limits\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP),
+	       limits_count(&next, XDPPORT_TCP), limits_count(&next, XDPPORT_UDP));
 	if (drops_guarded)
 		warn("%s drops tcp/%d (a port the lockout guard protects): apply takes it only "
 		     "because the running ruleset drops it already, or with --force",
@@ -165,9 +173,9 @@ static int switch_to_next(struct cmdline *cl)
 	filter_read(&f, &running);
 	err = guard_check(&running, &next, cl->force, cl->cmd->name);
 	if (!err)
-		err = try_arm(cl, &running, NULL);
+		err = try_arm(cl, &running, filter_live_limits(&f), NULL);
 	if (!err) {
-		filter_replace(&f, &next);
+		filter_replace(&f, &next, &next_limits);
 		if (links_live_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
@@ -231,11 +239,13 @@ int cmd_save(struct cmdline *cl)
 		ruleset_reset(&running);	/* nothing set yet: what attach starts with */
 	else if (err)
 		return err;
-	else
+	else {
 		filter_read(&f, &running);
+		limits_copy(&running, &running_limits, filter_live_limits(&f));
+	}
 	filter_close(&f);
 	print_header();
-	if (rulesfile_write(stdout, &running) || fflush(stdout))
+	if (rulesfile_write(stdout, &running, &running_limits) || fflush(stdout))
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
 			    errno_reason(errno));
 	return EXIT_OK;

@@ -310,7 +310,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
 	err = guard_check(&open_all, filter_live(f), cl->force, guard_what);
 	if (!err)
-		err = try_arm(cl, NULL, path);	/* its rollback removes the link */
+		err = try_arm(cl, NULL, NULL, path);	/* its rollback removes the link */
 	if (err)
 		return err;
 	slot = free_iface_slot(f);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Commands that change or show the ruleset: allow, deny, delete, policy, fragments,
- * list, flush. Each change is parsed and checked in full before anything is written. */
+ * list (limits too: cmd_limit.c sets them), flush. Each change is parsed and checked in full before anything is written. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "guard.h"
 #include "json.h"
+#include "limit.h"
 #include "links.h"
 #include "ruleset.h"
 #include "try.h"
@@ -62,7 +63,7 @@ static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
 	int err = guard_check(live, &next, cl->force, what);
 
 	if (!err)
-		err = try_arm(cl, live, NULL);
+		err = try_arm(cl, live, filter_live_limits(f), NULL);
 	if (!err && memcmp(live, &next, sizeof(next)))
 		filter_commit(f, &next);
 	return try_done(cl, end_change(f, err));
@@ -159,12 +160,13 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 		for (int r = 0; r < specs[i].n; r++)
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
-					entry[p] = action_entry(action, live, p);
+					entry[p] = action_entry(action, live, p) |
+						   (entry[p] & XDPPORT_ENTRY_LIMIT);
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
 	if (!err)
-		err = try_arm(cl, live, NULL);
+		err = try_arm(cl, live, filter_live_limits(&f), NULL);
 	if (!err)
 		filter_commit_port(&f, port, entry);
 	return try_done(cl, end_change(&f, err));
@@ -283,7 +285,35 @@ static void format_range(char *buf, size_t len, const struct port_range *r)
 			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
 }
 
-static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+/* "first", "last" and "protocols" of a range, in the open object. */
+static void range_json(const struct port_range *r)
+{
+	json_uint("first", r->first);
+	json_uint("last", r->last);
+	json_array_begin("protocols");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		if (r->protos & PROTO_BIT(p))
+			json_string(NULL, proto_name(p));
+	json_array_end();
+}
+
+static void limits_json(const struct limit_rule *l, long n)
+{
+	json_array_begin("limits");
+	for (long i = 0; i < n; i++) {
+		json_object_begin(NULL);
+		range_json(&l[i].range);
+		json_uint("rate", l[i].limit.rate);
+		json_string("per", l[i].limit.per_minute ? "minute" : "second");
+		json_uint("burst", l[i].limit.burst);
+		json_bool("per_source", l[i].limit.per_source);
+		json_object_end();
+	}
+	json_array_end();
+}
+
+static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct limit_rule *l, long nl)
 {
 	json_object_begin(NULL);
 	json_object_begin("policy");
@@ -295,20 +325,16 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 	for (long i = 0; i < n; i++) {
 		json_object_begin(NULL);
 		json_string("action", rules[i].verdict == VERDICT_DROP ? "deny" : "allow");
-		json_uint("first", rules[i].range.first);
-		json_uint("last", rules[i].range.last);
-		json_array_begin("protocols");
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			if (rules[i].range.protos & PROTO_BIT(p))
-				json_string(NULL, proto_name(p));
-		json_array_end();
+		range_json(&rules[i].range);
 		json_object_end();
 	}
 	json_array_end();
+	limits_json(l, nl);
 	json_object_end();
 }
 
-static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct limit_rule *l, long nl)
 {
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
@@ -320,32 +346,51 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 		format_range(range, sizeof(range), &rules[i].range);
 		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
+	if (nl)	/* only when there are: the listing of a ruleset without stays as it was */
+		printf("limits     %ld\n", nl);
+	for (long i = 0; i < nl; i++) {
+		char range[32], text[64];
+
+		format_range(range, sizeof(range), &l[i].range);
+		limit_format(&l[i].limit, text, sizeof(text));
+		printf("  limit %s %s%s\n", range, text,
+		       limits_inert(rs, &l[i].range) ? " (inert: the port is dropped)" : "");
+	}
 }
 
 int cmd_list(struct cmdline *cl)
 {
 	const struct xdpport_ruleset *rs = &next;
+	const struct xdpport_limits *lt = NULL;
+	struct limit_rule *limits = NULL;
 	struct filter f;
 	struct rule *rules;
-	long n;
+	long n, nl = 0;
 	int err = filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP)
 		ruleset_reset(&next);	/* nothing set yet: what attach would start with */
 	else if (err)
 		return err;
-	else
+	else {
 		rs = filter_live(&f);
+		lt = filter_live_limits(&f);
+	}
 	n = ruleset_rules(rs, &rules);
-	if (n < 0) {
+	if (n >= 0 && lt)
+		nl = limits_list(rs, lt, &limits);
+	if (n < 0 || nl < 0) {
+		if (n >= 0)
+			free(rules);
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	}
 	if (cl->json)
-		list_json(rs, rules, n);
+		list_json(rs, rules, n, limits, nl);
 	else
-		list_text(rs, rules, n);
+		list_text(rs, rules, n, limits, nl);
 	free(rules);
+	free(limits);
 	filter_close(&f);
 	return EXIT_OK;
 }

@@ -17,6 +17,7 @@
 #include "json.h"
 #include "links.h"
 #include "netns.h"
+#include "limit.h"
 #include "ruleset.h"
 #include "try.h"
 
@@ -228,6 +229,10 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		json_uint(proto_name(p), ruleset_count(running, p));
 	json_object_end();
+	json_object_begin("limits");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		json_uint(proto_name(p), limits_count(running, p));
+	json_object_end();
 	json_bool("up", set_up);
 	guard_json();
 	json_object_end();
@@ -264,6 +269,8 @@ static void status_text(const struct attachment *a, int n)
 	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));
 	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(running, XDPPORT_TCP),
 	       ruleset_count(running, XDPPORT_UDP));
+	printf("%-12s %u tcp, %u udp ports ('xdpport list' shows them)\n", "limits",
+	       limits_count(running, XDPPORT_TCP), limits_count(running, XDPPORT_UDP));
 	guard_text();
 }
 

@@ -19,6 +19,7 @@
 #include "caps.h"
 #include "errors.h"
 #include "filter.h"
+#include "limit.h"
 #include "links.h"
 #include "xdpport.skel.h"
 
@@ -27,18 +28,41 @@
 struct map_want {
 	const char *name;
 	__u32 type, value_size, max_entries, flags;
+	__u32 key_size;		/* 0: a __u32 index */
 };
 
-/* What the maps must look like: pins from a build with another layout are refused. */
+#define ANY_SIZE	0	/* max_entries set by the user at creation */
+
+/* What the maps must look like: pins from a build with another layout are refused.
+ * In the order of the fds in struct filter. */
 static const struct map_want maps_wanted[] = {
-	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_rules), 1, BPF_F_MMAPABLE },
+	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_rules), 1, BPF_F_MMAPABLE, 0 },
 	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_totals),
-	  XDPPORT_IFACE_SLOTS, 0 },
+	  XDPPORT_IFACE_SLOTS, 0, 0 },
 	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_port_count),
-	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
+	  XDPPORT_NPROTO * XDPPORT_PORTS, 0, 0 },
 	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_iface),
-	  XDPPORT_IFACE_SLOTS, 0 },
+	  XDPPORT_IFACE_SLOTS, 0, 0 },
+	{ "xdpport_limits", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_limit),
+	  2 * XDPPORT_NPROTO * XDPPORT_PORTS, BPF_F_MMAPABLE, 0 },
+	{ "xdpport_buckets", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_bucket),
+	  XDPPORT_NPROTO * XDPPORT_PORTS, 0, 0 },
+	{ "xdpport_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_bucket), ANY_SIZE, 0,
+	  sizeof(struct xdpport_source_key) },
 };
+
+#define NMAPS	(sizeof(maps_wanted) / sizeof(maps_wanted[0]))
+
+static const struct filter filter_closed = {
+	-1, -1, -1, -1, -1, -1, -1, -1, NULL, NULL, false,
+};
+
+static __u32 sources_size = XDPPORT_SOURCES_DEFAULT;
+
+void filter_set_sources_size(__u32 entries)
+{
+	sources_size = entries ? entries : XDPPORT_SOURCES_DEFAULT;
+}
 
 /* False only when this process is known to share init's mount namespace; a mount
  * made in any other lives only as long as that namespace. */
@@ -123,6 +147,18 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 		return NULL;
 	}
 	skel->rodata->iface_slot = iface_slot;
+	/* libbpf reuses a pin only if its size matches: take the pinned table's. */
+	err = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_sources");
+	if (err >= 0) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (!bpf_obj_get_info_by_fd(err, &info, &len) && info.max_entries)
+			bpf_map__set_max_entries(skel->maps.xdpport_sources, info.max_entries);
+		close(err);
+	} else {
+		bpf_map__set_max_entries(skel->maps.xdpport_sources, sources_size);
+	}
 	err = xdpport__load(skel);
 	if (err) {
 		fail(EXIT_FAIL, what, "cannot load the BPF program: %s", errno_reason(err));
@@ -138,8 +174,10 @@ static bool map_has_shape(int fd, const struct map_want *want)
 	__u32 len = sizeof(info);
 
 	return !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == want->type &&
-	       info.key_size == sizeof(__u32) && info.value_size == want->value_size &&
-	       info.max_entries == want->max_entries && info.map_flags == want->flags;
+	       info.key_size == (want->key_size ? want->key_size : sizeof(__u32)) &&
+	       info.value_size == want->value_size &&
+	       (info.max_entries == want->max_entries || want->max_entries == ANY_SIZE) &&
+	       info.map_flags == want->flags;
 }
 
 static int check_map(int fd, const struct map_want *want, const char *what)
@@ -154,7 +192,7 @@ static int check_map(int fd, const struct map_want *want, const char *what)
 
 int filter_map_fd(const char *name)
 {
-	for (size_t i = 0; i < sizeof(maps_wanted) / sizeof(maps_wanted[0]); i++) {
+	for (size_t i = 0; i < NMAPS; i++) {
 		char path[128];
 		int fd;
 
@@ -171,12 +209,13 @@ int filter_map_fd(const char *name)
 	return -1;
 }
 
-/* Opens the four maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
+/* Opens the maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
 static int open_maps(struct filter *f, const char *what)
 {
-	int *fds[] = { &f->rules_fd, &f->totals_fd, &f->ports_fd, &f->ifaces_fd };
+	int *fds[NMAPS] = { &f->rules_fd,  &f->totals_fd,  &f->ports_fd,  &f->ifaces_fd,
+			    &f->limits_fd, &f->buckets_fd, &f->sources_fd };
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+	for (size_t i = 0; i < NMAPS; i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, maps_wanted[i].name);
@@ -199,6 +238,14 @@ static int map_rules(struct filter *f, const char *what)
 		f->rules = NULL;
 		return fail(EXIT_FAIL, what, "cannot map the rules: %s", errno_reason(errno));
 	}
+	/* Pages of it are only touched for limited ports: cheap for commands that
+	 * have none. */
+	f->limits = mmap(NULL, 2 * sizeof(*f->limits), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 f->limits_fd, 0);
+	if (f->limits == MAP_FAILED) {
+		f->limits = NULL;
+		return fail(EXIT_FAIL, what, "cannot map the limits: %s", errno_reason(errno));
+	}
 	/* New maps are zero: a valid pass-everything ruleset. Claim them for this layout. */
 	if (f->rules->layout == 0)
 		__atomic_store_n(&f->rules->layout, XDPPORT_LAYOUT, __ATOMIC_RELAXED);
@@ -214,7 +261,7 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 {
 	int err;
 
-	*f = (struct filter){ -1, -1, -1, -1, -1, NULL, false };
+	*f = filter_closed;
 	if (caps_missing(false))
 		return fail(EXIT_FAIL, what, PRIVILEGES_MISSING, caps_missing(false));
 	err = ensure_bpffs(what);
@@ -244,12 +291,30 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 
 void filter_close(struct filter *f)
 {
+	int *fds[] = { &f->dir_fd,    &f->rules_fd,   &f->totals_fd,  &f->ports_fd,
+		       &f->ifaces_fd, &f->limits_fd,  &f->buckets_fd, &f->sources_fd };
+
 	if (f->rules)
 		munmap(f->rules, sizeof(*f->rules));
-	for (int *fd = &f->dir_fd; fd <= &f->ifaces_fd; fd++)
-		if (*fd >= 0)
-			close(*fd);
-	*f = (struct filter){ -1, -1, -1, -1, -1, NULL, false };
+	if (f->limits)
+		munmap(f->limits, 2 * sizeof(*f->limits));
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+	*f = filter_closed;
+}
+
+__u32 filter_sources_size(const struct filter *f)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(f->sources_fd, &info, &len) ? 0 : info.max_entries;
+}
+
+const struct xdpport_limits *filter_live_limits(const struct filter *f)
+{
+	return &f->limits[__atomic_load_n(&f->rules->active, __ATOMIC_ACQUIRE) & 1];
 }
 
 static struct xdpport_ruleset *active_slot(const struct filter *f)
@@ -288,11 +353,14 @@ static void wait_for_readers(void)
 		usleep(50 * 1000);
 }
 
-void filter_replace(struct filter *f, const struct xdpport_ruleset *next)
+void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
+		    const struct xdpport_limits *limits)
 {
-	__u32 inactive = (__atomic_load_n(&f->rules->active, __ATOMIC_RELAXED) & 1) ^ 1;
+	__u32 active = __atomic_load_n(&f->rules->active, __ATOMIC_RELAXED) & 1;
+	__u32 inactive = active ^ 1;
 
 	wait_for_readers();
+	limits_copy(next, &f->limits[inactive], limits ? limits : &f->limits[active]);
 	memcpy(&f->rules->slot[inactive], next, sizeof(*next));
 	__atomic_store_n(&f->rules->active, inactive, __ATOMIC_RELEASE);
 }
@@ -323,12 +391,12 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 
 	if (memcmp(live->policy, next->policy, sizeof(next->policy)) ||
 	    live->fragments != next->fragments) {
-		filter_replace(f, next);
+		filter_replace(f, next, NULL);
 		return;
 	}
 	port = changed_port(live, next);
 	if (port == -2) {
-		filter_replace(f, next);
+		filter_replace(f, next, NULL);
 		return;
 	}
 	if (port >= 0) {

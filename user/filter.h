@@ -21,8 +21,9 @@ enum filter_flags {
 
 struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
-	int rules_fd, totals_fd, ports_fd, ifaces_fd;
+	int rules_fd, totals_fd, ports_fd, ifaces_fd, limits_fd, buckets_fd, sources_fd;
 	struct xdpport_rules *rules;
+	struct xdpport_limits *limits;	/* xdpport_limits mmapped: one per slot */
 	bool created;		/* this filter_open() created the maps */
 };
 
@@ -46,6 +47,18 @@ int filter_map_fd(const char *name);
  * loads it, counting into `iface_slot`. Prints the error and returns NULL on failure. */
 struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
 
+/* Entries of the per-source table (xdpport_sources) when this command creates the
+ * maps; 0 for the default. A map's size is fixed at creation: pins that exist keep
+ * theirs. */
+void filter_set_sources_size(__u32 entries);
+
+/* The entries of the pinned per-source table. */
+__u32 filter_sources_size(const struct filter *f);
+
+/* The limit configs of the active slot: meaningful for ports whose entry has
+ * XDPPORT_ENTRY_LIMIT. Stable while the caller holds the lock. */
+const struct xdpport_limits *filter_live_limits(const struct filter *f);
+
 /* Copies the active ruleset. */
 void filter_read(const struct filter *f, struct xdpport_ruleset *out);
 
@@ -58,15 +71,18 @@ const struct xdpport_ruleset *filter_live(const struct filter *f);
 void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO]);
 
 /*
- * Makes `next` the running ruleset. A change to one port number (its tcp and udp
- * entries) is written in place: one store per entry, the cheapest update there is.
- * Anything larger (a range, several ports, a policy) switches the whole ruleset at
- * once, so no frame ever sees half of a command.
+ * Makes `next` the running ruleset, with the limit configs the running one has (a
+ * change of rules or policies keeps every limit). A change to one port number (its
+ * tcp and udp entries) is written in place: one store per entry, the cheapest update
+ * there is. Anything larger (a range, several ports, a policy) switches the whole
+ * ruleset at once, so no frame ever sees half of a command.
  */
 void filter_commit(struct filter *f, const struct xdpport_ruleset *next);
 
-/* Switches the whole ruleset at once: writes the inactive slot, flips `active`. */
-void filter_replace(struct filter *f, const struct xdpport_ruleset *next);
+/* Switches the whole ruleset at once: writes the inactive slot (the configs of its
+ * limited ports from `limits`, or from the running slot when NULL), flips `active`. */
+void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
+		    const struct xdpport_limits *limits);
 
 /* Removes every pin when no interface is attached (pins of links whose interface is
  * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when

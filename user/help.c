@@ -111,7 +111,26 @@ static const struct help_text texts[] = {
 	  "\n"
 	  "Example:\n"
 	  "  xdpport fragments drop\n",
-	  HELP_FORCE },
+	  0 },
+	{ "limit",
+	  "A flood limit on a port: at most RATE new TCP connections (SYN without ACK)\n"
+	  "or UDP datagrams, N/s or N/min, with a bucket of burst N packets (default 5,\n"
+	  "as nftables) that fills while the port is quiet. Over the limit, frames are\n"
+	  "dropped and counted drop-limit. Segments of established TCP connections are\n"
+	  "never limited. per-source: every source address (IPv6: its /64) has its own\n"
+	  "bucket, in a table of --table N sources (default 65536; fixed when the filter\n"
+	  "is created, so only on the first command after 'flush'). A limit applies to\n"
+	  "what the port's rules pass: a denied port stays denied, and keeps its limit\n"
+	  "for when it is allowed. Rule and policy changes keep limits; 'off' removes one.\n"
+	  "The change switches in with the whole ruleset, at once.\n"
+	  "\n" PORTSPEC_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport limit 53/udp 20000/s\n"
+	  "  xdpport limit ssh 10/min burst 3 per-source\n"
+	  "  xdpport limit 443/tcp 5000/s burst 500\n"
+	  "  xdpport limit 53/udp off\n",
+	  0 },
 	{ "list",
 	  "Prints the policies, the fragments setting and every rule; neighbouring ports\n"
 	  "with the same rule show as one range, and a rule for both protocols shows once.\n"
@@ -150,9 +169,10 @@ static const struct help_text texts[] = {
 	  "  xdpport save > /etc/xdpport/rules.conf\n",
 	  0 },
 	{ "flush",
-	  "Forgets every rule and policy. With no interface attached, removes everything\n"
-	  "under /sys/fs/bpf/xdpport, which is also how to start over after pins left by an\n"
-	  "incompatible build; with interfaces attached, they go back to passing everything.\n",
+	  "Forgets every rule, limit and policy. With no interface attached, removes\n"
+	  "everything under /sys/fs/bpf/xdpport, which is also how to start over after pins\n"
+	  "left by an incompatible build; with interfaces attached, they go back to passing\n"
+	  "everything.\n",
 	  HELP_FORCE },
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"

@@ -39,12 +39,15 @@ static const struct command commands[] = {
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
 	  { OPT_TRY } },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
+	{ "limit", cmd_limit, "PORTSPEC RATE [burst N] [per-source] | PORTSPEC off",
+	  "flood limit: at most RATE new connections or datagrams", 2, 5,
+	  { { "table", OPT_VALUE, "--table N  per-source table size, when the filter is created" } } },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
 		  OPT_TRY } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
-	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
+	{ "flush", cmd_flush, "", "forget every rule, limit and policy (back to pass everything)", 0, 0,
 	  {} },
 	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
@@ -81,10 +84,14 @@ static void print_usage(FILE *out)
 		     "attached interface; each command changes the running filter and exits.\n\n"
 		     "Commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		char line[64];
+		char line[96];
 
 		snprintf(line, sizeof(line), "%s %s", commands[i].name, commands[i].args);
-		fprintf(out, "  %-28s %s\n", line, commands[i].summary);
+		/* a long synopsis gets its summary on the next line, in the column */
+		if (strlen(line) > 28)
+			fprintf(out, "  %s\n  %-28s %s\n", line, "", commands[i].summary);
+		else
+			fprintf(out, "  %-28s %s\n", line, commands[i].summary);
 	}
 	fprintf(out, "\nPORTSPEC: 443, 443/tcp, 8000-8100/udp, https, ssh/tcp\n"
 		     "\nOptions:\n"

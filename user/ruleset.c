@@ -19,18 +19,30 @@ void ruleset_reset(struct xdpport_ruleset *rs)
 	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */
 }
 
+/* Gives the ports of `r` the reason bits `reason`, keeping their limit bits. */
+static void set_reason(struct xdpport_ruleset *rs, const struct port_range *r, __u8 reason)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		if (!(r->protos & PROTO_BIT(p)))
+			continue;
+		for (unsigned port = r->first; port <= r->last; port++)
+			rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_LIMIT) | reason;
+	}
+}
+
 void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v)
 {
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		if (r->protos & PROTO_BIT(p))
-			memset(&rs->entry[p][r->first], ruleset_rule_entry(v), r->last - r->first + 1);
+	set_reason(rs, r, ruleset_rule_entry(v));
 }
 
 void ruleset_delete_rule(struct xdpport_ruleset *rs, const struct port_range *r)
 {
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		if (r->protos & PROTO_BIT(p))
-			memset(&rs->entry[p][r->first], rs->policy[p], r->last - r->first + 1);
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		struct port_range one = *r;
+
+		one.protos = r->protos & PROTO_BIT(p);
+		set_reason(rs, &one, rs->policy[p]);
+	}
 }
 
 void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdict v)
@@ -41,7 +53,7 @@ void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdic
 		rs->policy[p] = v;
 		for (int port = 0; port < XDPPORT_PORTS; port++)
 			if (!is_rule(rs->entry[p][port]))
-				rs->entry[p][port] = v;
+				rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_LIMIT) | v;
 	}
 }
 
@@ -58,7 +70,7 @@ bool ruleset_is_valid(const struct xdpport_ruleset *rs)
 		if (rs->policy[p] > 1)
 			return false;
 		for (int port = 0; port < XDPPORT_PORTS; port++) {
-			__u8 e = rs->entry[p][port];
+			__u8 e = rs->entry[p][port] & ~XDPPORT_ENTRY_LIMIT;
 
 			if (e > XDPPORT_ENTRY_RULE_DROP || (!is_rule(e) && e != rs->policy[p]))
 				return false;
@@ -82,10 +94,10 @@ static size_t proto_runs(const struct xdpport_ruleset *rs, int proto, struct rul
 	size_t n = 0;
 
 	for (int port = 0; port < XDPPORT_PORTS;) {
-		__u8 e = rs->entry[proto][port];
+		__u8 e = rs->entry[proto][port] & XDPPORT_ENTRY_REASON;
 		int first = port;
 
-		while (port < XDPPORT_PORTS && rs->entry[proto][port] == e)
+		while (port < XDPPORT_PORTS && (rs->entry[proto][port] & XDPPORT_ENTRY_REASON) == e)
 			port++;
 		if (!is_rule(e))
 			continue;

@@ -27,7 +27,8 @@ __u8 ruleset_rule_entry(enum verdict v);
 /* Gives every port of `r` a rule with verdict `v` (allow/deny). */
 void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v);
 
-/* Removes the rules of `r`: those ports follow their protocol's policy again. */
+/* Removes the rules of `r`: those ports follow their protocol's policy again. Rule
+ * and policy changes keep every port's limit (XDPPORT_ENTRY_LIMIT): see limit.h. */
 void ruleset_delete_rule(struct xdpport_ruleset *rs, const struct port_range *r);
 
 /* Sets the policy of the protocols in `protos` (PROTO_BIT mask). */
@@ -37,7 +38,8 @@ void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdic
 enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16_t port);
 
 /* True when every byte is a valid entry and matches the policies: a ruleset the CLI
- * could have written. */
+ * could have written. The limit bit may be set on any entry (a denied port keeps its
+ * limit for when it passes again). */
 bool ruleset_is_valid(const struct xdpport_ruleset *rs);
 
 /* Rules as compact ranges: adjacent ports with the same verdict form one range, and a

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limit.h"
 #include "portspec.h"
 #include "ruleset.h"
 #include "rulesfile.h"
@@ -19,6 +20,7 @@ struct parser {
 	rulesfile_error_fn on_error;
 	void *ctx;
 	struct xdpport_ruleset *rs;	/* rules only: every other entry 0 until the end */
+	struct xdpport_limits *limits;
 	__u8 policy[XDPPORT_NPROTO];	/* the last policy line's, set at the end */
 	char text[RULESFILE_LINE_MAX + 1];	/* the current line, split into words */
 	char *word[WORDS_MAX];
@@ -201,6 +203,33 @@ static void parse_ports(struct parser *p, enum port_action action)
 	}
 }
 
+/* limit PORTSPEC RATE [burst N] [per-source] | limit PORTSPEC off */
+static void parse_limit(struct parser *p)
+{
+	char why[128], q[QUOTE_MAX + 4];
+	struct xdpport_limit limit;
+	struct portspec spec;
+	int on;
+
+	if (p->nwords < 3) {
+		error(p, "limit needs PORTSPEC and RATE (limit 53/udp 20000/s) or off");
+		return;
+	}
+	if (portspec_parse(p->word[1], &spec, why, sizeof(why))) {
+		error(p, "limit '%s': %s", quote(p->word[1], q), why);
+		return;
+	}
+	on = limit_parse(&p->word[2], p->nwords - 2, &limit, why, sizeof(why));
+	if (on < 0) {
+		error(p, "limit %s: %s", quote(p->word[1], q), why);
+		return;
+	}
+	if (p->errors)
+		return;
+	for (int r = 0; r < spec.n; r++)
+		limits_set(p->rs, p->limits, &spec.range[r], on ? &limit : NULL);
+}
+
 static bool is_cli_command(const char *word)
 {
 	static const char *const commands[] = { "attach", "detach", "list", "flush", "status",
@@ -227,14 +256,16 @@ static void parse_words(struct parser *p)
 		parse_policy(p);
 	else if (is(cmd, "fragments"))
 		parse_fragments(p);
+	else if (is(cmd, "limit"))
+		parse_limit(p);
 	else if (is(cmd, "flush"))
 		error(p, "flush is not needed: apply always starts from a clean ruleset");
 	else if (is_cli_command(cmd))
 		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
-			 "allow, deny and delete lines", cmd);
+			 "allow, deny, delete and limit lines", cmd);
 	else
-		error(p, "unknown word '%s'; a rules file holds policy, fragments, allow, deny "
-			 "and delete lines", quote(cmd, q));
+		error(p, "unknown word '%s'; a rules file holds policy, fragments, allow, deny, "
+			 "delete and limit lines", quote(cmd, q));
 }
 
 /* Reports the first bad byte of a line: NUL anywhere, and outside the comment
@@ -313,9 +344,10 @@ static const char *parse_line(struct parser *p, const char *s, const char *end)
 }
 
 unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
-			      struct xdpport_ruleset *out, rulesfile_error_fn on_error,
-			      void *ctx)
+			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+			      rulesfile_error_fn on_error, void *ctx)
 {
+	static struct xdpport_limits unused;	/* pages only touched by limit lines */
 	static const char bom[] = "\xef\xbb\xbf";
 	struct parser *p = malloc(sizeof(*p));
 	const char *end = buf + len, *s = buf;
@@ -326,7 +358,8 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 			on_error(ctx, name, 0, "out of memory");
 		return 1;
 	}
-	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .rs = out };
+	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .rs = out,
+			      .limits = limits ? limits : &unused };
 	ruleset_reset(out);
 	if (len >= 3 && !memcmp(buf, bom, 3))
 		s += 3;
@@ -344,11 +377,9 @@ static const char *verdict_word(int v)
 	return v == VERDICT_DROP ? "drop" : "pass";
 }
 
-static void write_rule(FILE *out, const struct rule *r)
+/* "443", "8000-8100/udp": a range as PORTSPEC. */
+static void write_range(FILE *out, const struct port_range *range)
 {
-	const struct port_range *range = &r->range;
-
-	fputs(r->verdict == VERDICT_DROP ? "deny " : "allow ", out);
 	if (range->first == range->last)
 		fprintf(out, "%u", range->first);
 	else
@@ -357,10 +388,37 @@ static void write_rule(FILE *out, const struct rule *r)
 		fprintf(out, "/%s",
 			proto_name(range->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP
 									     : XDPPORT_TCP));
+}
+
+static void write_rule(FILE *out, const struct rule *r)
+{
+	fputs(r->verdict == VERDICT_DROP ? "deny " : "allow ", out);
+	write_range(out, &r->range);
 	fputc('\n', out);
 }
 
-int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs)
+static int write_limits(FILE *out, const struct xdpport_ruleset *rs,
+			const struct xdpport_limits *limits)
+{
+	struct limit_rule *l;
+	long n = limits_list(rs, limits, &l);
+
+	if (n < 0)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		char text[64];
+
+		limit_format(&l[i].limit, text, sizeof(text));
+		fputs("limit ", out);
+		write_range(out, &l[i].range);
+		fprintf(out, " %s\n", text);
+	}
+	free(l);
+	return 0;
+}
+
+int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
+		    const struct xdpport_limits *limits)
 {
 	struct rule *rules;
 	long n = ruleset_rules(rs, &rules);
@@ -377,5 +435,7 @@ int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs)
 	for (long i = 0; i < n; i++)
 		write_rule(out, &rules[i]);
 	free(rules);
+	if (limits && write_limits(out, rs, limits))
+		return -1;
 	return ferror(out) ? -1 : 0;
 }

@@ -5,6 +5,7 @@
  *
  *   policy pass|drop [tcp|udp]     fragments pass|drop
  *   allow PORTSPEC...              deny PORTSPEC...           delete PORTSPEC...
+ *   limit PORTSPEC RATE [burst N] [per-source]                limit PORTSPEC off
  *
  * `#` starts a comment (whole line or trailing); blank lines are ignored; words are
  * separated by spaces or tabs; CRLF line endings and a UTF-8 byte order mark are
@@ -36,20 +37,22 @@ typedef void (*rulesfile_error_fn)(void *ctx, const char *name, unsigned long li
 
 /*
  * Parses buf[0, len) (any bytes; no terminating NUL needed) into `out`, starting from
- * a clean ruleset. `name` is only passed to `on_error` (which may be NULL). Returns
+ * a clean ruleset, and the configs of its limited ports into `limits` (NULL: checked,
+ * then dropped). `name` is only passed to `on_error` (which may be NULL). Returns
  * the number of errors: 0 means `out` holds the file's ruleset; otherwise `out`
  * holds nothing to use.
  */
 unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
-			      struct xdpport_ruleset *out, rulesfile_error_fn on_error,
-			      void *ctx);
+			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+			      rulesfile_error_fn on_error, void *ctx);
 
 /*
  * Writes `rs` in the file format, without a header: the policies, the fragments
- * setting, then the rules as compact ranges in ascending port order, one per line.
- * Parsing the output gives `rs` back. Returns 0, or -1 (out of memory, or `out`
- * failed: see ferror()).
+ * setting, the rules as compact ranges in ascending port order, one per line, then
+ * the limits (configs from `limits`; NULL: none are written). Parsing the output
+ * gives `rs` back. Returns 0, or -1 (out of memory, or `out` failed: see ferror()).
  */
-int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs);
+int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
+		    const struct xdpport_limits *limits);
 
 #endif

@@ -28,6 +28,13 @@
 
 static struct try_state armed;	/* the trial this process started */
 static struct xdpport_ruleset restored;
+static struct xdpport_limits restored_limits;
+
+/* What previous.rules holds: a ruleset and the configs of its limited ports. */
+struct snapshot {
+	const struct xdpport_ruleset *rules;
+	const struct xdpport_limits *limits;
+};
 
 static long long now(void)
 {
@@ -89,8 +96,10 @@ static int fill_state(FILE *f, const void *ctx)
 
 static int fill_rules(FILE *f, const void *ctx)
 {
+	const struct snapshot *s = ctx;
+
 	fprintf(f, "# the ruleset before a change on trial (xdpport --try)\n");
-	return rulesfile_write(f, ctx);
+	return rulesfile_write(f, s->rules, s->limits);
 }
 
 static int fill_line(FILE *f, const void *ctx)
@@ -181,12 +190,12 @@ static int restore_previous(struct filter *f, const char *what)
 
 	if (input_read(PREVIOUS, RULESFILE_MAX_BYTES, &buf, &len, why, sizeof(why)))
 		return fail(EXIT_FAIL, what, "%s: %s", PREVIOUS, why);
-	errors = rulesfile_parse(buf, len, PREVIOUS, &restored, NULL, NULL);
+	errors = rulesfile_parse(buf, len, PREVIOUS, &restored, &restored_limits, NULL, NULL);
 	free(buf);
 	if (errors)
 		return fail(EXIT_FAIL, what, "%s: not a valid rules file: nothing restored",
 			    PREVIOUS);
-	filter_replace(f, &restored);
+	filter_replace(f, &restored, &restored_limits);
 	return 0;
 }
 
@@ -306,7 +315,7 @@ int try_check_usage(const struct cmdline *cl)
 }
 
 int try_arm(const struct cmdline *cl, const struct xdpport_ruleset *previous,
-	    const char *link)
+	    const struct xdpport_limits *previous_limits, const char *link)
 {
 	int secs = try_seconds(cl), err;
 	struct try_state pending;
@@ -328,7 +337,9 @@ int try_arm(const struct cmdline *cl, const struct xdpport_ruleset *previous,
 			*c = '?';
 	if (link)
 		snprintf(armed.link, sizeof(armed.link), "%s", link);
-	if (previous && write_file(PREVIOUS, fill_rules, previous))
+	struct snapshot snapshot = { previous, previous_limits };
+
+	if (previous && write_file(PREVIOUS, fill_rules, &snapshot))
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot save the running ruleset in %s: %s",
 			    PREVIOUS, strerror(errno));
 	armed.deadline = now() + secs;

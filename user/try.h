@@ -36,11 +36,12 @@ struct try_state {
 int try_check_usage(const struct cmdline *cl);
 
 /* Under the filter's lock, just before the change: without --try, returns 0 and
- * does nothing. Otherwise saves `previous` (the running ruleset; NULL for attach,
- * whose rollback removes `link`), starts the timer and records the trial. Returns 0,
- * or prints why not and returns an exit status: nothing is left behind then. */
+ * does nothing. Otherwise saves `previous` and `previous_limits` (the running ruleset
+ * and its limits; NULL for attach, whose rollback removes `link`), starts the timer
+ * and records the trial. Returns 0, or prints why not and returns an exit status:
+ * nothing is left behind then. */
 int try_arm(const struct cmdline *cl, const struct xdpport_ruleset *previous,
-	    const char *link);
+	    const struct xdpport_limits *previous_limits, const char *link);
 
 /* The change failed after try_arm(): stops the timer, forgets the trial. */
 void try_disarm(const struct cmdline *cl);

@@ -7,7 +7,7 @@
  *    number inside the file and a message that is one line of printable ASCII;
  *  - no errors: the ruleset is one the CLI could have written (ruleset_is_valid()),
  *    and what rulesfile_write() makes of it parses back, without errors, to the very
- *    same bytes (policies, fragments and all 131072 port entries).
+ *    same bytes (policies, fragments and all 131072 port entries) and limit configs.
  *
  * Service names: the parser asks getservbyname(), which re-reads /etc/services on
  * every call (some 600 inputs/s). This file defines getservbyname() and endservent()
@@ -150,17 +150,31 @@ static unsigned long count_lines(const uint8_t *data, size_t size)
 }
 
 /* Writes `rs` into a malloc()ed buffer. */
-static char *write_text(const struct xdpport_ruleset *rs, size_t *len)
+static char *write_text(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
+			size_t *len)
 {
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 
-	if (!f || rulesfile_write(f, rs) || fclose(f))
+	if (!f || rulesfile_write(f, rs, lt) || fclose(f))
 		abort();
 	return text;
 }
 
 static struct xdpport_ruleset parsed, reparsed;
+static struct xdpport_limits limits, relimits;
+
+/* The limit configs of every limited port agree. */
+static bool same_limits(void)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		for (int port = 0; port < XDPPORT_PORTS; port++)
+			if ((parsed.entry[p][port] & XDPPORT_ENTRY_LIMIT) &&
+			    memcmp(&limits.port[p][port], &relimits.port[p][port],
+				   sizeof(limits.port[p][port])))
+				return false;
+	return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -173,7 +187,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		services_load();
 		services_loaded = true;
 	}
-	errors = rulesfile_parse((const char *)data, size, "fuzz", &parsed, check_error, &seen);
+	errors = rulesfile_parse((const char *)data, size, "fuzz", &parsed, &limits, check_error,
+				 &seen);
 	if (errors != seen.calls)
 		abort();
 	if (errors)
@@ -182,9 +197,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* The same bytes back; writing them again would give the same text, since the
 	 * writer reads nothing but the ruleset. */
-	text = write_text(&parsed, &len);
-	if (rulesfile_parse(text, len, "fuzz", &reparsed, NULL, NULL) ||
-	    memcmp(&parsed, &reparsed, sizeof(parsed)))
+	text = write_text(&parsed, &limits, &len);
+	if (rulesfile_parse(text, len, "fuzz", &reparsed, &relimits, NULL, NULL) ||
+	    memcmp(&parsed, &reparsed, sizeof(parsed)) || !same_limits())
 		abort();
 	free(text);
 	return 0;

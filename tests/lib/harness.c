@@ -20,6 +20,11 @@ static void die(const char *what, int err)
 
 void harness_open(struct harness *h)
 {
+	harness_open_sized(h, 0);
+}
+
+void harness_open_sized(struct harness *h, uint32_t entries)
+{
 	struct bpf_map *map;
 	int err;
 
@@ -29,6 +34,8 @@ void harness_open(struct harness *h)
 		die("open xdpport skeleton", errno);
 	bpf_object__for_each_map(map, h->skel->obj)
 		bpf_map__set_pin_path(map, NULL);	/* private maps, never the host's */
+	if (entries)
+		bpf_map__set_max_entries(h->skel->maps.xdpport_sources, entries);
 	err = xdpport__load(h->skel);
 	if (err)
 		die("load xdpport (root? BTF?)", err);
@@ -39,12 +46,19 @@ void harness_open(struct harness *h)
 			bpf_map__fd(h->skel->maps.xdpport_rules), 0);
 	if (h->rules == MAP_FAILED)
 		die("mmap xdpport_rules", errno);
+	h->limits = mmap(NULL, 2 * sizeof(*h->limits), PROT_READ | PROT_WRITE, MAP_SHARED,
+			 bpf_map__fd(h->skel->maps.xdpport_limits), 0);
+	if (h->limits == MAP_FAILED)
+		die("mmap xdpport_limits", errno);
+	h->buckets_fd = bpf_map__fd(h->skel->maps.xdpport_buckets);
+	h->sources_fd = bpf_map__fd(h->skel->maps.xdpport_sources);
 	harness_activate(h, 0);
 }
 
 void harness_close(struct harness *h)
 {
 	munmap(h->rules, sizeof(*h->rules));
+	munmap(h->limits, 2 * sizeof(*h->limits));
 	xdpport__destroy(h->skel);
 }
 

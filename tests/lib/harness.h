@@ -16,10 +16,15 @@ struct harness {
 	int totals_fd, ports_fd;
 	struct xdpport_rules *rules;	/* the rules map, mmapped read-write */
 	struct xdpport_ruleset *rs;	/* its active slot */
+	struct xdpport_limits *limits;	/* xdpport_limits mmapped: [slot] */
+	int buckets_fd, sources_fd;
 };
 
 /* Loads the program with unpinned maps; exits the process with a message on failure. */
 void harness_open(struct harness *h);
+
+/* The same with a per-source table (xdpport_sources) of `entries` entries. */
+void harness_open_sized(struct harness *h, uint32_t entries);
 void harness_close(struct harness *h);
 
 /* Makes slot `slot` the active one (h->rs follows). */

@@ -16,6 +16,8 @@
 #define IPV6_FRAG_HDR	8
 #define TCP_HEADER	20
 #define UDP_HEADER	8
+#define TCP_SYN		0x02
+#define TCP_ACK		0x10
 
 enum {
 	TYPE_IPV4 = 0x0800,
@@ -56,9 +58,18 @@ static int port_reason(const uint8_t *frame, size_t len, size_t off, size_t room
 	size_t need = proto == PROTO_TCP ? TCP_HEADER : UDP_HEADER;
 	unsigned row = proto == PROTO_TCP ? XDPPORT_TCP : XDPPORT_UDP;
 
+	unsigned entry, reason;
+
 	if (!have(len, off, need) || room < need)
 		return XDPPORT_DROP_MALFORMED;
-	return rs->entry[row][get16(frame, off + 2)] & 3;
+	entry = rs->entry[row][get16(frame, off + 2)];
+	reason = entry & 3;
+	/* A limit counts on a port that passes: every UDP datagram, and TCP segments
+	 * that open a connection (SYN without ACK), nothing else. */
+	if ((entry & 4) && !(reason & 1) &&
+	    (proto == PROTO_UDP || (frame[off + 13] & (TCP_SYN | TCP_ACK)) == TCP_SYN))
+		return reason | MODEL_OR_LIMIT;
+	return reason;
 }
 
 static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip,

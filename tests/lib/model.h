@@ -14,7 +14,12 @@
 #include "xdpport.h"
 
 /* Returns the enum xdpport_reason the data path must give `frame` (`len` bytes)
- * under ruleset `rs` (the active slot: rules->slot[active & 1]). */
+ * under ruleset `rs` (the active slot: rules->slot[active & 1]). A frame a flood
+ * limit counts (README, Flood limits) gets its reason | MODEL_OR_LIMIT: the data
+ * path may give that reason or XDPPORT_DROP_LIMIT, as its bucket decides. */
 int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs);
+
+#define MODEL_OR_LIMIT		0x100
+#define MODEL_REASON(m)		((m) & 0xff)
 
 #endif

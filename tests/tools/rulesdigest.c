@@ -2,11 +2,11 @@
 /*
  * Prints a digest of everything a failed command must leave as it was: the bytes of
  * the pinned rules map (both slots, the active word, the layout word: read through an
- * mmap, as the data path sees them), the interface table, every counter on every
- * CPU, and the names in the pin directory. One line, so a shell test compares two
+ * mmap, as the data path sees them), the limit configs of both slots (mmapped too),
+ * the interface table, every counter on every CPU, and the names in the pin directory. One line, so a shell test compares two
  * strings; each part is digested on its own, so a difference says what changed:
  *
- *   rules 1f0c.. active 0 slot0 9a3e.. slot1 0000.. ifaces 77c2.. totals 5d01.. ports e3a9.. pins link-4026531840-2,xdpport_ifaces,...
+ *   rules 1f0c.. active 0 slot0 9a3e.. slot1 0000.. limits 4b1d.. ifaces 77c2.. totals 5d01.. ports e3a9.. pins link-4026531840-2,xdpport_ifaces,...
  *
  * Independent of user/ on purpose: it reads the maps with plain libbpf calls, so
  * a bug in how the CLI opens or mounts them cannot hide itself here.
@@ -63,6 +63,23 @@ static void print_rules(const char *dir)
 		       (unsigned long long)fnv1a(FNV_OFFSET, &r->slot[0], sizeof(r->slot[0])),
 		       (unsigned long long)fnv1a(FNV_OFFSET, &r->slot[1], sizeof(r->slot[1])));
 		munmap(r, len);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The limit configs of both slots, through their mmap. */
+static void print_limits(const char *dir)
+{
+	int fd = open_map(dir, "xdpport_limits");
+	size_t len = 2 * sizeof(struct xdpport_limits);
+	void *l = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (l == MAP_FAILED) {
+		printf(" limits %s", fd < 0 ? "missing" : "unmappable");
+	} else {
+		printf(" limits %016llx", (unsigned long long)fnv1a(FNV_OFFSET, l, len));
+		munmap(l, len);
 	}
 	if (fd >= 0)
 		close(fd);
@@ -143,6 +160,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	print_rules(dir);
+	print_limits(dir);
 	print_array(dir, "xdpport_ifaces", "ifaces", XDPPORT_IFACE_SLOTS,
 		    sizeof(struct xdpport_iface), false);
 	print_array(dir, "xdpport_totals", "totals", XDPPORT_IFACE_SLOTS,

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * limit: flood limits on ports. `xdpport limit PORTSPEC RATE [burst N] [per-source]`
+ * and `xdpport limit PORTSPEC off`. A limit is switched in with the whole ruleset
+ * (both slots carry limit configs), so no frame sees half of it; the buckets
+ * themselves live apart and are not refilled by the switch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "errors.h"
+#include "filter.h"
+#include "limit.h"
+#include "links.h"
+#include "ruleset.h"
+
+#define SOURCES_MAX	(1u << 24)	/* 16 M sources: some 1.5 GB of kernel memory */
+
+/* Too big for a comfortable stack; pages of the limits are only touched where set. */
+static struct xdpport_ruleset next;
+static struct xdpport_limits next_limits;
+
+/* --table N: entries of the per-source table, or 0 when not given. */
+static int table_size(struct cmdline *cl, __u32 *entries)
+{
+	const char *text = cmd_opt(cl, "table");
+	unsigned long long v = 0;
+
+	*entries = 0;
+	if (!text)
+		return 0;
+	for (const char *c = text; *c && v <= SOURCES_MAX; c++)
+		v = *c >= '0' && *c <= '9' ? v * 10 + (*c - '0') : SOURCES_MAX + 1ull;
+	if (!text[0] || v == 0 || v > SOURCES_MAX)
+		return usage_error(cl, "--table takes a number of sources, 1 to %u", SOURCES_MAX);
+	*entries = v;
+	return 0;
+}
+
+/* True when every port of `spec` is dropped by its rule or policy. */
+static bool all_dropped(const struct portspec *spec)
+{
+	for (int r = 0; r < spec->n; r++)
+		if (!limits_inert(&next, &spec->range[r]))
+			return false;
+	return true;
+}
+
+int cmd_limit(struct cmdline *cl)
+{
+	struct xdpport_limit limit;
+	struct portspec spec;
+	char why[160], what[160];
+	struct filter f;
+	__u32 entries;
+	int on, err;
+
+	cli_what(cl, 0, 1, what, sizeof(what));
+	if (portspec_parse(cl->argv[0], &spec, why, sizeof(why)))
+		return fail(EXIT_USAGE, what, "%s", why);
+	on = limit_parse(cl->argv + 1, cl->argc - 1, &limit, why, sizeof(why));
+	if (on < 0) {
+		cli_what(cl, 0, -1, what, sizeof(what));
+		return fail(EXIT_USAGE, what, "%s", why);
+	}
+	if (table_size(cl, &entries))
+		return EXIT_USAGE;
+	filter_set_sources_size(entries);
+	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	if (err)
+		return err;
+	if (entries && filter_sources_size(&f) != entries) {
+		err = fail(EXIT_FAIL, what,
+			   "the per-source table holds %u sources, and a table's size is fixed "
+			   "when the filter is created: 'xdpport detach --all', 'xdpport flush', "
+			   "then set it with the first command",
+			   filter_sources_size(&f));
+		filter_close(&f);
+		return err;
+	}
+	next = *filter_live(&f);
+	limits_copy(&next, &next_limits, filter_live_limits(&f));
+	for (int r = 0; r < spec.n; r++)
+		limits_set(&next, &next_limits, &spec.range[r], on ? &limit : NULL);
+	/* Limits drop nothing the guard protects: an established session's segments are
+	 * never counted, so no guard check. */
+	filter_replace(&f, &next, &next_limits);
+	if (on && all_dropped(&spec))
+		warn("%s is dropped by its rule or policy: the limit is kept but does nothing "
+		     "until the port passes", cl->argv[0]);
+	if (links_live_count() == 0)
+		warn("limit saved, but the filter is not attached to any interface yet, so "
+		     "nothing is filtered ('xdpport attach IFACE')");
+	filter_close(&f);
+	return EXIT_OK;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Flood limits in memory: `RATE [burst N] [per-source]` parsed into the config the
+ * data path reads (struct xdpport_limit), set on ports of a ruleset (the entry bit
+ * XDPPORT_ENTRY_LIMIT plus a config in a struct xdpport_limits), and read back as
+ * compact ranges for list and save. Only ports whose entry has the bit have a
+ * meaningful config; the others are never read.
+ */
+#ifndef XDPPORT_LIMIT_H
+#define XDPPORT_LIMIT_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "portspec.h"
+#include "xdpport.h"
+
+#define LIMIT_BURST_DEFAULT	5		/* nftables' default */
+#define LIMIT_RATE_MAX_PER_S	10000000u	/* beyond, whole-ns intervals lose >1% */
+
+/*
+ * Parses the words after PORTSPEC: `RATE [burst N] [per-source]` or `off`. Returns 1
+ * for a limit (in *out), 0 for off, -1 with the reason in `why`.
+ */
+int limit_parse(char *const *words, int n, struct xdpport_limit *out, char *why,
+		size_t why_len);
+
+/* "20000/s burst 5 per-source": what limit_parse() reads back to the same config. */
+void limit_format(const struct xdpport_limit *l, char *buf, size_t len);
+
+/* Gives the ports of `r` the limit `l` (NULL: removes it), whatever their rules. */
+void limits_set(struct xdpport_ruleset *rs, struct xdpport_limits *lt,
+		const struct port_range *r, const struct xdpport_limit *l);
+
+/* Copies the configs of every limited port of `rs` from `from` into `to`. */
+void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
+		 const struct xdpport_limits *from);
+
+/* Limits as compact ranges: neighbouring ports with the same limit form one, and one
+ * with the same limit for tcp and udp is one for both. Sorted by first port. */
+struct limit_rule {
+	struct port_range range;
+	struct xdpport_limit limit;
+};
+
+/* Fills `out` (allocated, free() it) and returns how many; -1 if out of memory. */
+long limits_list(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
+		 struct limit_rule **out);
+
+/* True when every port of `r` is dropped by its rule or policy: a limit there does
+ * nothing until the port passes. */
+bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r);
+
+/* Limited ports of a protocol. */
+unsigned limits_count(const struct xdpport_ruleset *rs, int proto);
+
+#endif
