@@ -96,6 +96,19 @@ check_exit 2 "apply: a bad limit line is a usage error" \
 check "apply names the line and applies nothing" grep -q "stdin:1: limit 53: unknown unit" <<<"$out"
 check "apply: nothing changed" test "$(xp list --json)" = "$before_list"
 
+# --try: a trial that drops a limit puts it back when it reverts.
+check "limit 5353/udp 300/s burst 30" xp limit 5353/udp 300/s burst 30
+with_limit=$(xp list --json | jq -c '.limits')
+check "apply --try 1 a file without the limit" \
+	bash -c "printf 'allow 80\n' | '$XDPPORT' apply --try 1 - </dev/null >/dev/null 2>&1"
+check "--try: the limit is gone while on trial" test "$(xp list --json | jq '.limits | length')" -eq 0
+for _ in $(seq 100); do
+	[ "$(xp list --json | jq -c '.limits')" = "$with_limit" ] && break
+	sleep 0.1
+done
+check "--try not confirmed: the limit is back as it was" \
+	test "$(xp list --json | jq -c '.limits')" = "$with_limit"
+
 # --table: the per-source table's size, set when the filter is created.
 xp_reset
 check "limit --table 1000 on a new filter" xp limit 8443/tcp 100/s per-source --table 1000
