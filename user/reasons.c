@@ -9,6 +9,8 @@ const struct reason reasons[] = {
 	  "no rule for the port; the protocol's policy is pass" },
 	{ XDPPORT_PASS_FRAGMENT, "pass-fragment", false,
 	  "non-first IP fragment (no port), fragments pass" },
+	{ XDPPORT_PASS_REPLY, "pass-reply", false,
+	  "would drop, but answers a flow this host sent out (replies on)" },
 	{ XDPPORT_PASS_UNFILTERED, "pass-unfiltered", false,
 	  "not TCP/UDP over IP: ARP, ICMP, neighbour discovery, ..." },
 	{ XDPPORT_DROP_RULE, "drop-rule", true, "the port has a deny rule" },
