@@ -38,6 +38,10 @@ void harness_open_flows(struct harness *h, uint32_t flows)
 	h->egress_fd = bpf_program__fd(h->skel->progs.xdpport_egress);
 	h->flows_fd = bpf_map__fd(h->skel->maps.xdpport_flows);
 	h->flowstats_fd = bpf_map__fd(h->skel->maps.xdpport_flowstats);
+	h->flowports = mmap(NULL, sizeof(*h->flowports), PROT_READ | PROT_WRITE, MAP_SHARED,
+			    bpf_map__fd(h->skel->maps.xdpport_flowports), 0);
+	if (h->flowports == MAP_FAILED)
+		die("mmap xdpport_flowports", errno);
 	h->totals_fd = bpf_map__fd(h->skel->maps.xdpport_totals);
 	h->ports_fd = bpf_map__fd(h->skel->maps.xdpport_ports);
 	h->rules = mmap(NULL, sizeof(*h->rules), PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -55,6 +59,7 @@ void harness_open(struct harness *h)
 void harness_close(struct harness *h)
 {
 	munmap(h->rules, sizeof(*h->rules));
+	munmap(h->flowports, sizeof(*h->flowports));
 	xdpport__destroy(h->skel);
 }
 
