@@ -31,7 +31,8 @@ record "$(xp save | grep -c '^replies' | grep -cx 0)" "save: nothing about repli
 check "replies off" xp replies off
 check "replies timeout udp 45" xp replies timeout udp 45
 check "replies timeout tcp-closing 10" xp replies timeout tcp-closing 10
-record "$(xp list | grep -cx 'replies    off, tcp-closing 10s, udp 45s')" "list: replies off and the two timeouts" "$(xp list)"
+record "$(xp list | grep -cx -e 'replies    off' -e 'timeouts   tcp-closing 10s, udp 45s' | grep -cx 2)" \
+	"list: replies off, and the two timeouts that are not the default" "$(xp list)"
 saved=$(xp save | grep -v '^#')
 record "$(grep -c -e '^replies off$' -e '^replies timeout udp 45$' -e '^replies timeout tcp-closing 10$' <<<"$saved" | grep -cx 3)" \
 	"save: replies off and one line per timeout that is not the default" "$saved"
