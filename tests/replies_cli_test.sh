@@ -122,27 +122,27 @@ record "$(bpftool map show pinned $PIN/xdpport_flows | grep -c 'max_entries 4096
 record "$(in_ns $NS "$XDPPORT" flows --json | jq -e '.table_size == 4096 and .flows == []' >/dev/null && echo 1 || echo 0)" \
 	"flows --json: the table's size, no flow yet"
 
-# Flows written into the pinned table as the egress program would.
-now=$(python3 -c 'import time; print(time.monotonic_ns())')
-le64() { python3 -c "import sys,struct; print(' '.join('%02x' % b for b in struct.pack('<Q', int(sys.argv[1]))))" "$1"; }
-key4() {	# PROTO LOCAL LPORT REMOTE RPORT: a key of 40 bytes, addresses in local[0]
-	python3 - "$@" <<'EOF'
-import socket, struct, sys
-p, la, lp, ra, rp = sys.argv[1:]
-fam = 6 if ':' in la else 4
-af = socket.AF_INET6 if fam == 6 else socket.AF_INET
-l = socket.inet_pton(af, la).ljust(16, b'\0'); r = socket.inet_pton(af, ra).ljust(16, b'\0')
-k = l + r + struct.pack('!HH', int(lp), int(rp)) + bytes([0 if p == 'tcp' else 1, fam, 0, 0])
-print(' '.join('%02x' % b for b in k))
-EOF
+# Flows written into the pinned table as the egress program would: the key's bytes
+# (local, remote: 16 bytes each, IPv4 in the first 4; ports in network order; proto,
+# family, 2 reserved) and the value's (seen_ns, CLOCK_MONOTONIC as /proc/timer_list
+# tells it; state; 7 reserved).
+now=$(awk '/^now at/ { print $3; exit }' /proc/timer_list)
+le64() { local i; for ((i = 0; i < 8; i++)); do printf '%02x ' $((($1 >> (8 * i)) & 255)); done; }
+ZERO12="00 00 00 00 00 00 00 00 00 00 00 00"
+V4_HOST="c6 12 3d 02 $ZERO12" V4_PEER="c6 12 3d 01 $ZERO12"	# 198.18.61.2, .1
+V6_HOST="20 01 0d b8 00 61 00 00 00 00 00 00 00 00 00 02"	# 2001:db8:61::2
+V6_PEER="20 01 0d b8 00 61 00 00 00 00 00 00 00 00 00 01"
+put_flow() {	# KEY-HEX STATE AGE_S
+	# shellcheck disable=SC2086
+	bpftool map update pinned $PIN/xdpport_flows key hex $1 \
+		value hex $(le64 $((now - $3 * 1000000000))) "$(printf %02x "$2")" 00 00 00 00 00 00 00
 }
-put_flow() {	# PROTO LOCAL LPORT REMOTE RPORT STATE AGE_S
-	bpftool map update pinned $PIN/xdpport_flows key hex $(key4 "$1" "$2" "$3" "$4" "$5") \
-		value hex $(le64 $((now - $7 * 1000000000))) "$(printf %02x "$6")" 00 00 00 00 00 00 00
-}
-check "write an established tcp flow" put_flow tcp 198.18.61.2 43210 198.18.61.1 80 1 1
-check "write an answered udp flow over ipv6" put_flow udp 2001:db8:61::2 40000 2001:db8:61::1 53 4 2
-check "write a udp flow 100 s old (expired)" put_flow udp 198.18.61.2 40001 198.18.61.1 53 3 100
+check "write an established tcp flow" \
+	put_flow "$V4_HOST $V4_PEER a8 ca 00 50 00 04 00 00" 1 1	# 43210 -> 80
+check "write an answered udp flow over ipv6" \
+	put_flow "$V6_HOST $V6_PEER 9c 40 00 35 01 06 00 00" 4 2	# 40000 -> 53
+check "write a udp flow 100 s old (expired)" \
+	put_flow "$V4_HOST $V4_PEER 9c 41 00 35 01 04 00 00" 3 100	# 40001 -> 53
 out=$(xp flows)
 record "$(grep -cE '^tcp 198\.18\.61\.2:43210 -> 198\.18\.61\.1:80 established expires 43199[89]s$' <<<"$out")" \
 	"flows: tcp LOCAL:PORT -> REMOTE:PORT established expires Ns" "$out"
