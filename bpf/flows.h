@@ -58,12 +58,13 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xdpport_flowports SEC(".maps");
 
-static __always_inline __u64 *flow_port_expiry(__u32 proto, __u16 port_be)
+/* The expiry of local port `port` (host order) of `proto`. */
+static __always_inline __u64 *flow_port_expiry(__u32 proto, __u16 port)
 {
 	__u32 zero = 0;
 	struct xdpport_flowports *fp = bpf_map_lookup_elem(&xdpport_flowports, &zero);
 
-	return fp ? &fp->expiry[proto & 1][bpf_ntohs(port_be)] : NULL;
+	return fp ? &fp->expiry[proto & 1][port] : NULL;
 }
 
 /* Raises the port's expiry to cover a flow refreshed at `now` for `timeout_s`; a
@@ -71,7 +72,7 @@ static __always_inline __u64 *flow_port_expiry(__u32 proto, __u16 port_be)
 static __always_inline void flow_port_extend(__u32 proto, __u16 port_be, __u64 now,
 					     __u32 timeout_s)
 {
-	__u64 *expiry = flow_port_expiry(proto, port_be);
+	__u64 *expiry = flow_port_expiry(proto, bpf_ntohs(port_be));
 	__u64 want = now + timeout_s * NSEC_PER_SEC;
 
 	if (!expiry)
@@ -184,7 +185,7 @@ static __always_inline bool flow_is_reply(const struct frame *f, void *end,
 		if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
 			return false;
 	}
-	port_expiry = flow_port_expiry(f->proto, bpf_htons(f->port));
+	port_expiry = flow_port_expiry(f->proto, f->port);
 	if (!port_expiry || !*port_expiry)
 		return false;
 	now = bpf_ktime_get_coarse_ns();
