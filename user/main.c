@@ -41,7 +41,8 @@ static const struct command commands[] = {
 	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
 	  {} },
 	{ "flows", cmd_flows, "", "show the flows replies pass, like conntrack -L", 0, 0, {} },
-	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
+	{ "status", cmd_status, "", "show interfaces, modes, programs, replies, flows and rule counts",
+	  0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
 	  { { "top", OPT_VALUE, "--top N|all     ports listed by dropped and by passed "
 				"(default 10)" },
