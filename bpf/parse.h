@@ -31,12 +31,15 @@ enum frame_kind {
 	FRAME_MALFORMED,	/* ends inside a header it claims to carry */
 };
 
+/* For FRAME_PORT: what the port stage reads, and where later stages (replies,
+ * limits) find addresses, source port and flags. They read through l3 and l4 with
+ * their own bounds checks: the parser only vouches for the header it read. */
 struct frame {
-	__u32 proto;		/* enum xdpport_proto, for FRAME_PORT */
-	__u32 port;		/* destination port in host order, for FRAME_PORT */
-	void *l3;		/* IPv4/IPv6 header, for FRAME_PORT */
-	void *l4;		/* TCP/UDP header, for FRAME_PORT */
-	__u32 family;		/* 4 or 6, for FRAME_PORT */
+	__u32 proto;		/* enum xdpport_proto */
+	__u32 port;		/* destination port in host order */
+	void *l3;		/* the IPv4 or IPv6 header */
+	void *l4;		/* the TCP or UDP header */
+	__u32 family;		/* 4 or 6 */
 };
 
 struct cursor {

@@ -17,7 +17,7 @@
 
 /* Bumped whenever the meaning of a map changes without its size changing, so that
  * pins left by an older build are refused instead of misread. */
-#define XDPPORT_LAYOUT		2
+#define XDPPORT_LAYOUT		2	/* 2: flow table, replies settings, flood limits */
 
 #define XDPPORT_PORTS		65536
 #define XDPPORT_IFACE_SLOTS	64	/* interfaces with their own counters */
@@ -42,7 +42,8 @@ enum xdpport_reason {
 	XDPPORT_DROP_FRAGMENT	= 5,
 	XDPPORT_PASS_UNFILTERED	= 6,	/* not TCP/UDP over IP: ARP, ICMP, ... */
 	XDPPORT_DROP_MALFORMED	= 7,	/* truncated inside a header it claims to carry */
-	XDPPORT_DROP_LIMIT	= 9,	/* over the port's flood limit (8: pass-reply) */
+	XDPPORT_PASS_REPLY	= 8,	/* would drop, but answers a flow the host sent out */
+	XDPPORT_DROP_LIMIT	= 9,	/* over the port's flood limit */
 	XDPPORT_NREASONS,
 };
 #define XDPPORT_REASON_DROP	1
@@ -66,12 +67,73 @@ enum xdpport_entry {
 #define XDPPORT_ENTRY_LIMIT	4
 #define XDPPORT_ENTRY_REASON	3	/* the bits that are the reason */
 
+/*
+ * Flows the host sent out, by state: each has its own idle timeout (the ruleset's
+ * `timeout`, in seconds). Modelled on nf_conntrack's defaults.
+ */
+enum xdpport_flow_state {
+	XDPPORT_FLOW_TCP_SYN,		/* outbound SYN, not answered yet */
+	XDPPORT_FLOW_TCP,		/* established */
+	XDPPORT_FLOW_TCP_CLOSING,	/* FIN or RST seen, either way */
+	XDPPORT_FLOW_UDP,		/* sent, never answered */
+	XDPPORT_FLOW_UDP_ANSWERED,
+	XDPPORT_FLOW_NSTATES,
+};
+
 /* A complete ruleset. policy and fragments hold 0 (pass) or 1 (drop). */
 struct xdpport_ruleset {
 	__u8 entry[XDPPORT_NPROTO][XDPPORT_PORTS];	/* enum xdpport_entry */
 	__u8 policy[XDPPORT_NPROTO];			/* entry value for ports without a rule */
 	__u8 fragments;					/* non-first fragments: 0 pass, 1 drop */
-	__u8 reserved[5];
+	__u8 replies;					/* 1: answers to the host's flows pass */
+	__u32 timeout[XDPPORT_FLOW_NSTATES];		/* seconds idle, by flow state */
+};
+
+/*
+ * Map "xdpport_flows": an LRU hash of the flows the host sent out through an attached
+ * interface, written by the TC egress program, read by XDP on the drop path only.
+ * The key is the outbound packet's tuple seen from the host; an inbound frame is a
+ * reply when its reversed tuple is a key. Addresses and ports in network order;
+ * IPv4 addresses in local[0] / remote[0], the rest zero. DHCP flows (v4 68->67, v6
+ * 546->547) are keyed with both addresses zero: their answers come from and go to
+ * addresses the request did not name (broadcast, a not yet assigned address).
+ */
+struct xdpport_flow_key {
+	__u32 local[4];
+	__u32 remote[4];
+	__u16 local_port;
+	__u16 remote_port;
+	__u8 proto;		/* enum xdpport_proto */
+	__u8 family;		/* 4 or 6 */
+	__u8 reserved[2];
+};
+
+struct xdpport_flow {
+	__u64 seen_ns;		/* last refresh, bpf_ktime_get_coarse_ns (CLOCK_MONOTONIC) */
+	__u8 state;		/* enum xdpport_flow_state */
+	__u8 reserved[7];
+};
+
+#define XDPPORT_FLOWS_DEFAULT	262144	/* max_entries of a new flow table */
+
+/*
+ * Map "xdpport_flowports": an mmapable array with one element of this type. For each
+ * (protocol, local port), until when a flow on it may live: the latest expiry of any
+ * flow recorded with that local port, in bpf_ktime_get_coarse_ns nanoseconds; 0:
+ * never had one. The XDP program reads it before the flow table: a frame to a port
+ * with no live flow (most of any flood) costs one load, not a hash lookup. Only ever
+ * raised (by the egress program, and by the CLI when a timeout grows), so it never
+ * hides a live flow. 64 bits: the BPF target has 64-bit compare-and-swap everywhere.
+ */
+struct xdpport_flowports {
+	__u64 expiry[XDPPORT_NPROTO][XDPPORT_PORTS];
+};
+
+/* Map "xdpport_flowstats": per-CPU array, one element, written by the egress program.
+ * Nothing but the LRU removes a flow, so evictions are inserts minus entries. */
+struct xdpport_flow_counts {
+	__u64 inserts;
+	__u64 insert_failures;
 };
 
 /*
@@ -149,8 +211,15 @@ struct xdpport_source_key {
 };
 #define XDPPORT_SOURCES_DEFAULT	65536	/* entries of xdpport_sources unless set */
 
-_Static_assert(sizeof(struct xdpport_ruleset) == XDPPORT_NPROTO * XDPPORT_PORTS + 8,
+_Static_assert(sizeof(struct xdpport_ruleset) ==
+		       XDPPORT_NPROTO * XDPPORT_PORTS + 4 + 4 * XDPPORT_FLOW_NSTATES,
 	       "struct xdpport_ruleset has a hole");
+_Static_assert(sizeof(struct xdpport_flow_key) == 40, "struct xdpport_flow_key has a hole");
+_Static_assert(sizeof(struct xdpport_flow) == 16, "struct xdpport_flow has a hole");
+_Static_assert(sizeof(struct xdpport_flowports) == 8 * XDPPORT_NPROTO * XDPPORT_PORTS,
+	       "struct xdpport_flowports has a hole");
+_Static_assert(sizeof(struct xdpport_flow_counts) == 16,
+	       "struct xdpport_flow_counts has a hole");
 _Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
 	       "struct xdpport_rules has a hole");
 _Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
 
 #include "framegen.h"
 #include "harness.h"
@@ -38,6 +40,11 @@
 
 static struct harness h;
 
+/* The flows planted for the frames of one ruleset, as the model keeps them. */
+#define STREAM_FLOWS	3	/* after framegen's streams */
+static struct model_flow planted[FRAMEGEN_PER_RULESET];
+static struct model_flows flows = { planted, 0, FRAMEGEN_PER_RULESET, 0 };
+
 struct outcome {
 	int model;	/* enum xdpport_reason */
 	int kernel;	/* the counter that moved, or NO_REASON */
@@ -46,7 +53,7 @@ struct outcome {
 
 struct batch {
 	uint64_t seed, frames;
-	uint64_t unsent, mismatches;
+	uint64_t unsent, mismatches, flows_differ;
 	uint64_t reasons[XDPPORT_NREASONS];	/* model's reasons, all frames */
 	uint64_t limited;			/* frames the model says a limit counts */
 	struct xdpport_totals totals;		/* kernel counters after the last frame */
@@ -57,7 +64,7 @@ static const char *reason_name(int reason)
 	static const char *names[XDPPORT_NREASONS] = {
 		"pass-policy", "drop-policy", "pass-rule", "drop-rule",
 		"pass-fragment", "drop-fragment", "pass-unfiltered", "drop-malformed",
-		[XDPPORT_DROP_LIMIT] = "drop-limit",
+		[XDPPORT_PASS_REPLY] = "pass-reply", [XDPPORT_DROP_LIMIT] = "drop-limit",
 	};
 
 	if (reason & MODEL_OR_LIMIT)
@@ -121,6 +128,91 @@ static void set_limits(void)
 				};
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Writes a flow into the program's table and the model's list alike, and raises its
+ * local port's expiry to the flow's own, as the egress program would: the port check
+ * in front of the table must then change no verdict. */
+static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v,
+		  const struct xdpport_ruleset *rs)
+{
+	struct model_flow *f = model_find_flow(&flows, k);
+	__u64 *expiry = &h.flowports->expiry[k->proto & 1][ntohs(k->local_port)];
+
+	if (!f && flows.n < flows.max)
+		f = &flows.flow[flows.n++];
+	if (!f)
+		return;
+	f->key = *k;
+	f->flow = *v;
+	bpf_map_update_elem(h.flows_fd, k, v, BPF_ANY);
+	if (v->state < XDPPORT_FLOW_NSTATES &&
+	    *expiry < v->seen_ns + rs->timeout[v->state] * 1000000000ULL)
+		*expiry = v->seen_ns + rs->timeout[v->state] * 1000000000ULL;
+}
+
+/*
+ * Frame `index` of `seed`, and for about a third of the frames with ports, a flow it
+ * answers planted first: in a state of its protocol (now and then none at all), fresh
+ * or long expired (generated timeouts are 10..1009 s), and the TCP flags varied.
+ */
+static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
+			      const struct xdpport_ruleset *rs)
+{
+	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x00 };
+	size_t len = framegen_frame(seed, index, frame), l4;
+	struct xdpport_flow_key k;
+	struct xdpport_flow v = {};
+	struct rng r;
+
+	rng_init(&r, seed, STREAM_FLOWS, index);
+	if (!rng_percent(&r, 35) || !model_reply_key(frame, len, &k, &l4))
+		return len;
+	/* A limited port's frames are its bucket's to decide: a flow there would let the
+	 * bucket decide the flow's state too. None is planted on them. */
+	if (rs->entry[k.proto & 1][ntohs(k.local_port)] & XDPPORT_ENTRY_LIMIT)
+		return len;
+	if (k.proto == XDPPORT_TCP) {
+		frame[l4 + 13] = rng_percent(&r, 80) ? RNG_PICK(&r, flags) : rng_below(&r, 256);
+		v.state = XDPPORT_FLOW_TCP_SYN + rng_below(&r, 3);
+	} else {
+		v.state = XDPPORT_FLOW_UDP + rng_below(&r, 2);
+	}
+	if (rng_percent(&r, 5))
+		v.state = rng_below(&r, 256);
+	v.seen_ns = now_ns() - (rng_percent(&r, 70) ? rng_below(&r, 5) : 1100 + rng_below(&r, 99999)) *
+			       1000000000ULL;
+	plant(&k, &v, rs);
+	return len;
+}
+
+/* The model and the program moved every planted flow to the same state; both forget
+ * them for the next ruleset. Returns the flows whose states differ. */
+static uint64_t compare_flows(void)
+{
+	struct xdpport_flow_key k;
+	uint64_t differ = 0;
+
+	for (size_t i = 0; i < flows.n; i++) {
+		struct xdpport_flow v;
+
+		if (bpf_map_lookup_elem(h.flows_fd, &flows.flow[i].key, &v) ||
+		    v.state != flows.flow[i].flow.state)
+			differ++;
+	}
+	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
+		bpf_map_delete_elem(h.flows_fd, &k);
+	memset(h.flowports, 0, sizeof(*h.flowports));
+	flows.n = 0;
+	return differ;
+}
+
 /* Runs one frame both ways; `totals` holds the counters before and gets them after.
  * Returns false when the frame was not sent to the kernel. */
 static bool run_both(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
@@ -128,7 +220,8 @@ static bool run_both(const uint8_t *frame, size_t len, const struct xdpport_rule
 {
 	struct xdpport_totals after;
 
-	o->model = model_reason(frame, len, rs);
+	flows.now_ns = now_ns();
+	o->model = model_reason(frame, len, rs, &flows);
 	/* BPF_PROG_TEST_RUN refuses XDP frames shorter than an Ethernet header, so these
 	 * only exercise the model (which calls them malformed). */
 	if (len < ETH_HLEN)
@@ -188,9 +281,11 @@ static void run_batch(struct batch *b)
 		struct outcome o;
 		size_t len;
 
-		if (i % FRAMEGEN_PER_RULESET == 0)
+		if (i % FRAMEGEN_PER_RULESET == 0) {
+			b->flows_differ += compare_flows();
 			rs = load_rules(b->seed, i);
-		len = framegen_frame(b->seed, i, frame);
+		}
+		len = frame_with_flow(b->seed, i, frame, rs);
 		if (!run_both(frame, len, rs, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
@@ -199,7 +294,11 @@ static void run_batch(struct batch *b)
 		b->reasons[MODEL_REASON(o.model)]++;
 		b->limited += !!(o.model & MODEL_OR_LIMIT);
 	}
+	b->flows_differ += compare_flows();
 	secs = now() - start;
+	report(!b->flows_differ, "seed 0x%llx: every flow the frames answered in the same state "
+	       "in the model and the program (%llu differ)", (unsigned long long)b->seed,
+	       (unsigned long long)b->flows_differ);
 	report(!b->mismatches,
 	       "%llu frames, seed 0x%llx: %llu mismatches (%llu under 14 bytes not sent), "
 	       "%.0f frames/s",
@@ -215,7 +314,9 @@ static void check_coverage(const struct batch *b)
 	bool ok = true;
 
 	printf("    reasons:");
-	for (int r = 0; r <= XDPPORT_DROP_MALFORMED; r++) {
+	for (int r = 0; r < XDPPORT_NREASONS; r++) {
+		if (r == XDPPORT_DROP_LIMIT)
+			continue;
 		printf(" %s %llu", reason_name(r), (unsigned long long)b->reasons[r]);
 		ok &= b->reasons[r] >= least;
 	}
@@ -231,7 +332,7 @@ static void replay(uint64_t seed, uint64_t index)
 {
 	static uint8_t frame[FRAMEGEN_MAX];
 	const struct xdpport_ruleset *rs = load_rules(seed, index);
-	size_t len = framegen_frame(seed, index, frame);
+	size_t len = frame_with_flow(seed, index, frame, rs);
 	struct xdpport_totals totals;
 	struct outcome o;
 

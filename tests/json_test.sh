@@ -70,6 +70,11 @@ schema "list --json" list 0 xp list --json
 schema "status --json, attached in another namespace" status 0 xp status --json
 schema "status --json, from the interface's namespace" status 0 in_ns "$SERVER" "$XDPPORT" status --json
 schema "stats --json" stats 0 xp stats --json
+# A flow the host sends out (a datagram under policy drop udp), as flows lists it.
+xp policy drop udp 2>/dev/null
+in_ns "$SERVER" bash -c "echo x >/dev/udp/$CLIENT4/5353"
+schema "flows --json, a udp flow" flows 0 xp flows --json
+check "flows --json lists the datagram's flow" test "$(xp flows --json | jq '.count.udp')" -ge 1
 # One name for the interface everywhere: status and stats, text, JSON, Prometheus.
 st_name=$(xp status --json | jq -r '.interfaces[0].name')
 check "status --json names an interface of another namespace NAME@NETNS" test "$st_name" = "$server_if@$server"
@@ -138,8 +143,8 @@ schema "detach --json" detach 0 in_ns "$server" "$XDPPORT" detach "$server_if" -
 schema "detach --all --json" detach 0 xp detach --all --json
 
 # --- every top-level schema was used ----------------------------------------------------
-for top in version list status stats stats_watch attach detach apply apply_check confirm \
-	rollback; do
+for top in version list status stats stats_watch flows attach detach apply apply_check \
+	confirm rollback; do
 	used=
 	for s in "${checked[@]}"; do [ "$s" = "$top" ] && used=1; done
 	record "${used:-0}" "the $top schema was checked against real output"

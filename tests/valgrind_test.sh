@@ -78,6 +78,9 @@ vg 0 limit 53/udp 20000/s
 vg 0 limit ssh 10/min burst 3 per-source
 vg 0 limit 6000-6010 5/s
 vg 0 limit 6000-6010 off
+vg 0 replies timeout udp 45
+vg 0 replies off
+vg 0 replies on
 vg_in "$SERVER" 0 attach "$SERVER_IF"
 vg_in "$SERVER" 0 attach "$SERVER_IF" --json
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 53 100 >/dev/null 2>&1	# counters to show
@@ -85,6 +88,8 @@ vg 0 list
 vg 0 list --json
 vg 0 status
 vg 0 status --json
+vg 0 flows
+vg 0 flows --json
 vg 0 stats
 vg 0 stats --json --top all
 vg 0 stats --prometheus
@@ -115,6 +120,8 @@ vg 2 allow "４４３"
 vg 2 policy maybe
 vg 2 limit 53 10/fortnight
 vg 1 limit 53 5/s --table 1000
+vg 2 replies maybe
+vg 2 replies timeout udp 0
 vg 2 stats --top -1
 vg 2 frobnicate
 vg 2 list --bogus
@@ -135,9 +142,12 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 record "$([ $rc -eq 1 ] && clean "$tmp/nobody/valgrind.log" && echo 1 || echo 0)" \
 	"valgrind: not root: xdpport allow 80" "exited $rc"
 
+vg 1 replies table-size 4096	# attached
+vg_in "$SERVER" 0 flows --json
 vg_in "$SERVER" 0 detach "$SERVER_IF"
 vg 0 stats --reset
 vg 0 detach --all
+vg 0 replies table-size 4096
 vg 0 flush
 
 summary

@@ -72,5 +72,7 @@ int cmd_save(struct cmdline *cl);
 int cmd_confirm(struct cmdline *cl);
 int cmd_rollback(struct cmdline *cl);
 int cmd_limit(struct cmdline *cl);
+int cmd_replies(struct cmdline *cl);
+int cmd_flows(struct cmdline *cl);
 
 #endif

@@ -135,6 +135,7 @@ static int report_check(struct cmdline *cl, const char *path)
 			json_string(proto_name(p), verdict_name(next.policy[p]));
 		json_object_end();
 		json_string("fragments", verdict_name(next.fragments));
+		json_bool("replies", next.replies);
 		json_object_begin("ports_with_rules");
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
 			json_uint(proto_name(p), ruleset_count(&next, p));
@@ -149,12 +150,13 @@ static int report_check(struct cmdline *cl, const char *path)
 	}
 	if (guard_err)
 		return guard_err;
-	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules; %u tcp and %u udp ports with limits\n",
+	printf("%s: ok: policy tcp %s, udp %s; fragments %s; replies %s; %u tcp and %u udp "
+	       "ports with rules; %u tcp and %u udp ports with limits\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP),
-	       limits_count(&next, XDPPORT_TCP), limits_count(&next, XDPPORT_UDP));
+	       next.replies ? "on" : "off", ruleset_count(&next, XDPPORT_TCP),
+	       ruleset_count(&next, XDPPORT_UDP), limits_count(&next, XDPPORT_TCP),
+	       limits_count(&next, XDPPORT_UDP));
 	if (drops_guarded)
 		warn("%s drops tcp/%d (a port the lockout guard protects): apply takes it only "
 		     "because the running ruleset drops it already, or with --force",

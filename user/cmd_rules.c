@@ -321,6 +321,13 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 		json_string(proto_name(p), verdict_name(rs->policy[p]));
 	json_object_end();
 	json_string("fragments", verdict_name(rs->fragments));
+	json_object_begin("replies");
+	json_bool("enabled", rs->replies);
+	json_object_begin("timeouts");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		json_uint(ruleset_timeout_name(s), rs->timeout[s]);
+	json_object_end();
+	json_object_end();
 	json_array_begin("rules");
 	for (long i = 0; i < n; i++) {
 		json_object_begin(NULL);
@@ -339,6 +346,13 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
 	printf("fragments  %s\n", verdict_name(rs->fragments));
+	printf("replies    %s\n", rs->replies ? "on" : "off");
+	for (int s = 0, shown = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] != ruleset_timeout_default(s))
+			printf("%s%s %us", shown++ ? ", " : "timeouts   ", ruleset_timeout_name(s),
+			       rs->timeout[s]);
+	if (!ruleset_timeouts_default(rs))
+		printf("\n");
 	printf("rules      %ld\n", n);
 	for (long i = 0; i < n; i++) {
 		char range[32];

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/membarrier.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -21,40 +23,48 @@
 #include "filter.h"
 #include "limit.h"
 #include "links.h"
+#include "ruleset.h"
 #include "xdpport.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
 
 struct map_want {
 	const char *name;
-	__u32 type, value_size, max_entries, flags;
-	__u32 key_size;		/* 0: a __u32 index */
+	__u32 type, key_size, value_size, max_entries, flags;
 };
 
 #define ANY_SIZE	0	/* max_entries set by the user at creation */
 
 /* What the maps must look like: pins from a build with another layout are refused.
- * In the order of the fds in struct filter. */
+ * In the order of the fds in struct filter. The per-source limit table's and the
+ * flow table's sizes are set by the user: any max_entries. */
 static const struct map_want maps_wanted[] = {
-	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_rules), 1, BPF_F_MMAPABLE, 0 },
-	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_totals),
-	  XDPPORT_IFACE_SLOTS, 0, 0 },
-	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_port_count),
-	  XDPPORT_NPROTO * XDPPORT_PORTS, 0, 0 },
-	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_iface),
-	  XDPPORT_IFACE_SLOTS, 0, 0 },
-	{ "xdpport_limits", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_limit),
-	  2 * XDPPORT_NPROTO * XDPPORT_PORTS, BPF_F_MMAPABLE, 0 },
-	{ "xdpport_buckets", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_bucket),
-	  XDPPORT_NPROTO * XDPPORT_PORTS, 0, 0 },
-	{ "xdpport_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_bucket), ANY_SIZE, 0,
-	  sizeof(struct xdpport_source_key) },
+	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_rules), 1,
+	  BPF_F_MMAPABLE },
+	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_totals),
+	  XDPPORT_IFACE_SLOTS, 0 },
+	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_port_count),
+	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
+	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_iface),
+	  XDPPORT_IFACE_SLOTS, 0 },
+	{ "xdpport_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_limit),
+	  2 * XDPPORT_NPROTO * XDPPORT_PORTS, BPF_F_MMAPABLE },
+	{ "xdpport_buckets", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_bucket),
+	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
+	{ "xdpport_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_source_key),
+	  sizeof(struct xdpport_bucket), ANY_SIZE, 0 },
+	{ "xdpport_flows", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_flow_key),
+	  sizeof(struct xdpport_flow), ANY_SIZE, 0 },
+	{ "xdpport_flowstats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_flow_counts),
+	  1, 0 },
+	{ "xdpport_flowports", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_flowports), 1,
+	  BPF_F_MMAPABLE },
 };
 
 #define NMAPS	(sizeof(maps_wanted) / sizeof(maps_wanted[0]))
 
 static const struct filter filter_closed = {
-	-1, -1, -1, -1, -1, -1, -1, -1, NULL, NULL, false,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, NULL, NULL, false,
 };
 
 static __u32 sources_size = XDPPORT_SOURCES_DEFAULT;
@@ -134,6 +144,20 @@ static int open_pin_dir(bool create, bool lock, int *fd, const char *what)
 	return fail(EXIT_FAIL, what, "cannot lock %s: it keeps being removed", XDPPORT_PIN_DIR);
 }
 
+__u32 filter_flow_table_size(void)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_flows");
+
+	if (fd < 0)
+		return XDPPORT_FLOWS_DEFAULT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
+		info.max_entries = XDPPORT_FLOWS_DEFAULT;
+	close(fd);
+	return info.max_entries;
+}
+
 struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = XDPPORT_PIN_DIR);
@@ -159,6 +183,8 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	} else {
 		bpf_map__set_max_entries(skel->maps.xdpport_sources, sources_size);
 	}
+	/* libbpf reuses a pin only if it has the same shape: the flow table's size too. */
+	bpf_map__set_max_entries(skel->maps.xdpport_flows, filter_flow_table_size());
 	err = xdpport__load(skel);
 	if (err) {
 		fail(EXIT_FAIL, what, "cannot load the BPF program: %s", errno_reason(err));
@@ -168,14 +194,16 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	return skel;
 }
 
+#define STALE_PINS "%s/%s was pinned by an incompatible xdpport build; run " \
+		   "'xdpport detach --all' and 'xdpport flush' to start over"
+
 static bool map_has_shape(int fd, const struct map_want *want)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
 	return !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == want->type &&
-	       info.key_size == (want->key_size ? want->key_size : sizeof(__u32)) &&
-	       info.value_size == want->value_size &&
+	       info.key_size == want->key_size && info.value_size == want->value_size &&
 	       (info.max_entries == want->max_entries || want->max_entries == ANY_SIZE) &&
 	       info.map_flags == want->flags;
 }
@@ -183,10 +211,7 @@ static bool map_has_shape(int fd, const struct map_want *want)
 static int check_map(int fd, const struct map_want *want, const char *what)
 {
 	if (!map_has_shape(fd, want))
-		return fail(EXIT_FAIL, what,
-			    "%s/%s was pinned by an incompatible xdpport build; run "
-			    "'xdpport detach --all' and 'xdpport flush' to start over",
-			    XDPPORT_PIN_DIR, want->name);
+		return fail(EXIT_FAIL, what, STALE_PINS, XDPPORT_PIN_DIR, want->name);
 	return 0;
 }
 
@@ -212,22 +237,53 @@ int filter_map_fd(const char *name)
 /* Opens the maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
 static int open_maps(struct filter *f, const char *what)
 {
-	int *fds[NMAPS] = { &f->rules_fd,  &f->totals_fd,  &f->ports_fd,  &f->ifaces_fd,
-			    &f->limits_fd, &f->buckets_fd, &f->sources_fd };
+	int *fds[NMAPS] = { &f->rules_fd,  &f->totals_fd,  &f->ports_fd,    &f->ifaces_fd,
+			    &f->limits_fd, &f->buckets_fd, &f->sources_fd,  &f->flows_fd,
+			    &f->flowstats_fd, &f->flowports_fd };
 
 	for (size_t i = 0; i < NMAPS; i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, maps_wanted[i].name);
 		*fds[i] = bpf_obj_get(path);
-		if (*fds[i] < 0 && errno == ENOENT)
+		/* No rules map: nothing set up. Rules without the other maps: a build that
+		 * had fewer (layout 1 had no flow table). */
+		if (*fds[i] < 0 && errno == ENOENT && i == 0)
 			return NOT_SET_UP;
+		if (*fds[i] < 0 && errno == ENOENT)
+			return fail(EXIT_FAIL, what, "%s/%s is missing: the pins are from an "
+				    "incompatible xdpport build; run 'xdpport detach --all' and "
+				    "'xdpport flush' to start over", XDPPORT_PIN_DIR,
+				    maps_wanted[i].name);
 		if (*fds[i] < 0)
 			return fail(EXIT_FAIL, what, "cannot open %s: %s", path, errno_reason(errno));
 		if (check_map(*fds[i], &maps_wanted[i], what))
 			return EXIT_FAIL;
 	}
 	return 0;
+}
+
+/*
+ * New maps are zero. The first command to see them (it may hold no lock: `list`)
+ * claims them for this layout and gives both slots the pass-everything ruleset,
+ * replies on with the default timeouts; the others wait until it has.
+ */
+#define LAYOUT_CLAIMING	0xffffffffu
+static void claim_new_rules(struct xdpport_rules *rules)
+{
+	__u32 expected = 0;
+
+	if (__atomic_compare_exchange_n(&rules->layout, &expected, LAYOUT_CLAIMING, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		ruleset_reset(&rules->slot[0]);
+		ruleset_reset(&rules->slot[1]);
+		__atomic_store_n(&rules->layout, XDPPORT_LAYOUT, __ATOMIC_RELEASE);
+		return;
+	}
+	for (int tries = 0; tries < 1000 && expected == LAYOUT_CLAIMING; tries++) {
+		usleep(1000);
+		expected = __atomic_load_n(&rules->layout, __ATOMIC_ACQUIRE);
+	}
 }
 
 static int map_rules(struct filter *f, const char *what)
@@ -246,9 +302,7 @@ static int map_rules(struct filter *f, const char *what)
 		f->limits = NULL;
 		return fail(EXIT_FAIL, what, "cannot map the limits: %s", errno_reason(errno));
 	}
-	/* New maps are zero: a valid pass-everything ruleset. Claim them for this layout. */
-	if (f->rules->layout == 0)
-		__atomic_store_n(&f->rules->layout, XDPPORT_LAYOUT, __ATOMIC_RELAXED);
+	claim_new_rules(f->rules);
 	if (f->rules->layout != XDPPORT_LAYOUT)
 		return fail(EXIT_FAIL, what,
 			    "%s holds rules of layout %u, this build reads layout %u; run "
@@ -292,7 +346,8 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 void filter_close(struct filter *f)
 {
 	int *fds[] = { &f->dir_fd,    &f->rules_fd,   &f->totals_fd,  &f->ports_fd,
-		       &f->ifaces_fd, &f->limits_fd,  &f->buckets_fd, &f->sources_fd };
+		       &f->ifaces_fd, &f->limits_fd,  &f->buckets_fd, &f->sources_fd,
+		       &f->flows_fd,  &f->flowstats_fd, &f->flowports_fd };
 
 	if (f->rules)
 		munmap(f->rules, sizeof(*f->rules));
@@ -353,12 +408,50 @@ static void wait_for_readers(void)
 		usleep(50 * 1000);
 }
 
+/*
+ * A timeout that grows lets live flows live longer than the per-port expiries the
+ * data path checks first (xdpport_flowports) allow for: raise every port that ever
+ * had a flow to cover now plus the longest new timeout, before the change is live.
+ */
+static void cover_longer_timeouts(const struct filter *f, const struct xdpport_ruleset *now,
+				  const struct xdpport_ruleset *next)
+{
+	struct xdpport_flowports *fp;
+	__u64 longest = 0, until;
+	bool longer = false;
+	struct timespec ts;
+
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++) {
+		longer |= next->timeout[s] > now->timeout[s];
+		if (next->timeout[s] > longest)
+			longest = next->timeout[s];
+	}
+	if (!longer || f->flowports_fd < 0)
+		return;
+	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f->flowports_fd, 0);
+	if (fp == MAP_FAILED)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	until = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec + longest * 1000000000ULL;
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		for (int port = 0; port < XDPPORT_PORTS; port++) {
+			__u64 old = __atomic_load_n(&fp->expiry[p][port], __ATOMIC_RELAXED);
+
+			while (old && old < until &&
+			       !__atomic_compare_exchange_n(&fp->expiry[p][port], &old, until, false,
+							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+				;
+		}
+	munmap(fp, sizeof(*fp));
+}
+
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 		    const struct xdpport_limits *limits)
 {
 	__u32 active = __atomic_load_n(&f->rules->active, __ATOMIC_RELAXED) & 1;
 	__u32 inactive = active ^ 1;
 
+	cover_longer_timeouts(f, active_slot(f), next);
 	wait_for_readers();
 	limits_copy(next, &f->limits[inactive], limits ? limits : &f->limits[active]);
 	memcpy(&f->rules->slot[inactive], next, sizeof(*next));
@@ -389,8 +482,8 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 	struct xdpport_ruleset *live = active_slot(f);
 	int port;
 
-	if (memcmp(live->policy, next->policy, sizeof(next->policy)) ||
-	    live->fragments != next->fragments) {
+	/* Everything after the entries (policies, fragments, replies, timeouts). */
+	if (memcmp(live->policy, next->policy, sizeof(*next) - offsetof(typeof(*next), policy))) {
 		filter_replace(f, next, NULL);
 		return;
 	}

@@ -22,6 +22,7 @@ enum filter_flags {
 struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
 	int rules_fd, totals_fd, ports_fd, ifaces_fd, limits_fd, buckets_fd, sources_fd;
+	int flows_fd, flowstats_fd, flowports_fd;
 	struct xdpport_rules *rules;
 	struct xdpport_limits *limits;	/* xdpport_limits mmapped: one per slot */
 	bool created;		/* this filter_open() created the maps */
@@ -58,6 +59,8 @@ __u32 filter_sources_size(const struct filter *f);
 /* The limit configs of the active slot: meaningful for ports whose entry has
  * XDPPORT_ENTRY_LIMIT. Stable while the caller holds the lock. */
 const struct xdpport_limits *filter_live_limits(const struct filter *f);
+/* The pinned flow table's max_entries, or XDPPORT_FLOWS_DEFAULT when none is pinned. */
+__u32 filter_flow_table_size(void);
 
 /* Copies the active ruleset. */
 void filter_read(const struct filter *f, struct xdpport_ruleset *out);

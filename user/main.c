@@ -42,6 +42,8 @@ static const struct command commands[] = {
 	{ "limit", cmd_limit, "PORTSPEC RATE [burst N] [per-source] | PORTSPEC off",
 	  "flood limit: at most RATE new connections or datagrams", 2, 5,
 	  { { "table", OPT_VALUE, "--table N  per-source table size, when the filter is created" } } },
+	{ "replies", cmd_replies, "on|off|timeout ...",
+	  "pass answers to the host's own connections (default on)", 1, 3, {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
@@ -49,7 +51,8 @@ static const struct command commands[] = {
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule, limit and policy (back to pass everything)", 0, 0,
 	  {} },
-	{ "status", cmd_status, "", "show interfaces, modes, programs and rule counts", 0, 0, {} },
+	{ "status", cmd_status, "", "show interfaces, modes, programs, replies, flows and rule counts",
+	  0, 0, {} },
 	{ "stats", cmd_stats, "", "packets passed and dropped, by reason and by port", 0, 0,
 	  { { "top", OPT_VALUE, "--top N|all     ports listed by dropped and by passed "
 				"(default 10)" },
@@ -62,6 +65,7 @@ static const struct command commands[] = {
 	{ "confirm", cmd_confirm, "", "keep the change on trial (--try): cancel its revert", 0, 0,
 	  {} },
 	{ "rollback", cmd_rollback, "", "revert the change on trial (--try) now", 0, 0, {} },
+	{ "flows", cmd_flows, "", "show the flows replies pass, like conntrack -L", 0, 0, {} },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };

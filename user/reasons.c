@@ -9,6 +9,8 @@ const struct reason reasons[] = {
 	  "no rule for the port; the protocol's policy is pass" },
 	{ XDPPORT_PASS_FRAGMENT, "pass-fragment", false,
 	  "non-first IP fragment (no port), fragments pass" },
+	{ XDPPORT_PASS_REPLY, "pass-reply", false,
+	  "would drop, but answers a flow this host sent out (replies on)" },
 	{ XDPPORT_PASS_UNFILTERED, "pass-unfiltered", false,
 	  "not TCP/UDP over IP: ARP, ICMP, neighbour discovery, ..." },
 	{ XDPPORT_DROP_RULE, "drop-rule", true, "the port has a deny rule" },
@@ -23,8 +25,7 @@ const struct reason reasons[] = {
 
 const int nreasons = sizeof(reasons) / sizeof(reasons[0]);
 
-/* 8 (pass-reply) is another branch's: until it is merged, one id has no row. */
-_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS - 1,
+_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS,
 	       "every enum xdpport_reason has a row");
 
 const struct reason *reason_of(int id)

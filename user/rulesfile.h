@@ -4,6 +4,7 @@
  * CLI's own words, applied in order to a clean ruleset (later lines win):
  *
  *   policy pass|drop [tcp|udp]     fragments pass|drop
+ *   replies on|off                 replies timeout KIND SECS
  *   allow PORTSPEC...              deny PORTSPEC...           delete PORTSPEC...
  *   limit PORTSPEC RATE [burst N] [per-source]                limit PORTSPEC off
  *
@@ -48,9 +49,10 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 
 /*
  * Writes `rs` in the file format, without a header: the policies, the fragments
- * setting, the rules as compact ranges in ascending port order, one per line, then
- * the limits (configs from `limits`; NULL: none are written). Parsing the output
- * gives `rs` back. Returns 0, or -1 (out of memory, or `out` failed: see ferror()).
+ * setting, `replies off` if so and the timeouts that are not the default, the rules
+ * as compact ranges in ascending port order, one per line, then the limits (configs
+ * from `limits`; NULL: none are written). Parsing the output gives `rs` back.
+ * Returns 0, or -1 (out of memory, or `out` failed: see ferror()).
  */
 int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
 		    const struct xdpport_limits *limits);

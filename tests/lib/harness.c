@@ -18,12 +18,20 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-void harness_open(struct harness *h)
+/* The one element of an mmapable array map, read-write. */
+static void *map_memory(const struct bpf_map *map)
 {
-	harness_open_sized(h, 0);
+	void *p = mmap(NULL, bpf_map__value_size(map), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(map), 0);
+
+	if (p == MAP_FAILED)
+		die(bpf_map__name(map), errno);
+	return p;
 }
 
-void harness_open_sized(struct harness *h, uint32_t entries)
+/* Loads the program with private maps: a per-source table of `sources` entries and a
+ * flow table of `flows` (0: the default sizes). */
+static void open_sized(struct harness *h, uint32_t sources, uint32_t flows)
 {
 	struct bpf_map *map;
 	int err;
@@ -34,18 +42,21 @@ void harness_open_sized(struct harness *h, uint32_t entries)
 		die("open xdpport skeleton", errno);
 	bpf_object__for_each_map(map, h->skel->obj)
 		bpf_map__set_pin_path(map, NULL);	/* private maps, never the host's */
-	if (entries)
-		bpf_map__set_max_entries(h->skel->maps.xdpport_sources, entries);
+	if (sources)
+		bpf_map__set_max_entries(h->skel->maps.xdpport_sources, sources);
+	if (flows)
+		bpf_map__set_max_entries(h->skel->maps.xdpport_flows, flows);
 	err = xdpport__load(h->skel);
 	if (err)
 		die("load xdpport (root? BTF?)", err);
 	h->prog_fd = bpf_program__fd(h->skel->progs.xdpport);
+	h->egress_fd = bpf_program__fd(h->skel->progs.xdpport_egress);
+	h->flows_fd = bpf_map__fd(h->skel->maps.xdpport_flows);
+	h->flowstats_fd = bpf_map__fd(h->skel->maps.xdpport_flowstats);
+	h->flowports = map_memory(h->skel->maps.xdpport_flowports);
 	h->totals_fd = bpf_map__fd(h->skel->maps.xdpport_totals);
 	h->ports_fd = bpf_map__fd(h->skel->maps.xdpport_ports);
-	h->rules = mmap(NULL, sizeof(*h->rules), PROT_READ | PROT_WRITE, MAP_SHARED,
-			bpf_map__fd(h->skel->maps.xdpport_rules), 0);
-	if (h->rules == MAP_FAILED)
-		die("mmap xdpport_rules", errno);
+	h->rules = map_memory(h->skel->maps.xdpport_rules);
 	h->limits = mmap(NULL, 2 * sizeof(*h->limits), PROT_READ | PROT_WRITE, MAP_SHARED,
 			 bpf_map__fd(h->skel->maps.xdpport_limits), 0);
 	if (h->limits == MAP_FAILED)
@@ -55,10 +66,26 @@ void harness_open_sized(struct harness *h, uint32_t entries)
 	harness_activate(h, 0);
 }
 
+void harness_open_flows(struct harness *h, uint32_t flows)
+{
+	open_sized(h, 0, flows);
+}
+
+void harness_open_sized(struct harness *h, uint32_t entries)
+{
+	open_sized(h, entries, 0);
+}
+
+void harness_open(struct harness *h)
+{
+	open_sized(h, 0, 0);
+}
+
 void harness_close(struct harness *h)
 {
 	munmap(h->rules, sizeof(*h->rules));
 	munmap(h->limits, 2 * sizeof(*h->limits));
+	munmap(h->flowports, sizeof(*h->flowports));
 	xdpport__destroy(h->skel);
 }
 
@@ -68,21 +95,33 @@ void harness_activate(struct harness *h, unsigned slot)
 	h->rs = &h->rules->slot[slot];
 }
 
-int harness_run(struct harness *h, const void *data, size_t len, uint32_t repeat,
-		uint64_t *ns_per_run)
+static int run_prog(int fd, const void *data, size_t len, uint32_t repeat,
+		    uint64_t *ns_per_run)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = data,
 		.data_size_in = len,
 		.repeat = repeat,
 	);
-	int err = bpf_prog_test_run_opts(h->prog_fd, &opts);
+	int err = bpf_prog_test_run_opts(fd, &opts);
 
 	if (err)
 		return -errno;
 	if (ns_per_run)
 		*ns_per_run = opts.duration;
-	return opts.retval;
+	return (int)opts.retval;
+}
+
+int harness_run(struct harness *h, const void *data, size_t len, uint32_t repeat,
+		uint64_t *ns_per_run)
+{
+	return run_prog(h->prog_fd, data, len, repeat, ns_per_run);
+}
+
+int harness_run_egress(struct harness *h, const void *data, size_t len, uint32_t repeat,
+		       uint64_t *ns_per_run)
+{
+	return run_prog(h->egress_fd, data, len, repeat, ns_per_run);
 }
 
 static int ncpus(void)
