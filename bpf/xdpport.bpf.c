@@ -3,12 +3,16 @@
  * xdpport: pass or drop every frame by its destination port and protocol.
  *
  * The verdict is one byte of the active ruleset, precomputed by the CLI from rules
- * and policies (include/xdpport.h). Non-first fragments follow the fragments setting,
- * frames that are not TCP/UDP over IP pass, truncated headers drop as malformed.
- * Every frame is counted by reason, and TCP/UDP frames by port too.
+ * and policies (include/xdpport.h). A TCP/UDP frame that would drop passes when it
+ * answers a flow the host sent out (bpf/flows.h; recorded by the egress program
+ * below). Non-first fragments follow the fragments setting, frames that are not
+ * TCP/UDP over IP pass, truncated headers drop as malformed. Every frame is counted
+ * by reason, and TCP/UDP frames by port too.
  */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include "parse.h"
+#include "flows.h"
 #include "xdpport.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -94,6 +98,9 @@ int xdpport(struct xdp_md *ctx)
 	switch (parse_frame(data, data_end, &f)) {
 	case FRAME_PORT:
 		reason = rs->entry[f.proto & 1][f.port & 0xffff] & 3;
+		if ((reason & XDPPORT_REASON_DROP) && rs->replies &&
+		    flow_is_reply(&f, data_end, rs))
+			reason = XDPPORT_PASS_REPLY;
 		count_port(&f, reason);
 		break;
 	case FRAME_FRAGMENT:
@@ -111,6 +118,32 @@ int xdpport(struct xdp_md *ctx)
 	 * about a tenth of the program for every frame. */
 	count_reason(reason, data_end - data);
 	return reason & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS;
+}
+
+/* Egress, on every attached interface: records the host's outbound flows. It never
+ * drops or changes a packet and lets the next TC program run (TC_ACT_UNSPEC is also
+ * TCX_NEXT). A VLAN tag the stack offloaded is in skb metadata, not in the frame:
+ * the parser sees an untagged frame then, a tagged one otherwise. */
+SEC("tc")
+int xdpport_egress(struct __sk_buff *skb)
+{
+	const struct xdpport_ruleset *rs;
+	struct xdpport_rules *rules;
+	struct frame f = {};
+	__u32 zero = 0;
+
+	rules = bpf_map_lookup_elem(&xdpport_rules, &zero);
+	if (!rules)
+		return TC_ACT_UNSPEC;
+	rs = &rules->slot[READ_ONCE(rules->active) & 1];
+	if (!rs->replies)
+		return TC_ACT_UNSPEC;
+	/* Headers the stack left outside the linear part are pulled in (no byte changes). */
+	if (skb->data_end - skb->data < FLOW_HEADERS_MAX && skb->len > skb->data_end - skb->data)
+		bpf_skb_pull_data(skb, skb->len < FLOW_HEADERS_MAX ? skb->len : FLOW_HEADERS_MAX);
+	if (parse_frame((void *)(long)skb->data, (void *)(long)skb->data_end, &f) == FRAME_PORT)
+		flow_record(&f, (void *)(long)skb->data_end, rs);
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -17,7 +17,7 @@
 
 /* Bumped whenever the meaning of a map changes without its size changing, so that
  * pins left by an older build are refused instead of misread. */
-#define XDPPORT_LAYOUT		1
+#define XDPPORT_LAYOUT		2	/* 2: the flow table and the replies settings */
 
 #define XDPPORT_PORTS		65536
 #define XDPPORT_IFACE_SLOTS	64	/* interfaces with their own counters */
@@ -42,6 +42,7 @@ enum xdpport_reason {
 	XDPPORT_DROP_FRAGMENT	= 5,
 	XDPPORT_PASS_UNFILTERED	= 6,	/* not TCP/UDP over IP: ARP, ICMP, ... */
 	XDPPORT_DROP_MALFORMED	= 7,	/* truncated inside a header it claims to carry */
+	XDPPORT_PASS_REPLY	= 8,	/* would drop, but answers a flow the host sent out */
 	XDPPORT_NREASONS,
 };
 #define XDPPORT_REASON_DROP	1
@@ -60,12 +61,60 @@ enum xdpport_entry {
 #define XDPPORT_ENTRY_DROP	1
 #define XDPPORT_ENTRY_RULE	2
 
+/*
+ * Flows the host sent out, by state: each has its own idle timeout (the ruleset's
+ * `timeout`, in seconds). Modelled on nf_conntrack's defaults.
+ */
+enum xdpport_flow_state {
+	XDPPORT_FLOW_TCP_SYN,		/* outbound SYN, not answered yet */
+	XDPPORT_FLOW_TCP,		/* established */
+	XDPPORT_FLOW_TCP_CLOSING,	/* FIN or RST seen, either way */
+	XDPPORT_FLOW_UDP,		/* sent, never answered */
+	XDPPORT_FLOW_UDP_ANSWERED,
+	XDPPORT_FLOW_NSTATES,
+};
+
 /* A complete ruleset. policy and fragments hold 0 (pass) or 1 (drop). */
 struct xdpport_ruleset {
 	__u8 entry[XDPPORT_NPROTO][XDPPORT_PORTS];	/* enum xdpport_entry */
 	__u8 policy[XDPPORT_NPROTO];			/* entry value for ports without a rule */
 	__u8 fragments;					/* non-first fragments: 0 pass, 1 drop */
-	__u8 reserved[5];
+	__u8 replies;					/* 1: answers to the host's flows pass */
+	__u32 timeout[XDPPORT_FLOW_NSTATES];		/* seconds idle, by flow state */
+};
+
+/*
+ * Map "xdpport_flows": an LRU hash of the flows the host sent out through an attached
+ * interface, written by the TC egress program, read by XDP on the drop path only.
+ * The key is the outbound packet's tuple seen from the host; an inbound frame is a
+ * reply when its reversed tuple is a key. Addresses and ports in network order;
+ * IPv4 addresses in local[0] / remote[0], the rest zero. DHCP flows (v4 68->67, v6
+ * 546->547) are keyed with both addresses zero: their answers come from and go to
+ * addresses the request did not name (broadcast, a not yet assigned address).
+ */
+struct xdpport_flow_key {
+	__u32 local[4];
+	__u32 remote[4];
+	__u16 local_port;
+	__u16 remote_port;
+	__u8 proto;		/* enum xdpport_proto */
+	__u8 family;		/* 4 or 6 */
+	__u8 reserved[2];
+};
+
+struct xdpport_flow {
+	__u64 seen_ns;		/* last refresh, bpf_ktime_get_coarse_ns (CLOCK_MONOTONIC) */
+	__u8 state;		/* enum xdpport_flow_state */
+	__u8 reserved[7];
+};
+
+#define XDPPORT_FLOWS_DEFAULT	262144	/* max_entries of a new flow table */
+
+/* Map "xdpport_flowstats": per-CPU array, one element, written by the egress program.
+ * Nothing but the LRU removes a flow, so evictions are inserts minus entries. */
+struct xdpport_flow_counts {
+	__u64 inserts;
+	__u64 insert_failures;
 };
 
 /*
@@ -103,8 +152,13 @@ struct xdpport_iface {
 	__u64 netns;		/* inode of the interface's network namespace */
 };
 
-_Static_assert(sizeof(struct xdpport_ruleset) == XDPPORT_NPROTO * XDPPORT_PORTS + 8,
+_Static_assert(sizeof(struct xdpport_ruleset) ==
+		       XDPPORT_NPROTO * XDPPORT_PORTS + 4 + 4 * XDPPORT_FLOW_NSTATES,
 	       "struct xdpport_ruleset has a hole");
+_Static_assert(sizeof(struct xdpport_flow_key) == 40, "struct xdpport_flow_key has a hole");
+_Static_assert(sizeof(struct xdpport_flow) == 16, "struct xdpport_flow has a hole");
+_Static_assert(sizeof(struct xdpport_flow_counts) == 16,
+	       "struct xdpport_flow_counts has a hole");
 _Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
 	       "struct xdpport_rules has a hole");
 _Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 
 #include "framegen.h"
 #include "harness.h"
@@ -38,6 +39,11 @@
 
 static struct harness h;
 
+/* The flows planted for the frames of one ruleset, as the model keeps them. */
+#define STREAM_FLOWS	3	/* after framegen's streams */
+static struct model_flow planted[FRAMEGEN_PER_RULESET];
+static struct model_flows flows = { planted, 0, FRAMEGEN_PER_RULESET, 0 };
+
 struct outcome {
 	int model;	/* enum xdpport_reason */
 	int kernel;	/* the counter that moved, or NO_REASON */
@@ -46,7 +52,7 @@ struct outcome {
 
 struct batch {
 	uint64_t seed, frames;
-	uint64_t unsent, mismatches;
+	uint64_t unsent, mismatches, flows_differ;
 	uint64_t reasons[XDPPORT_NREASONS];	/* model's reasons, all frames */
 	struct xdpport_totals totals;		/* kernel counters after the last frame */
 };
@@ -56,6 +62,7 @@ static const char *reason_name(int reason)
 	static const char *names[XDPPORT_NREASONS] = {
 		"pass-policy", "drop-policy", "pass-rule", "drop-rule",
 		"pass-fragment", "drop-fragment", "pass-unfiltered", "drop-malformed",
+		"pass-reply",
 	};
 
 	return reason >= 0 && reason < XDPPORT_NREASONS ? names[reason] : "(no single counter)";
@@ -93,6 +100,78 @@ static const struct xdpport_ruleset *load_rules(uint64_t seed, uint64_t index)
 	return &h.rules->slot[h.rules->active & 1];
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Writes a flow into the program's table and the model's list alike. */
+static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v)
+{
+	struct model_flow *f = model_find_flow(&flows, k);
+
+	if (!f && flows.n < flows.max)
+		f = &flows.flow[flows.n++];
+	if (!f)
+		return;
+	f->key = *k;
+	f->flow = *v;
+	bpf_map_update_elem(h.flows_fd, k, v, BPF_ANY);
+}
+
+/*
+ * Frame `index` of `seed`, and for about a third of the frames with ports, a flow it
+ * answers planted first: in a state of its protocol (now and then none at all), fresh
+ * or long expired (generated timeouts are 10..1009 s), and the TCP flags varied.
+ */
+static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame)
+{
+	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x00 };
+	size_t len = framegen_frame(seed, index, frame), l4;
+	struct xdpport_flow_key k;
+	struct xdpport_flow v = {};
+	struct rng r;
+
+	rng_init(&r, seed, STREAM_FLOWS, index);
+	if (!rng_percent(&r, 35) || !model_reply_key(frame, len, &k, &l4))
+		return len;
+	if (k.proto == XDPPORT_TCP) {
+		frame[l4 + 13] = rng_percent(&r, 80) ? RNG_PICK(&r, flags) : rng_below(&r, 256);
+		v.state = XDPPORT_FLOW_TCP_SYN + rng_below(&r, 3);
+	} else {
+		v.state = XDPPORT_FLOW_UDP + rng_below(&r, 2);
+	}
+	if (rng_percent(&r, 5))
+		v.state = rng_below(&r, 256);
+	v.seen_ns = now_ns() - (rng_percent(&r, 70) ? rng_below(&r, 5) : 1100 + rng_below(&r, 99999)) *
+			       1000000000ULL;
+	plant(&k, &v);
+	return len;
+}
+
+/* The model and the program moved every planted flow to the same state; both forget
+ * them for the next ruleset. Returns the flows whose states differ. */
+static uint64_t compare_flows(void)
+{
+	struct xdpport_flow_key k;
+	uint64_t differ = 0;
+
+	for (size_t i = 0; i < flows.n; i++) {
+		struct xdpport_flow v;
+
+		if (bpf_map_lookup_elem(h.flows_fd, &flows.flow[i].key, &v) ||
+		    v.state != flows.flow[i].flow.state)
+			differ++;
+	}
+	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
+		bpf_map_delete_elem(h.flows_fd, &k);
+	flows.n = 0;
+	return differ;
+}
+
 /* Runs one frame both ways; `totals` holds the counters before and gets them after.
  * Returns false when the frame was not sent to the kernel. */
 static bool run_both(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
@@ -100,7 +179,8 @@ static bool run_both(const uint8_t *frame, size_t len, const struct xdpport_rule
 {
 	struct xdpport_totals after;
 
-	o->model = model_reason(frame, len, rs);
+	flows.now_ns = now_ns();
+	o->model = model_reason(frame, len, rs, &flows);
 	/* BPF_PROG_TEST_RUN refuses XDP frames shorter than an Ethernet header, so these
 	 * only exercise the model (which calls them malformed). */
 	if (len < ETH_HLEN)
@@ -157,9 +237,11 @@ static void run_batch(struct batch *b)
 		struct outcome o;
 		size_t len;
 
-		if (i % FRAMEGEN_PER_RULESET == 0)
+		if (i % FRAMEGEN_PER_RULESET == 0) {
+			b->flows_differ += compare_flows();
 			rs = load_rules(b->seed, i);
-		len = framegen_frame(b->seed, i, frame);
+		}
+		len = frame_with_flow(b->seed, i, frame);
 		if (!run_both(frame, len, rs, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
@@ -167,7 +249,11 @@ static void run_batch(struct batch *b)
 		}
 		b->reasons[o.model]++;
 	}
+	b->flows_differ += compare_flows();
 	secs = now() - start;
+	report(!b->flows_differ, "seed 0x%llx: every flow the frames answered in the same state "
+	       "in the model and the program (%llu differ)", (unsigned long long)b->seed,
+	       (unsigned long long)b->flows_differ);
 	report(!b->mismatches,
 	       "%llu frames, seed 0x%llx: %llu mismatches (%llu under 14 bytes not sent), "
 	       "%.0f frames/s",
@@ -196,7 +282,7 @@ static void replay(uint64_t seed, uint64_t index)
 {
 	static uint8_t frame[FRAMEGEN_MAX];
 	const struct xdpport_ruleset *rs = load_rules(seed, index);
-	size_t len = framegen_frame(seed, index, frame);
+	size_t len = frame_with_flow(seed, index, frame);
 	struct xdpport_totals totals;
 	struct outcome o;
 

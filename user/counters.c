@@ -11,22 +11,6 @@
 #include "filter.h"
 #include "links.h"
 
-static const char *reason_names[XDPPORT_NREASONS] = {
-	[XDPPORT_PASS_POLICY] = "pass-policy",
-	[XDPPORT_DROP_POLICY] = "drop-policy",
-	[XDPPORT_PASS_RULE] = "pass-rule",
-	[XDPPORT_DROP_RULE] = "drop-rule",
-	[XDPPORT_PASS_FRAGMENT] = "pass-fragment",
-	[XDPPORT_DROP_FRAGMENT] = "drop-fragment",
-	[XDPPORT_PASS_UNFILTERED] = "pass-unfiltered",
-	[XDPPORT_DROP_MALFORMED] = "drop-malformed",
-};
-
-const char *counters_reason_name(int reason)
-{
-	return reason >= 0 && reason < XDPPORT_NREASONS ? reason_names[reason] : "unknown";
-}
-
 static void add_totals(struct xdpport_totals *sum, const struct xdpport_totals *t)
 {
 	for (int r = 0; r < XDPPORT_NREASONS; r++) {

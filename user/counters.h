@@ -57,7 +57,4 @@ void counters_port(const struct counters *c, __u32 key, __u64 *passed, __u64 *dr
 void counters_port_delta(const struct counters *cur, const struct counters *prev, __u32 key,
 			 __u64 max_per_cpu, __u64 *passed, __u64 *dropped);
 
-/* "pass-policy", "drop-rule", ...: the names used in every output. */
-const char *counters_reason_name(int reason);
-
 #endif

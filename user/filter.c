@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/membarrier.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -20,24 +21,31 @@
 #include "errors.h"
 #include "filter.h"
 #include "links.h"
+#include "ruleset.h"
 #include "xdpport.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
 
 struct map_want {
 	const char *name;
-	__u32 type, value_size, max_entries, flags;
+	__u32 type, key_size, value_size, max_entries, flags;
 };
 
-/* What the maps must look like: pins from a build with another layout are refused. */
+/* What the maps must look like: pins from a build with another layout are refused.
+ * The flow table's size is set by `replies table-size`: any max_entries (0 here). */
 static const struct map_want maps_wanted[] = {
-	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_rules), 1, BPF_F_MMAPABLE },
-	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_totals),
+	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_rules), 1,
+	  BPF_F_MMAPABLE },
+	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_totals),
 	  XDPPORT_IFACE_SLOTS, 0 },
-	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct xdpport_port_count),
+	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_port_count),
 	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
-	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, sizeof(struct xdpport_iface),
+	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_iface),
 	  XDPPORT_IFACE_SLOTS, 0 },
+	{ "xdpport_flows", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_flow_key),
+	  sizeof(struct xdpport_flow), 0, 0 },
+	{ "xdpport_flowstats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_flow_counts),
+	  1, 0 },
 };
 
 /* False only when this process is known to share init's mount namespace; a mount
@@ -110,6 +118,20 @@ static int open_pin_dir(bool create, bool lock, int *fd, const char *what)
 	return fail(EXIT_FAIL, what, "cannot lock %s: it keeps being removed", XDPPORT_PIN_DIR);
 }
 
+__u32 filter_flow_table_size(void)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_flows");
+
+	if (fd < 0)
+		return XDPPORT_FLOWS_DEFAULT;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.max_entries)
+		info.max_entries = XDPPORT_FLOWS_DEFAULT;
+	close(fd);
+	return info.max_entries;
+}
+
 struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = XDPPORT_PIN_DIR);
@@ -123,6 +145,8 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 		return NULL;
 	}
 	skel->rodata->iface_slot = iface_slot;
+	/* libbpf reuses a pin only if it has the same shape: the flow table's size too. */
+	bpf_map__set_max_entries(skel->maps.xdpport_flows, filter_flow_table_size());
 	err = xdpport__load(skel);
 	if (err) {
 		fail(EXIT_FAIL, what, "cannot load the BPF program: %s", errno_reason(err));
@@ -138,8 +162,9 @@ static bool map_has_shape(int fd, const struct map_want *want)
 	__u32 len = sizeof(info);
 
 	return !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == want->type &&
-	       info.key_size == sizeof(__u32) && info.value_size == want->value_size &&
-	       info.max_entries == want->max_entries && info.map_flags == want->flags;
+	       info.key_size == want->key_size && info.value_size == want->value_size &&
+	       (info.max_entries == want->max_entries || !want->max_entries) &&
+	       info.map_flags == want->flags;
 }
 
 static int check_map(int fd, const struct map_want *want, const char *what)
@@ -171,10 +196,11 @@ int filter_map_fd(const char *name)
 	return -1;
 }
 
-/* Opens the four maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
+/* Opens the maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
 static int open_maps(struct filter *f, const char *what)
 {
-	int *fds[] = { &f->rules_fd, &f->totals_fd, &f->ports_fd, &f->ifaces_fd };
+	int *fds[] = { &f->rules_fd, &f->totals_fd, &f->ports_fd, &f->ifaces_fd, &f->flows_fd,
+		       &f->flowstats_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		char path[128];
@@ -191,6 +217,29 @@ static int open_maps(struct filter *f, const char *what)
 	return 0;
 }
 
+/*
+ * New maps are zero. The first command to see them (it may hold no lock: `list`)
+ * claims them for this layout and gives both slots the pass-everything ruleset,
+ * replies on with the default timeouts; the others wait until it has.
+ */
+#define LAYOUT_CLAIMING	0xffffffffu
+static void claim_new_rules(struct xdpport_rules *rules)
+{
+	__u32 expected = 0;
+
+	if (__atomic_compare_exchange_n(&rules->layout, &expected, LAYOUT_CLAIMING, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) {
+		ruleset_reset(&rules->slot[0]);
+		ruleset_reset(&rules->slot[1]);
+		__atomic_store_n(&rules->layout, XDPPORT_LAYOUT, __ATOMIC_RELEASE);
+		return;
+	}
+	for (int tries = 0; tries < 1000 && expected == LAYOUT_CLAIMING; tries++) {
+		usleep(1000);
+		expected = __atomic_load_n(&rules->layout, __ATOMIC_ACQUIRE);
+	}
+}
+
 static int map_rules(struct filter *f, const char *what)
 {
 	f->rules = mmap(NULL, sizeof(*f->rules), PROT_READ | PROT_WRITE, MAP_SHARED, f->rules_fd,
@@ -199,9 +248,7 @@ static int map_rules(struct filter *f, const char *what)
 		f->rules = NULL;
 		return fail(EXIT_FAIL, what, "cannot map the rules: %s", errno_reason(errno));
 	}
-	/* New maps are zero: a valid pass-everything ruleset. Claim them for this layout. */
-	if (f->rules->layout == 0)
-		__atomic_store_n(&f->rules->layout, XDPPORT_LAYOUT, __ATOMIC_RELAXED);
+	claim_new_rules(f->rules);
 	if (f->rules->layout != XDPPORT_LAYOUT)
 		return fail(EXIT_FAIL, what,
 			    "%s holds rules of layout %u, this build reads layout %u; run "
@@ -214,7 +261,7 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 {
 	int err;
 
-	*f = (struct filter){ -1, -1, -1, -1, -1, NULL, false };
+	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, NULL, false };
 	if (!caps_have_bpf())
 		return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
 	err = ensure_bpffs(what);
@@ -246,10 +293,10 @@ void filter_close(struct filter *f)
 {
 	if (f->rules)
 		munmap(f->rules, sizeof(*f->rules));
-	for (int *fd = &f->dir_fd; fd <= &f->ifaces_fd; fd++)
+	for (int *fd = &f->dir_fd; fd <= &f->flowstats_fd; fd++)
 		if (*fd >= 0)
 			close(*fd);
-	*f = (struct filter){ -1, -1, -1, -1, -1, NULL, false };
+	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, NULL, false };
 }
 
 static struct xdpport_ruleset *active_slot(const struct filter *f)
@@ -321,8 +368,8 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 	struct xdpport_ruleset *live = active_slot(f);
 	int port;
 
-	if (memcmp(live->policy, next->policy, sizeof(next->policy)) ||
-	    live->fragments != next->fragments) {
+	/* Everything after the entries (policies, fragments, replies, timeouts). */
+	if (memcmp(live->policy, next->policy, sizeof(*next) - offsetof(typeof(*next), policy))) {
 		filter_replace(f, next);
 		return;
 	}

@@ -21,7 +21,7 @@ enum filter_flags {
 
 struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
-	int rules_fd, totals_fd, ports_fd, ifaces_fd;
+	int rules_fd, totals_fd, ports_fd, ifaces_fd, flows_fd, flowstats_fd;
 	struct xdpport_rules *rules;
 	bool created;		/* this filter_open() created the maps */
 };
@@ -45,6 +45,9 @@ int filter_map_fd(const char *name);
 /* Opens the skeleton with its maps pinned in (or reused from) XDPPORT_PIN_DIR and
  * loads it, counting into `iface_slot`. Prints the error and returns NULL on failure. */
 struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
+
+/* The pinned flow table's max_entries, or XDPPORT_FLOWS_DEFAULT when none is pinned. */
+__u32 filter_flow_table_size(void);
 
 /* Copies the active ruleset. */
 void filter_read(const struct filter *f, struct xdpport_ruleset *out);

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "help.h"
 #include "json.h"
+#include "reasons.h"
 
 #ifndef XDPPORT_VERSION
 #define XDPPORT_VERSION "0.1.0"
@@ -111,6 +112,8 @@ static void print_command_help(const struct command *cmd)
 		printf("%s", help->text);
 	else
 		printf("%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+	if (!strcmp(cmd->name, "stats"))
+		reasons_print(stdout);
 	printf("\nOptions:\n");
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
 		print_option(cmd->options[i].help);

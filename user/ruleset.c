@@ -14,9 +14,44 @@ static bool is_rule(__u8 entry)
 	return entry & XDPPORT_ENTRY_RULE;
 }
 
+/* The names `replies timeout` takes, by flow state, and nf_conntrack's defaults
+ * (Documentation/networking/nf_conntrack-sysctl.rst: tcp_timeout_syn_sent,
+ * _established, _fin_wait; udp_timeout, udp_timeout_stream). */
+static const struct {
+	const char *name;
+	__u32 seconds;
+} timeouts[XDPPORT_FLOW_NSTATES] = {
+	[XDPPORT_FLOW_TCP_SYN] = { "tcp-syn", 120 },
+	[XDPPORT_FLOW_TCP] = { "tcp", 432000 },
+	[XDPPORT_FLOW_TCP_CLOSING] = { "tcp-closing", 120 },
+	[XDPPORT_FLOW_UDP] = { "udp", 30 },
+	[XDPPORT_FLOW_UDP_ANSWERED] = { "udp-answered", 120 },
+};
+
+const char *ruleset_timeout_name(int state)
+{
+	return timeouts[state].name;
+}
+
+__u32 ruleset_timeout_default(int state)
+{
+	return timeouts[state].seconds;
+}
+
+int ruleset_timeout_parse(const char *name)
+{
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (!strcmp(name, timeouts[s].name))
+			return s;
+	return -1;
+}
+
 void ruleset_reset(struct xdpport_ruleset *rs)
 {
 	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */
+	rs->replies = 1;
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		rs->timeout[s] = timeouts[s].seconds;
 }
 
 void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v)
@@ -52,8 +87,11 @@ enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16
 
 bool ruleset_is_valid(const struct xdpport_ruleset *rs)
 {
-	if (rs->fragments > 1)
+	if (rs->fragments > 1 || rs->replies > 1)
 		return false;
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] < 1 || rs->timeout[s] > RULESET_TIMEOUT_MAX)
+			return false;
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		if (rs->policy[p] > 1)
 			return false;

@@ -18,8 +18,17 @@ enum verdict {
 	VERDICT_DROP = 1,
 };
 
-/* No rules, every policy pass, fragments pass: what a new filter starts with. */
+/* No rules, every policy pass, fragments pass, replies on with the default timeouts:
+ * what a new filter starts with. */
 void ruleset_reset(struct xdpport_ruleset *rs);
+
+/* Flow timeouts: seconds, 1..RULESET_TIMEOUT_MAX. Names are what `replies timeout
+ * KIND` takes (tcp-syn, tcp, tcp-closing, udp, udp-answered), by enum
+ * xdpport_flow_state; parse returns -1 for an unknown name. */
+#define RULESET_TIMEOUT_MAX	2147483647u
+const char *ruleset_timeout_name(int state);
+__u32 ruleset_timeout_default(int state);
+int ruleset_timeout_parse(const char *name);
 
 /* The entry of a port with a rule of verdict `v`. */
 __u8 ruleset_rule_entry(enum verdict v);

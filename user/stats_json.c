@@ -20,11 +20,8 @@ static void json_totals(const struct stats_report *r, const struct xdpport_total
 			const struct xdpport_totals *d)
 {
 	json_object_begin("reasons");
-	for (int i = 0; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
-
-		json_count(r, counters_reason_name(reason), t->reason[reason], d->reason[reason]);
-	}
+	for (int i = 0; i < nreasons; i++)
+		json_count(r, reasons[i].name, t->reason[reasons[i].id], d->reason[reasons[i].id]);
 	json_object_end();
 	json_count(r, "passed", stats_passed(t), stats_passed(d));
 	json_count(r, "dropped", stats_dropped(t), stats_dropped(d));

@@ -7,18 +7,18 @@ static void reason_rows(FILE *out, const struct xdpport_totals *t)
 {
 	char n[UNITS_BUF], b[UNITS_BUF];
 
-	for (int i = 0; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
-		const struct xdpport_count *c = &t->reason[reason];
+	for (int i = 0; i < nreasons; i++) {
+		const struct reason *r = &reasons[i];
+		const struct xdpport_count *c = &t->reason[r->id];
 
-		if (i == 0 || i == XDPPORT_NREASONS / 2) {
-			struct xdpport_count sum = i ? stats_dropped(t) : stats_passed(t);
+		if (i == 0 || r->drop != reasons[i - 1].drop) {	/* a verdict's first row */
+			struct xdpport_count sum = r->drop ? stats_dropped(t) : stats_passed(t);
 
-			fprintf(out, "%-18s %18s %12s\n", i ? "dropped" : "passed",
+			fprintf(out, "%-18s %18s %12s\n", r->drop ? "dropped" : "passed",
 				grouped(n, sum.packets), human_si(b, sum.bytes, "B"));
 		}
-		fprintf(out, "  %-16s %18s %12s\n", counters_reason_name(reason),
-			grouped(n, c->packets), human_si(b, c->bytes, "B"));
+		fprintf(out, "  %-16s %18s %12s\n", r->name, grouped(n, c->packets),
+			human_si(b, c->bytes, "B"));
 	}
 }
 

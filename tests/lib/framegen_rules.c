@@ -55,7 +55,10 @@ void framegen_rules(uint64_t seed, uint64_t n, struct xdpport_rules *rules)
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		fill_entries(&r, rs->entry[p], &rs->policy[p]);
 	rs->fragments = rng_percent(&r, 80) ? rng_below(&r, 2) : rng_below(&r, 256);
-	memset(rs->reserved, 0, sizeof(rs->reserved));
+	/* replies mostly on; timeouts of 10 s and more, far from the ages flows get */
+	rs->replies = rng_percent(&r, 75) ? 1 : rng_percent(&r, 50) ? 0 : rng_below(&r, 256);
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		rs->timeout[s] = 10 + rng_below(&r, 1000);
 
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		for (size_t i = 0; i < XDPPORT_PORTS; i++)
@@ -63,7 +66,9 @@ void framegen_rules(uint64_t seed, uint64_t n, struct xdpport_rules *rules)
 		other->policy[p] = rs->policy[p] ^ 1;
 	}
 	other->fragments = rs->fragments ^ 1;
-	memset(other->reserved, 0, sizeof(other->reserved));
+	other->replies = !rs->replies;
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		other->timeout[s] = 1;
 
 	/* only bit 0 of `active` selects the slot */
 	active = rng_percent(&r, 50) ? slot : (uint32_t)(rng_next(&r) & ~1ULL) | slot;

@@ -18,7 +18,7 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-void harness_open(struct harness *h)
+void harness_open_flows(struct harness *h, uint32_t flows)
 {
 	struct bpf_map *map;
 	int err;
@@ -29,10 +29,15 @@ void harness_open(struct harness *h)
 		die("open xdpport skeleton", errno);
 	bpf_object__for_each_map(map, h->skel->obj)
 		bpf_map__set_pin_path(map, NULL);	/* private maps, never the host's */
+	if (flows)
+		bpf_map__set_max_entries(h->skel->maps.xdpport_flows, flows);
 	err = xdpport__load(h->skel);
 	if (err)
 		die("load xdpport (root? BTF?)", err);
 	h->prog_fd = bpf_program__fd(h->skel->progs.xdpport);
+	h->egress_fd = bpf_program__fd(h->skel->progs.xdpport_egress);
+	h->flows_fd = bpf_map__fd(h->skel->maps.xdpport_flows);
+	h->flowstats_fd = bpf_map__fd(h->skel->maps.xdpport_flowstats);
 	h->totals_fd = bpf_map__fd(h->skel->maps.xdpport_totals);
 	h->ports_fd = bpf_map__fd(h->skel->maps.xdpport_ports);
 	h->rules = mmap(NULL, sizeof(*h->rules), PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -40,6 +45,11 @@ void harness_open(struct harness *h)
 	if (h->rules == MAP_FAILED)
 		die("mmap xdpport_rules", errno);
 	harness_activate(h, 0);
+}
+
+void harness_open(struct harness *h)
+{
+	harness_open_flows(h, 0);
 }
 
 void harness_close(struct harness *h)
@@ -69,6 +79,23 @@ int harness_run(struct harness *h, const void *data, size_t len, uint32_t repeat
 	if (ns_per_run)
 		*ns_per_run = opts.duration;
 	return opts.retval;
+}
+
+int harness_run_egress(struct harness *h, const void *data, size_t len, uint32_t repeat,
+		       uint64_t *ns_per_run)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		.data_in = data,
+		.data_size_in = len,
+		.repeat = repeat,
+	);
+	int err = bpf_prog_test_run_opts(h->egress_fd, &opts);
+
+	if (err)
+		return -errno;
+	if (ns_per_run)
+		*ns_per_run = opts.duration;
+	return (int)opts.retval;
 }
 
 static int ncpus(void)

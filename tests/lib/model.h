@@ -8,13 +8,38 @@
 #define TEST_MODEL_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "xdpport.h"
 
+/* The flows the host sent out (what the flow table holds), as the model keeps them. */
+struct model_flow {
+	struct xdpport_flow_key key;
+	struct xdpport_flow flow;
+};
+
+struct model_flows {
+	struct model_flow *flow;
+	size_t n, max;
+	uint64_t now_ns;	/* the clock the ages are measured against */
+};
+
 /* Returns the enum xdpport_reason the data path must give `frame` (`len` bytes)
- * under ruleset `rs` (the active slot: rules->slot[active & 1]). */
-int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs);
+ * under ruleset `rs` (the active slot: rules->slot[active & 1]) and the flows in
+ * `flows` (NULL: none). A reply moves its flow to the state the spec says (UDP
+ * answered; TCP closing on FIN/RST, established on a SYN-ACK to a SYN). */
+int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
+		 struct model_flows *flows);
+
+/* The flow-table key of the flow `frame` would answer (its tuple reversed: the host
+ * is the destination), and where its TCP/UDP header starts. False for a frame that
+ * carries no TCP/UDP header with ports (model_reason would not look it up). */
+bool model_reply_key(const uint8_t *frame, size_t len, struct xdpport_flow_key *key,
+		     size_t *l4);
+
+/* The flow of `key` in `flows`, or NULL. */
+struct model_flow *model_find_flow(struct model_flows *flows, const struct xdpport_flow_key *key);
 
 #endif
