@@ -12,6 +12,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "egress.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
@@ -192,6 +193,8 @@ static void print_attached(const struct cmdline *cl, int ifindex, __u32 attach_m
 			   __u32 prog_id, bool already)
 {
 	const char *iface = cl->argv[0];
+	__u32 egress_id;
+	enum egress_kind egress = egress_query(ifindex, &egress_id);
 
 	if (cl->json) {
 		json_object_begin(NULL);
@@ -199,14 +202,17 @@ static void print_attached(const struct cmdline *cl, int ifindex, __u32 attach_m
 		json_uint("ifindex", ifindex);
 		json_string("mode", mode_name(attach_mode));
 		json_uint("program_id", prog_id);
+		json_string("egress", egress_kind_name(egress));
+		json_uint("egress_program_id", egress_id);
 		json_bool("already_attached", already);
 		json_object_end();
 	} else if (already) {
-		printf("xdpport is already attached to %s (%s mode, program id %u): nothing to do\n",
-		       iface, mode_name(attach_mode), prog_id);
+		printf("xdpport is already attached to %s (%s mode, program id %u; egress %s, "
+		       "program id %u): nothing to do\n",
+		       iface, mode_name(attach_mode), prog_id, egress_kind_name(egress), egress_id);
 	} else {
-		printf("attached to %s in %s mode (program id %u)\n", iface, mode_name(attach_mode),
-		       prog_id);
+		printf("attached to %s in %s mode (program id %u; egress %s, program id %u)\n",
+		       iface, mode_name(attach_mode), prog_id, egress_kind_name(egress), egress_id);
 	}
 }
 
@@ -228,6 +234,25 @@ static int already_attached(const struct cmdline *cl, int ifindex, const char *m
 	return EXIT_OK;
 }
 
+/* An interface with our XDP program but no egress program (someone removed it with
+ * tc or bpftool) gets it back: replies would drop without it. */
+static int repair_egress(int ifindex, const char *iface,
+			 const char *what)
+{
+	struct xdpport *skel;
+	__u32 id;
+	int err;
+
+	if (egress_query(ifindex, &id) != EGRESS_NONE)
+		return 0;
+	skel = filter_load_program(0, what);
+	if (!skel)
+		return EXIT_FAIL;
+	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	xdpport__destroy(skel);
+	return err;
+}
+
 static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, const char *mode)
 {
 	const char *iface = cl->argv[0], *what = cl->cmd->name;
@@ -238,13 +263,15 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	struct xdpport *skel;
 	char path[LINK_PATH_MAX], guard_what[64];
 	int link_fd, slot, err;
+	bool egress_on;
 	__u32 foreign_id;
 
 	links_path(path, sizeof(path), ifindex);
 	link_fd = links_open_live(path, &info);
 	if (link_fd >= 0) {
 		close(link_fd);
-		return already_attached(cl, ifindex, mode, info.prog_id);
+		err = repair_egress(ifindex, iface, what);
+		return err ?: already_attached(cl, ifindex, mode, info.prog_id);
 	}
 	unlink(path);	/* the pin of a deleted interface whose ifindex came back */
 	if (xdp_program(ifindex, &q, &foreign_id) && !cmd_opt(cl, "replace"))
@@ -270,7 +297,12 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	reset_slot_counters(f, slot);
 	row = (struct xdpport_iface){ ifindex, XDP_FLAGS_DRV_MODE, links_netns() };
 	bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
-	err = remove_foreign_program(ifindex, iface, what);
+	/* The flow recorder first: without it, replies would drop. If anything after it
+	 * fails, it goes again, and the interface is as it was. */
+	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	egress_on = !err;
+	if (!err)
+		err = remove_foreign_program(ifindex, iface, what);
 	link_fd = err ? -1 : create_link(bpf_program__fd(skel->progs.xdpport), ifindex, iface,
 					 mode, what);
 	if (!err && link_fd < 0)
@@ -278,6 +310,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	if (!err && bpf_obj_pin(link_fd, path))
 		err = fail(EXIT_FAIL, what, "cannot pin the link at %s: %s", path,
 			   errno_reason(errno));
+	if (err && egress_on)
+		egress_detach(links_netns(), ifindex, what);
 	if (!err) {
 		__u32 id;
 
@@ -335,7 +369,7 @@ static int detach_pin(const struct link_pin *pin, const char *what)
 	}
 	if (unlink(pin->path) && errno != ENOENT)
 		return fail(EXIT_FAIL, what, "cannot remove %s: %s", pin->path, errno_reason(errno));
-	return 0;
+	return egress_detach(pin->netns, pin->ifindex, what);
 }
 
 static void print_detached(const struct cmdline *cl, int detached, int stale)
@@ -406,8 +440,10 @@ static int detach_one(const struct cmdline *cl)
 	pin.netns = links_netns();
 	links_path(pin.path, sizeof(pin.path), ifindex);
 	fd = links_open_live(pin.path, &info);
-	if (fd < 0)
+	if (fd < 0) {
+		egress_detach(pin.netns, ifindex, cl->cmd->name);	/* no XDP: no recorder */
 		return not_attached(cl, ifindex, stale);
+	}
 	close(fd);
 	if (detach_pin(&pin, cl->cmd->name))
 		return EXIT_FAIL;
@@ -442,6 +478,7 @@ int cmd_detach(struct cmdline *cl)
 	if (err)
 		return err;
 	err = all ? detach_all(cl) : detach_one(cl);
+	egress_prune();
 	f.ifaces_fd = filter_map_fd("xdpport_ifaces");
 	forget_dead_rows(f.ifaces_fd);
 	filter_close(&f);
