@@ -69,5 +69,7 @@ int cmd_flush(struct cmdline *cl);
 int cmd_stats(struct cmdline *cl);
 int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
+int cmd_replies(struct cmdline *cl);
+int cmd_flows(struct cmdline *cl);
 
 #endif

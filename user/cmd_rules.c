@@ -249,6 +249,13 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 		json_string(proto_name(p), verdict_name(rs->policy[p]));
 	json_object_end();
 	json_string("fragments", verdict_name(rs->fragments));
+	json_object_begin("replies");
+	json_bool("enabled", rs->replies);
+	json_object_begin("timeouts");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		json_uint(ruleset_timeout_name(s), rs->timeout[s]);
+	json_object_end();
+	json_object_end();
 	json_array_begin("rules");
 	for (long i = 0; i < n; i++) {
 		json_object_begin(NULL);
@@ -271,6 +278,11 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
 	printf("fragments  %s\n", verdict_name(rs->fragments));
+	printf("replies    %s", rs->replies ? "on" : "off");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] != ruleset_timeout_default(s))
+			printf(", %s %us", ruleset_timeout_name(s), rs->timeout[s]);
+	printf("\n");
 	printf("rules      %ld\n", n);
 	for (long i = 0; i < n; i++) {
 		char range[32];

@@ -10,8 +10,10 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "egress.h"
 #include "errors.h"
 #include "filter.h"
+#include "flowtable.h"
 #include "guard.h"
 #include "json.h"
 #include "links.h"
@@ -27,10 +29,13 @@ struct attachment {
 	bool here;		/* in this process's network namespace */
 	bool live;		/* the link still holds the interface */
 	__u32 prog_id, link_id, attach_mode;
+	enum egress_kind egress;	/* the flow recorder on its egress */
+	__u32 egress_id;
 };
 
 static struct xdpport_ruleset nothing_set;
 static const struct xdpport_ruleset *running = &nothing_set;
+static struct flow_table flows = { .size = XDPPORT_FLOWS_DEFAULT };
 
 /* Names the interface and reads its XDP mode, in whatever namespace we are in now. */
 static void look_up_iface(struct attachment *a)
@@ -41,6 +46,7 @@ static void look_up_iface(struct attachment *a)
 		a->name[0] = '\0';
 	else if (!bpf_xdp_query(a->pin.ifindex, 0, &q))
 		a->attach_mode = q.attach_mode;
+	a->egress = egress_query(a->pin.ifindex, &a->egress_id);
 }
 
 static void describe(const struct link_pin *pin, __u64 here, struct attachment *a)
@@ -118,6 +124,8 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 		json_string("mode", a[i].live ? attach_mode_name(a[i].attach_mode) : "none");
 		json_uint("program_id", a[i].prog_id);
 		json_uint("link_id", a[i].link_id);
+		json_string("egress", egress_kind_name(a[i].egress));
+		json_uint("egress_program_id", a[i].egress_id);
 		json_object_end();
 	}
 	json_array_end();
@@ -126,6 +134,13 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 		json_string(proto_name(p), verdict_word(running->policy[p]));
 	json_object_end();
 	json_string("fragments", verdict_word(running->fragments));
+	json_bool("replies", running->replies);
+	json_object_begin("flows");
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		json_uint(proto_name(p), flows.live[p]);
+	json_uint("entries", flows.n);
+	json_uint("table_size", flows.size);
+	json_object_end();
 	json_object_begin("rules");
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		json_uint(proto_name(p), ruleset_count(running, p));
@@ -149,8 +164,9 @@ static void print_attachment(const struct attachment *a, const char *label)
 		       "--all' removes its pin)\n",
 		       label, a->pin.ifindex, where);
 	else if (a->name[0])
-		printf("%-12s %s%s (%s, program %u, link %u)\n", label, a->name, where,
-		       attach_mode_name(a->attach_mode), a->prog_id, a->link_id);
+		printf("%-12s %s%s (%s, program %u, link %u; egress %s, program %u)\n", label,
+		       a->name, where, attach_mode_name(a->attach_mode), a->prog_id, a->link_id,
+		       egress_kind_name(a->egress), a->egress_id);
 	else
 		printf("%-12s ifindex %d%s (program %u, link %u)\n", label, a->pin.ifindex, where,
 		       a->prog_id, a->link_id);
@@ -167,6 +183,10 @@ static void status_text(const struct attachment *a, int n)
 	printf("%-12s tcp %s, udp %s\n", "policy", verdict_word(running->policy[XDPPORT_TCP]),
 	       verdict_word(running->policy[XDPPORT_UDP]));
 	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));
+	printf("%-12s %s\n", "replies", running->replies ? "on" : "off");
+	printf("%-12s %u tcp, %u udp; table %zu of %u entries (%.1f%%)\n", "flows",
+	       flows.live[XDPPORT_TCP], flows.live[XDPPORT_UDP], flows.n, flows.size,
+	       flows.size ? 100.0 * flows.n / flows.size : 0.0);
 	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(running, XDPPORT_TCP),
 	       ruleset_count(running, XDPPORT_UDP));
 	printf("%-12s tcp/%u stays open (%s; --force overrides)\n", "guard", guard_port(),
@@ -197,6 +217,10 @@ int cmd_status(struct cmdline *cl)
 		ruleset_reset(&nothing_set);
 	else
 		running = filter_live(&f);
+	if (err != NOT_SET_UP && flowtable_read(&f, &flows, false, cl->cmd->name)) {
+		filter_close(&f);
+		return EXIT_FAIL;
+	}
 	n = links_list(pins, MAX_PINS);
 	if (n > MAX_PINS)
 		n = MAX_PINS;

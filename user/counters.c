@@ -125,7 +125,7 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 			 c->ncpus * sizeof(*c->per_cpu));
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
-	return 0;
+	return flowtable_read(f, &c->flows, false, what);
 }
 
 void counters_free(struct counters *c)
@@ -153,7 +153,8 @@ int counters_reset(const struct filter *f, const char *what)
 		keys[k] = k;
 	/* Two batch updates: one syscall each instead of one per key. */
 	if (!err && (bpf_map_update_batch(f->totals_fd, keys, zeros, &nslots, NULL) ||
-		     bpf_map_update_batch(f->ports_fd, keys, zeros, &nports, NULL)))
+		     bpf_map_update_batch(f->ports_fd, keys, zeros, &nports, NULL) ||
+		     flowtable_reset_counts(f)))
 		err = fail(EXIT_FAIL, what, "cannot reset counters: %s", errno_reason(errno));
 	free(zeros);
 	free(keys);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "flowtable.h"
 #include "xdpport.h"
 
 struct filter;
@@ -38,6 +39,7 @@ struct counters {
 	int n_ifaces;				/* slots with an interface attached */
 	struct xdpport_port_count *per_cpu;	/* [key * ncpus + cpu], raw */
 	__u32 *keys;				/* scratch for the batch lookup */
+	struct flow_table flows;		/* counts and fill only, no entries */
 };
 
 /* Reads every counter into `c`, reusing its buffers from an earlier reading. Returns 0
@@ -45,7 +47,7 @@ struct counters {
 int counters_read(const struct filter *f, struct counters *c, const char *what);
 void counters_free(struct counters *c);
 
-/* Zeroes every counter: all interface slots, all ports, all CPUs. */
+/* Zeroes every counter: all interface slots, all ports, all CPUs, the flow table's. */
 int counters_reset(const struct filter *f, const char *what);
 
 /* A port's counts summed over CPUs. Each CPU's count wraps at 2^32. */

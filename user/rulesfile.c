@@ -163,6 +163,65 @@ static void parse_fragments(struct parser *p)
 		p->rs->fragments = verdict;
 }
 
+/* The seconds of `replies timeout KIND SECS`: 1..RULESET_TIMEOUT_MAX, decimal. */
+static long long parse_seconds(const char *word)
+{
+	unsigned long long v = 0;
+
+	if (!*word || strlen(word) > 10)
+		return -1;
+	for (const char *c = word; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	return v < 1 || v > RULESET_TIMEOUT_MAX ? -1 : (long long)v;
+}
+
+/* replies on|off, replies timeout KIND SECS */
+static void parse_replies(struct parser *p)
+{
+	char q[QUOTE_MAX + 4];
+	int state;
+	long long secs;
+
+	if (p->nwords >= 2 && (is(p->word[1], "on") || is(p->word[1], "off"))) {
+		if (p->nwords > 2)
+			error(p, "unexpected '%s' after replies on|off", quote(p->word[2], q));
+		else if (!p->errors)
+			p->rs->replies = is(p->word[1], "on");
+		return;
+	}
+	if (p->nwords >= 2 && is(p->word[1], "table-size")) {
+		error(p, "replies table-size is not part of a ruleset (it sizes the flow table: "
+			 "run it as a command, with nothing attached)");
+		return;
+	}
+	if (p->nwords < 2) {
+		error(p, "replies needs on, off or timeout KIND SECS");
+		return;
+	}
+	if (!is(p->word[1], "timeout")) {
+		error(p, "replies takes on, off or timeout KIND SECS, not '%s'", quote(p->word[1], q));
+		return;
+	}
+	if (p->nwords != 4) {
+		error(p, "replies timeout needs KIND (tcp-syn, tcp, tcp-closing, udp, udp-answered) "
+			 "and SECS");
+		return;
+	}
+	state = ruleset_timeout_parse(p->word[2]);
+	secs = parse_seconds(p->word[3]);
+	if (state < 0)
+		error(p, "'%s' is not a timeout: tcp-syn, tcp, tcp-closing, udp or udp-answered",
+		      quote(p->word[2], q));
+	else if (secs < 0)
+		error(p, "a timeout is whole seconds, 1 to %u, not '%s'", RULESET_TIMEOUT_MAX,
+		      quote(p->word[3], q));
+	else if (!p->errors)
+		p->rs->timeout[state] = secs;
+}
+
 enum port_action { ALLOW, DENY, DELETE };
 
 static void apply_range(struct parser *p, enum port_action action, const struct port_range *r)
@@ -201,7 +260,7 @@ static void parse_ports(struct parser *p, enum port_action action)
 static bool is_cli_command(const char *word)
 {
 	static const char *const commands[] = { "attach", "detach", "list", "flush", "status",
-						"stats", "apply", "save", "version", "help" };
+						"stats", "apply", "save", "version", "help", "flows" };
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(word, commands[i]))
@@ -224,14 +283,16 @@ static void parse_words(struct parser *p)
 		parse_policy(p);
 	else if (is(cmd, "fragments"))
 		parse_fragments(p);
+	else if (is(cmd, "replies"))
+		parse_replies(p);
 	else if (is(cmd, "flush"))
 		error(p, "flush is not needed: apply always starts from a clean ruleset");
 	else if (is_cli_command(cmd))
 		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
-			 "allow, deny and delete lines", cmd);
+			 "replies, allow, deny and delete lines", cmd);
 	else
-		error(p, "unknown word '%s'; a rules file holds policy, fragments, allow, deny "
-			 "and delete lines", quote(cmd, q));
+		error(p, "unknown word '%s'; a rules file holds policy, fragments, replies, allow, "
+			 "deny and delete lines", quote(cmd, q));
 }
 
 /* Reports the first bad byte of a line: NUL anywhere, and outside the comment
@@ -371,6 +432,12 @@ int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs)
 			fprintf(out, "policy %s %s\n", verdict_word(rs->policy[proto]),
 				proto_name(proto));
 	fprintf(out, "fragments %s\n", verdict_word(rs->fragments));
+	if (!rs->replies)
+		fprintf(out, "replies off\n");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] != ruleset_timeout_default(s))
+			fprintf(out, "replies timeout %s %u\n", ruleset_timeout_name(s),
+				rs->timeout[s]);
 	for (long i = 0; i < n; i++)
 		write_rule(out, &rules[i]);
 	free(rules);

@@ -4,6 +4,7 @@
  * CLI's own words, applied in order to a clean ruleset (later lines win):
  *
  *   policy pass|drop [tcp|udp]     fragments pass|drop
+ *   replies on|off                 replies timeout KIND SECS
  *   allow PORTSPEC...              deny PORTSPEC...           delete PORTSPEC...
  *
  * `#` starts a comment (whole line or trailing); blank lines are ignored; words are
@@ -46,7 +47,7 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 
 /*
  * Writes `rs` in the file format, without a header: the policies, the fragments
- * setting, then the rules as compact ranges in ascending port order, one per line.
+ * setting, `replies off` if so and the timeouts that are not the default, then the rules as compact ranges in ascending port order, one per line.
  * Parsing the output gives `rs` back. Returns 0, or -1 (out of memory, or `out`
  * failed: see ferror()).
  */

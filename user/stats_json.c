@@ -76,6 +76,13 @@ void stats_json(const struct stats_report *r)
 	json_per_proto("ports_with_traffic", r->ports_with_traffic);
 	if (r->interval > 0)
 		json_per_proto("ports_active", r->ports_active);
+	json_object_begin("flows");
+	json_uint("inserts", c->flows.inserts);
+	json_uint("insert_failures", c->flows.insert_failures);
+	json_uint("evictions", c->flows.evictions);
+	json_uint("entries", c->flows.n);
+	json_uint("table_size", c->flows.size);
+	json_object_end();
 	json_ports(r, "top_dropped", r->top_dropped, r->n_top_dropped);
 	json_ports(r, "top_passed", r->top_passed, r->n_top_passed);
 	json_object_end();

@@ -5,12 +5,14 @@
  *
  *   timestamp_ms        wall-clock time of the reading, milliseconds since the epoch
  *   interval_s          (--watch) seconds between this reading and the previous one
- *   reasons             {REASON: COUNT} for each of the 8 reasons: pass-rule,
- *                       pass-policy, pass-fragment, pass-unfiltered, drop-rule,
+ *   reasons             {REASON: COUNT} for each of the 9 reasons: pass-rule,
+ *                       pass-policy, pass-fragment, pass-reply, pass-unfiltered, drop-rule,
  *                       drop-policy, drop-fragment, drop-malformed; all interfaces
  *   passed, dropped     COUNT: the pass reasons and the drop reasons added up
  *   interfaces          [{name, ifindex, netns, reasons, passed, dropped}]
  *   ports_with_traffic  {tcp: N, udp: N}: ports with a nonzero count
+ *   flows               {inserts, insert_failures, evictions, entries, table_size}:
+ *                       the flow table of replies; evictions = inserts - entries
  *   ports_active        (--watch) {tcp: N, udp: N}: ports counted in the interval
  *   top_dropped         [PORT], most dropped first (in the interval with --watch)
  *   top_passed          [PORT], most passed first

@@ -90,6 +90,29 @@ static void port_family(FILE *out, const struct stats_report *r)
 	free(ports);
 }
 
+static void flow_families(FILE *out, const struct flow_table *t)
+{
+	const struct {
+		const char *name, *type, *help;
+		__u64 value;
+	} rows[] = {
+		{ "xdpport_flow_inserts_total", "counter",
+		  "Flows the egress program added to the flow table (replies).", t->inserts },
+		{ "xdpport_flow_insert_failures_total", "counter",
+		  "Flows the egress program could not add to the flow table.", t->insert_failures },
+		{ "xdpport_flow_evictions_total", "counter",
+		  "Flows the full table dropped to make room (inserts - entries).", t->evictions },
+		{ "xdpport_flow_entries", "gauge", "Flows in the table, expired ones included.",
+		  t->n },
+		{ "xdpport_flow_table_size", "gauge", "Flows the table holds at most.", t->size },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		family(out, rows[i].name, rows[i].type, rows[i].help);
+		fprintf(out, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].value);
+	}
+}
+
 void stats_prometheus(FILE *out, const struct stats_report *r)
 {
 	reason_family(out, r->now, false);
@@ -100,4 +123,5 @@ void stats_prometheus(FILE *out, const struct stats_report *r)
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		fprintf(out, "xdpport_ports_with_traffic{proto=\"%s\"} %u\n", proto_name(p),
 			r->ports_with_traffic[p]);
+	flow_families(out, &r->now->flows);
 }

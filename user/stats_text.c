@@ -62,12 +62,16 @@ static void port_rows(FILE *out, const char *title, const struct port_stat *p, u
 void stats_text(FILE *out, const struct stats_report *r, unsigned top)
 {
 	unsigned tcp = r->ports_with_traffic[XDPPORT_TCP], udp = r->ports_with_traffic[XDPPORT_UDP];
+	char a[UNITS_BUF], b[UNITS_BUF], e[UNITS_BUF];
 
 	fprintf(out, "%-18s %18s %12s\n", "all interfaces", "packets", "bytes");
 	reason_rows(out, &r->now->total);
 	iface_rows(out, r->now);
 	port_rows(out, "top dropped ports", r->top_dropped, r->n_top_dropped, true);
 	port_rows(out, "top passed ports", r->top_passed, r->n_top_passed, false);
+	fprintf(out, "\nflows: %zu of %u in the table, %s inserted, %s evicted, %s insert "
+		"failures\n", r->now->flows.n, r->now->flows.size, grouped(a, r->now->flows.inserts),
+		grouped(b, r->now->flows.evictions), grouped(e, r->now->flows.insert_failures));
 	fprintf(out, "\nports with traffic: %u tcp, %u udp", tcp, udp);
 	if (tcp + udp > top && (r->n_top_dropped == top || r->n_top_passed == top))
 		fprintf(out, " (the top %u shown each way; --top N or --top all for more)", top);

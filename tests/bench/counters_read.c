@@ -75,7 +75,13 @@ int main(int argc, char **argv)
 				    sizeof(struct xdpport_port_count), PORT_KEYS, NULL);
 	f.ifaces_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpport_ifaces", 4,
 				     sizeof(struct xdpport_iface), XDPPORT_IFACE_SLOTS, NULL);
-	if (f.totals_fd < 0 || f.ports_fd < 0 || f.ifaces_fd < 0 || fill_ports(f.ports_fd, ncpus)) {
+	f.flows_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xdpport_flows",
+				    sizeof(struct xdpport_flow_key), sizeof(struct xdpport_flow),
+				    XDPPORT_FLOWS_DEFAULT, NULL);
+	f.flowstats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "xdpport_flowstats", 4,
+					sizeof(struct xdpport_flow_counts), 1, NULL);
+	if (f.totals_fd < 0 || f.ports_fd < 0 || f.ifaces_fd < 0 || f.flows_fd < 0 ||
+	    f.flowstats_fd < 0 || fill_ports(f.ports_fd, ncpus)) {
 		perror("counters_read: cannot create the maps (root needed)");
 		return 1;
 	}
