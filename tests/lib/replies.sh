@@ -15,6 +15,10 @@
 #                      address it was given
 #   probe_host ARGS... replyprobe in HOST; probe_world ARGS... in WORLD
 #   counter REASON     packets counted under REASON so far (stats --json)
+#   session_start ADDR PORT MS   a TCP session from HOST (replyprobe session; one at a
+#                      time); true once connected
+#   session_say SECS   sends a line on it; prints "echo" or "silent" (MS ms) or nothing
+#   session_end        closes it
 #   has_flow PROTO LOCAL REMOTE REMOTE_PORT [STATE]   flows --json lists that flow
 REPLYPROBE=${REPLYPROBE:-$PWD/$BUILD/tests/tools/replyprobe}
 WORLD_TMP=
@@ -110,4 +114,24 @@ has_flow() {
 		jq -e --arg p "$1" --arg l "$2" --arg r "$3" --argjson rp "$4" --arg s "${5:-}" \
 			'any(.flows[]; .protocol == $p and .local == $l and .remote == $r and
 			     .remote_port == $rp and ($s == "" or .state == $s))' <<<"$json" >/dev/null
+}
+
+session_start() {
+	local line=
+	coproc SESSION { probe_host session "$@"; }
+	# bash unsets SESSION and SESSION_PID when the coprocess exits: keep them
+	session_pid=$SESSION_PID session_out=${SESSION[0]} session_in=${SESSION[1]}
+	read -r -t 3 line <&"$session_out"
+	[ "$line" = connected ]
+}
+
+session_say() {
+	local line=
+	{ echo ping >&"$session_in"; } 2>/dev/null && read -r -t "$1" line <&"$session_out"
+	echo "$line"
+}
+
+session_end() {
+	exec {session_in}>&-
+	wait "$session_pid" 2>/dev/null
 }
