@@ -24,7 +24,7 @@ worker() {
 
 expected_list() {
 	local p
-	printf 'policy     tcp pass, udp pass\nfragments  pass\nrules      %d\n' \
+	printf 'policy     tcp pass, udp pass\nfragments  pass\nreplies    on\nrules      %d\n' \
 		$((WORKERS * PORTS_EACH))
 	for ((p = BASE; p < BASE + WORKERS * PORTS_EACH; p += 2)); do
 		printf '  allow %d\n  deny  %d\n' "$p" $((p + 1))

@@ -100,4 +100,36 @@ check "old pins: flush removes them" xp flush
 check "after flush: allow works again" xp allow 443
 check "after flush: attach works again" in_ns xp31b "$XDPPORT" attach xp31b
 
+# Pins of the previous layout (1): the same maps but no flow table, and a rules map
+# whose rulesets have no replies byte and timeouts (8 bytes of policies, fragments and
+# padding instead of 24), its layout word 1. Every command refuses them with the
+# recovery message; detach --all and flush still work.
+check "detach --all" xp detach --all
+check "flush" xp flush
+mkdir -p /sys/fs/bpf/xdpport
+PREV=/sys/fs/bpf/xdpport
+check "pin layout-1 xdpport_rules" bpftool map create $PREV/xdpport_rules \
+	type array key 4 value $((8 + 2 * (131072 + 8))) entries 1 name xdpport_rules flags 1024
+check "pin layout-1 xdpport_totals" bpftool map create $PREV/xdpport_totals \
+	type percpu_array key 4 value $((16 * 8)) entries 64 name xdpport_totals
+check "pin layout-1 xdpport_ports" bpftool map create $PREV/xdpport_ports \
+	type percpu_array key 4 value 8 entries 131072 name xdpport_ports
+check "pin layout-1 xdpport_ifaces" bpftool map create $PREV/xdpport_ifaces \
+	type array key 4 value 16 entries 64 name xdpport_ifaces
+for cmd in "list" "allow 443" "status" "stats" "flows" "replies off" "replies timeout udp 5" \
+	"save"; do
+	# shellcheck disable=SC2086
+	expect_error "layout-1 pins: $cmd" 1 "$STALE" xp $cmd
+done
+expect_error "layout-1 pins: attach" 1 "$STALE" in_ns xp31b "$XDPPORT" attach xp31b
+check "layout-1 pins: detach --all still works" xp detach --all
+check "layout-1 pins: flush removes them" xp flush
+# Today's rules map without the flow table beside it: refused too, not taken for new.
+check "allow 443 pins today's maps" xp allow 443
+rm $PREV/xdpport_flows
+expect_error "no flow table beside the rules" 1 \
+	"xdpport_flows is missing: the pins are from an incompatible xdpport build" xp list
+check "no flow table: flush removes the rest" xp flush
+check "after flush: attach works again" in_ns xp31b "$XDPPORT" attach xp31b
+
 summary

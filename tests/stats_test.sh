@@ -136,7 +136,7 @@ check "--top 2 keeps the two most dropped, most first" \
 	jq -e '[.top_dropped[] | "\(.port)/\(.protocol)"] == ["9999/udp", "5353/udp"]' \
 	<(srv stats --json --top 2)
 check "the JSON keys are the documented ones" \
-	jq -e 'keys == (["timestamp_ms","reasons","passed","dropped","interfaces","ports_with_traffic","top_dropped","top_passed"] | sort)
+	jq -e 'keys == (["timestamp_ms","reasons","passed","dropped","interfaces","ports_with_traffic","flows","top_dropped","top_passed"] | sort)
 	       and (.interfaces[0] | keys) == (["name","ifindex","netns","reasons","passed","dropped"] | sort)
 	       and (.top_dropped[0] | keys) == (["port","protocol","passed","dropped"] | sort)' <(echo "$json")
 

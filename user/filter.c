@@ -156,6 +156,9 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	return skel;
 }
 
+#define STALE_PINS "%s/%s was pinned by an incompatible xdpport build; run " \
+		   "'xdpport detach --all' and 'xdpport flush' to start over"
+
 static bool map_has_shape(int fd, const struct map_want *want)
 {
 	struct bpf_map_info info = {};
@@ -170,10 +173,7 @@ static bool map_has_shape(int fd, const struct map_want *want)
 static int check_map(int fd, const struct map_want *want, const char *what)
 {
 	if (!map_has_shape(fd, want))
-		return fail(EXIT_FAIL, what,
-			    "%s/%s was pinned by an incompatible xdpport build; run "
-			    "'xdpport detach --all' and 'xdpport flush' to start over",
-			    XDPPORT_PIN_DIR, want->name);
+		return fail(EXIT_FAIL, what, STALE_PINS, XDPPORT_PIN_DIR, want->name);
 	return 0;
 }
 
@@ -207,8 +207,15 @@ static int open_maps(struct filter *f, const char *what)
 
 		snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, maps_wanted[i].name);
 		*fds[i] = bpf_obj_get(path);
-		if (*fds[i] < 0 && errno == ENOENT)
+		/* No rules map: nothing set up. Rules without the other maps: a build that
+		 * had fewer (layout 1 had no flow table). */
+		if (*fds[i] < 0 && errno == ENOENT && i == 0)
 			return NOT_SET_UP;
+		if (*fds[i] < 0 && errno == ENOENT)
+			return fail(EXIT_FAIL, what, "%s/%s is missing: the pins are from an "
+				    "incompatible xdpport build; run 'xdpport detach --all' and "
+				    "'xdpport flush' to start over", XDPPORT_PIN_DIR,
+				    maps_wanted[i].name);
 		if (*fds[i] < 0)
 			return fail(EXIT_FAIL, what, "cannot open %s: %s", path, errno_reason(errno));
 		if (check_map(*fds[i], &maps_wanted[i], what))

@@ -91,8 +91,47 @@ static const struct help_text texts[] = {
 	  "Example:\n"
 	  "  xdpport fragments drop\n",
 	  0 },
+	{ "replies",
+	  "  xdpport replies on|off\n"
+	  "  xdpport replies timeout tcp-syn|tcp|tcp-closing|udp|udp-answered SECS\n"
+	  "  xdpport replies table-size N\n"
+	  "\n"
+	  "Answers to connections this host opened pass, whatever rule or policy would\n"
+	  "drop them (counted as pass-reply): an egress program on every attached\n"
+	  "interface records each TCP/UDP flow the host sends out, and a frame that is\n"
+	  "exactly its reverse (protocol, both addresses, both ports) passes while the\n"
+	  "flow is fresh. A SYN without ACK never passes as a reply. Packets the host\n"
+	  "sends from a port the rules pass inbound (its servers) record nothing. DHCP\n"
+	  "requests (68->67, 546->547) are recorded by their ports alone, so the server's\n"
+	  "answer passes from any address. On by default; off makes the filter stateless.\n"
+	  "\n"
+	  "timeout KIND SECS: how long a flow lives without the host sending on it:\n"
+	  "  tcp-syn       SYN sent, no answer yet          (default 120)\n"
+	  "  tcp           established                      (default 432000, 5 days)\n"
+	  "  tcp-closing   FIN or RST seen                  (default 120)\n"
+	  "  udp           sent, never answered             (default 30)\n"
+	  "  udp-answered  answered                         (default 120)\n"
+	  "SECS is 1 to 2147483647. Settings and timeouts are part of the ruleset (list,\n"
+	  "save, apply).\n"
+	  "\n"
+	  "table-size N: flows kept, 1024 to 16777216 (default 262144, 30 MiB of kernel\n"
+	  "memory: 120 bytes a flow); the least recently used go first when full. The\n"
+	  "size is fixed while attached: detach every interface first. It recreates the\n"
+	  "table empty; flush with nothing attached goes back to the default.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport replies off\n"
+	  "  xdpport replies timeout udp 60\n"
+	  "  xdpport detach --all && xdpport replies table-size 1048576\n",
+	  0 },
+	{ "flows",
+	  "Prints the flows the host sent out that are still fresh, one a line, like\n"
+	  "conntrack -L: PROTO LOCAL:PORT -> REMOTE:PORT STATE expires SECSs. States:\n"
+	  "tcp-syn, established, closing, udp, udp-answered. DHCP flows show addresses 0.\n",
+	  HELP_JSON },
 	{ "list",
-	  "Prints the policies, the fragments setting and every rule; neighbouring ports\n"
+	  "Prints the policies, the fragments and replies settings (timeouts that are not\n"
+	  "the default) and every rule; neighbouring ports\n"
 	  "with the same rule show as one range, and a rule for both protocols shows once.\n"
 	  "Works whether or not the filter is attached.\n",
 	  HELP_JSON },
@@ -103,12 +142,15 @@ static const struct help_text texts[] = {
 	  0 },
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"
-	  "namespaces too), the mode and program of each, the policies, how many ports\n"
-	  "have rules, and the port the lockout guard keeps open.\n",
+	  "namespaces too), the mode and program of each and its egress program (tcx or\n"
+	  "tc), the policies, replies on or off, the flows per protocol and how full the\n"
+	  "flow table is, how many ports have rules, and the port the lockout guard keeps\n"
+	  "open.\n",
 	  HELP_JSON },
 	{ "stats",
-	  "Prints packets and bytes passed and dropped by reason, per interface, and the\n"
-	  "ports with the most drops and passes.\n",
+	  "Prints packets and bytes passed and dropped by reason, per interface, the\n"
+	  "ports with the most drops and passes, and the flow table's inserts, insert\n"
+	  "failures and evictions (inserts minus entries: only a full table removes one).\n",
 	  HELP_JSON },
 	{ "version", "Prints the version.\n", HELP_JSON },
 	{ "help", "Prints the list of commands, or the help of one.\n", 0 },

@@ -32,7 +32,7 @@ static const struct command commands[] = {
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
 	  {} },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
-	{ "replies", cmd_replies, "on|off | timeout KIND SECS | table-size N",
+	{ "replies", cmd_replies, "on|off|timeout ...",
 	  "pass answers to the host's own connections (default on)", 1, 3, {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
