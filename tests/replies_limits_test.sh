@@ -36,6 +36,17 @@ rc=$?
 record "$([ $rc -eq 1 ] && [ "$(counter drop-policy)" -gt "$drops" ] && echo 1 || echo 0)" \
 	"udp timeout 2 s: an answer 3 s late is dropped" "ask exited $rc"
 
+# Answered, a flow keeps the udp-answered timeout: the world speaks again 3 s later.
+check "replies timeout udp-answered 10" xp replies timeout udp-answered 10
+probe_host ask --sport 47000 "$WORLD4" 5300 4500 >"$WORLD_TMP/answered" &
+asker=$!
+sleep 3
+probe_world ask --from "$WORLD4" --sport 5300 "$HOST4" 47000 100 >/dev/null
+wait "$asker"
+record "$([ "$(grep -c "from $WORLD4 5300" "$WORLD_TMP/answered")" -eq 2 ] && echo 1 || echo 0)" \
+	"udp-answered timeout 10 s: once answered, the world's datagram 3 s later still passes" \
+	"got: $(tr '\n' ' ' <"$WORLD_TMP/answered")"
+
 check "a TCP session to the late echo server opens" session_start "$WORLD4" 8007 5000
 line=$(session_say 7)
 record "$([ "$line" = silent ] && echo 1 || echo 0)" \

@@ -167,11 +167,13 @@ static int bound_udp(const char *addr, unsigned port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int fd;
+	int fd, on = 1;
 
 	if (!sockaddr_of(addr, port, &ss, &len))
 		exit(usage());
 	fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	/* `ask --from` may send from this address and port too, while we serve. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	if (fd < 0 || bind(fd, (struct sockaddr *)&ss, len))
 		exit(die(addr));
 	return fd;
