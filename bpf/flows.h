@@ -49,6 +49,43 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xdpport_flowstats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpport_flowports);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} xdpport_flowports SEC(".maps");
+
+/* The expiry of local port `port` (host order) of `proto`. */
+static __always_inline __u64 *flow_port_expiry(__u32 proto, __u16 port)
+{
+	__u32 zero = 0;
+	struct xdpport_flowports *fp = bpf_map_lookup_elem(&xdpport_flowports, &zero);
+
+	return fp ? &fp->expiry[proto & 1][port] : NULL;
+}
+
+/* Raises the port's expiry to cover a flow refreshed at `now` for `timeout_s`; a
+ * compare-and-swap so that two CPUs never lower it. */
+static __always_inline void flow_port_extend(__u32 proto, __u16 port_be, __u64 now,
+					     __u32 timeout_s)
+{
+	__u64 *expiry = flow_port_expiry(proto, bpf_ntohs(port_be));
+	__u64 want = now + timeout_s * NSEC_PER_SEC;
+
+	if (!expiry)
+		return;
+#pragma unroll
+	for (int tries = 0; tries < 4; tries++) {
+		__u64 old = *expiry;
+
+		if (old >= want || __sync_val_compare_and_swap(expiry, old, want) == old)
+			return;
+	}
+}
+
 /* DHCP answers go to addresses the request did not name (broadcast, an address not
  * assigned yet) from a server it may not have named: keyed by the ports alone. */
 static __always_inline bool flow_is_dhcp(const struct xdpport_flow_key *k)
@@ -127,20 +164,34 @@ static __always_inline __u32 flow_answered(__u32 state, __u8 flags)
 	return state;
 }
 
-/* True when the inbound FRAME_PORT frame answers a live flow the host sent out. */
+/* True when the inbound FRAME_PORT frame answers a live flow the host sent out.
+ * Cheapest first: a SYN is never an answer, and a port with no live flow has none. */
 static __always_inline bool flow_is_reply(const struct frame *f, void *end,
 					  const struct xdpport_ruleset *rs)
 {
 	struct xdpport_flow_key k = {};
 	struct xdpport_flow *flow;
+	__u64 now, *port_expiry;
 	__u32 state, next;
-	__u64 now;
-	__u8 flags;
+	__u8 flags = 0;
 
-	if (!flow_key(f, end, true, &k, &flags))
+	if (f->proto == XDPPORT_TCP) {
+		__u8 *tcp = f->l4;
+
+		if ((void *)(tcp + 14) > end)
+			return false;
+		flags = tcp[13];
+		/* Whoever opens a connection to us is never a reply, whatever the tuple. */
+		if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+			return false;
+	}
+	port_expiry = flow_port_expiry(f->proto, f->port);
+	if (!port_expiry || !*port_expiry)
 		return false;
-	/* Whoever opens a connection to us is never a reply, whatever the tuple. */
-	if ((flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
+	now = bpf_ktime_get_coarse_ns();
+	if (now > *port_expiry)
+		return false;
+	if (!flow_key(f, end, true, &k, &flags))
 		return false;
 	flow = bpf_map_lookup_elem(&xdpport_flows, &k);
 	if (!flow)
@@ -148,13 +199,13 @@ static __always_inline bool flow_is_reply(const struct frame *f, void *end,
 	state = flow->state;
 	if (state >= XDPPORT_FLOW_NSTATES)
 		return false;
-	now = bpf_ktime_get_coarse_ns();
 	if (flow_expired(flow, state, rs, now))
 		return false;
 	next = flow_answered(state, flags);
 	if (next != state) {
 		flow->seen_ns = now;
 		flow->state = next;
+		flow_port_extend(f->proto, k.local_port, now, rs->timeout[next]);
 	}
 	return true;
 }
@@ -230,10 +281,13 @@ static __always_inline void flow_record(const struct frame *f, void *end,
 			return;
 		flow->seen_ns = now;
 		flow->state = next;
+		flow_port_extend(f->proto, k.local_port, now, rs->timeout[next]);
 		return;
 	}
 	fresh.seen_ns = now;
 	fresh.state = flow_sent(false, 0, f->proto, flags);
+	/* The port first: the flow must never be in the table with its port still shut. */
+	flow_port_extend(f->proto, k.local_port, now, rs->timeout[fresh.state]);
 	err = bpf_map_update_elem(&xdpport_flows, &k, &fresh, BPF_NOEXIST);
 	if (err != -17)		/* -EEXIST: another CPU recorded it first */
 		flow_count(err == 0);

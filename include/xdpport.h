@@ -110,6 +110,19 @@ struct xdpport_flow {
 
 #define XDPPORT_FLOWS_DEFAULT	262144	/* max_entries of a new flow table */
 
+/*
+ * Map "xdpport_flowports": an mmapable array with one element of this type. For each
+ * (protocol, local port), until when a flow on it may live: the latest expiry of any
+ * flow recorded with that local port, in bpf_ktime_get_coarse_ns nanoseconds; 0:
+ * never had one. The XDP program reads it before the flow table: a frame to a port
+ * with no live flow (most of any flood) costs one load, not a hash lookup. Only ever
+ * raised (by the egress program, and by the CLI when a timeout grows), so it never
+ * hides a live flow. 64 bits: the BPF target has 64-bit compare-and-swap everywhere.
+ */
+struct xdpport_flowports {
+	__u64 expiry[XDPPORT_NPROTO][XDPPORT_PORTS];
+};
+
 /* Map "xdpport_flowstats": per-CPU array, one element, written by the egress program.
  * Nothing but the LRU removes a flow, so evictions are inserts minus entries. */
 struct xdpport_flow_counts {
@@ -157,6 +170,8 @@ _Static_assert(sizeof(struct xdpport_ruleset) ==
 	       "struct xdpport_ruleset has a hole");
 _Static_assert(sizeof(struct xdpport_flow_key) == 40, "struct xdpport_flow_key has a hole");
 _Static_assert(sizeof(struct xdpport_flow) == 16, "struct xdpport_flow has a hole");
+_Static_assert(sizeof(struct xdpport_flowports) == 8 * XDPPORT_NPROTO * XDPPORT_PORTS,
+	       "struct xdpport_flowports has a hole");
 _Static_assert(sizeof(struct xdpport_flow_counts) == 16,
 	       "struct xdpport_flow_counts has a hole");
 _Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 
 #include "framegen.h"
@@ -108,10 +109,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Writes a flow into the program's table and the model's list alike. */
-static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v)
+/* Writes a flow into the program's table and the model's list alike, and raises its
+ * local port's expiry to the flow's own, as the egress program would: the port check
+ * in front of the table must then change no verdict. */
+static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v,
+		  const struct xdpport_ruleset *rs)
 {
 	struct model_flow *f = model_find_flow(&flows, k);
+	__u64 *expiry = &h.flowports->expiry[k->proto & 1][ntohs(k->local_port)];
 
 	if (!f && flows.n < flows.max)
 		f = &flows.flow[flows.n++];
@@ -120,6 +125,9 @@ static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v
 	f->key = *k;
 	f->flow = *v;
 	bpf_map_update_elem(h.flows_fd, k, v, BPF_ANY);
+	if (v->state < XDPPORT_FLOW_NSTATES &&
+	    *expiry < v->seen_ns + rs->timeout[v->state] * 1000000000ULL)
+		*expiry = v->seen_ns + rs->timeout[v->state] * 1000000000ULL;
 }
 
 /*
@@ -127,7 +135,8 @@ static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v
  * answers planted first: in a state of its protocol (now and then none at all), fresh
  * or long expired (generated timeouts are 10..1009 s), and the TCP flags varied.
  */
-static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame)
+static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
+			      const struct xdpport_ruleset *rs)
 {
 	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x00 };
 	size_t len = framegen_frame(seed, index, frame), l4;
@@ -148,7 +157,7 @@ static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame)
 		v.state = rng_below(&r, 256);
 	v.seen_ns = now_ns() - (rng_percent(&r, 70) ? rng_below(&r, 5) : 1100 + rng_below(&r, 99999)) *
 			       1000000000ULL;
-	plant(&k, &v);
+	plant(&k, &v, rs);
 	return len;
 }
 
@@ -168,6 +177,7 @@ static uint64_t compare_flows(void)
 	}
 	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
 		bpf_map_delete_elem(h.flows_fd, &k);
+	memset(h.flowports, 0, sizeof(*h.flowports));
 	flows.n = 0;
 	return differ;
 }
@@ -241,7 +251,7 @@ static void run_batch(struct batch *b)
 			b->flows_differ += compare_flows();
 			rs = load_rules(b->seed, i);
 		}
-		len = frame_with_flow(b->seed, i, frame);
+		len = frame_with_flow(b->seed, i, frame, rs);
 		if (!run_both(frame, len, rs, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
@@ -282,7 +292,7 @@ static void replay(uint64_t seed, uint64_t index)
 {
 	static uint8_t frame[FRAMEGEN_MAX];
 	const struct xdpport_ruleset *rs = load_rules(seed, index);
-	size_t len = frame_with_flow(seed, index, frame);
+	size_t len = frame_with_flow(seed, index, frame, rs);
 	struct xdpport_totals totals;
 	struct outcome o;
 

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,6 +83,44 @@ static void test_commit(void)
 	filter_close(&f);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* A timeout that grows raises the per-port expiries the data path checks before the
+ * flow table, so that no live flow's port is shut early; ports without flows stay 0. */
+static void test_longer_timeouts(void)
+{
+	struct xdpport_flowports *fp;
+	struct filter f;
+	uint64_t t0 = now_ns(), low;
+
+	if (filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test"))
+		return (void)report(false, "open for timeouts");
+	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f.flowports_fd, 0);
+	if (fp == MAP_FAILED) {
+		filter_close(&f);
+		return (void)report(false, "mmap xdpport_flowports");
+	}
+	fp->expiry[XDPPORT_UDP][40000] = low = t0 + 10 * 1000000000ULL;
+	fp->expiry[XDPPORT_UDP][40001] = 0;
+	filter_read(&f, &rs);
+	rs.timeout[XDPPORT_FLOW_UDP_ANSWERED] = 5;
+	filter_commit(&f, &rs);
+	report(fp->expiry[XDPPORT_UDP][40000] == low, "a shorter timeout leaves the expiries");
+	rs.timeout[XDPPORT_FLOW_UDP_ANSWERED] = 1000;
+	filter_commit(&f, &rs);
+	report(fp->expiry[XDPPORT_UDP][40000] >= t0 + 1000 * 1000000000ULL &&
+		       fp->expiry[XDPPORT_UDP][40001] == 0,
+	       "a longer timeout raises every port with a flow to now + it, and only those");
+	munmap(fp, sizeof(*fp));
+	filter_close(&f);
+}
+
 static void test_layout_word(void)
 {
 	struct filter f;
@@ -143,6 +183,7 @@ int main(void)
 		return 1;	/* the refusals' messages */
 	test_create();
 	test_commit();
+	test_longer_timeouts();
 	test_layout_word();
 	test_lock_after_purge();
 	return report_summary();

@@ -133,6 +133,7 @@ static void forget_flows(void)
 
 	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
 		bpf_map_delete_elem(h.flows_fd, &k);
+	memset(h.flowports, 0, sizeof(*h.flowports));
 }
 
 static struct xdpport_flow_counts flow_counters(void)
@@ -457,10 +458,48 @@ static void test_written_flow(void)
 	rules_policy_drop();
 	forget_flows();
 	bpf_map_update_elem(h.flows_fd, &k, &v, BPF_NOEXIST);
+	expect_in("a flow written without its port's expiry: the port check drops first", &p,
+		  XDPPORT_DROP_POLICY);
+	h.flowports->expiry[XDPPORT_TCP][t.local_port] = now_ns() - 1000000000ULL;
+	expect_in("a port whose flows all expired: dropped before the table", &p,
+		  XDPPORT_DROP_POLICY);
+	h.flowports->expiry[XDPPORT_TCP][t.local_port] = now_ns() + 60 * 1000000000ULL;
 	expect_in("flow written into the map: vlan ipv6/tcp reply", &p, XDPPORT_PASS_REPLY);
 	v.state = 200;
 	bpf_map_update_elem(h.flows_fd, &k, &v, BPF_EXIST);
 	expect_in("a flow with a state out of range is no flow", &p, XDPPORT_DROP_POLICY);
+}
+
+/* The egress program keeps each local port's expiry at least its flows' expiry. */
+static void test_port_expiry(void)
+{
+	uint64_t t0, e1, e2;
+
+	rules_policy_drop();
+	forget_flows();
+	h.rs->timeout[XDPPORT_FLOW_UDP] = 30;
+	h.rs->timeout[XDPPORT_FLOW_UDP_ANSWERED] = 120;
+	t0 = now_ns();
+	send_out(&udp4, 0);
+	e1 = h.flowports->expiry[XDPPORT_UDP][udp4.local_port];
+	report(e1 >= t0 + 29 * 1000000000ULL && e1 <= now_ns() + 30 * 1000000000ULL,
+	       "a new udp flow opens its local port for its 30 s timeout");
+	{
+		struct pkt reply = frame(&udp4, true, 0);
+
+		inbound_gets(&reply, XDPPORT_PASS_REPLY);
+	}
+	e2 = h.flowports->expiry[XDPPORT_UDP][udp4.local_port];
+	report(e2 >= e1 + 89 * 1000000000ULL, "the answer moves it to udp-answered's 120 s");
+	h.rs->timeout[XDPPORT_FLOW_UDP] = 1;
+	{
+		struct tuple other = udp4;
+
+		other.remote_port = 5353;
+		send_out(&other, 0);
+	}
+	report(h.flowports->expiry[XDPPORT_UDP][udp4.local_port] == e2,
+	       "a shorter flow on the same port never lowers it");
 }
 
 static void test_counters(void)
@@ -556,6 +595,7 @@ int main(void)
 	test_timeouts();
 	test_dhcp();
 	test_written_flow();
+	test_port_expiry();
 	test_counters();
 	test_full_table();
 	egress_cost();

@@ -74,6 +74,9 @@ vg 0 deny 53/udp 6000-6010
 vg 0 delete 6005
 vg 0 policy drop udp
 vg 0 fragments drop
+vg 0 replies timeout udp 45
+vg 0 replies off
+vg 0 replies on
 vg_in "$SERVER" 0 attach "$SERVER_IF"
 vg_in "$SERVER" 0 attach "$SERVER_IF" --json
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 53 100 >/dev/null 2>&1	# counters to show
@@ -81,6 +84,8 @@ vg 0 list
 vg 0 list --json
 vg 0 status
 vg 0 status --json
+vg 0 flows
+vg 0 flows --json
 vg 0 stats
 vg 0 stats --json --top all
 vg 0 stats --prometheus
@@ -109,6 +114,8 @@ vg 2 apply "$tmp"
 vg 2 allow 80 99999 443
 vg 2 allow "４４３"
 vg 2 policy maybe
+vg 2 replies maybe
+vg 2 replies timeout udp 0
 vg 2 stats --top -1
 vg 2 frobnicate
 vg 2 list --bogus
@@ -129,9 +136,12 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 record "$([ $rc -eq 1 ] && clean "$tmp/nobody/valgrind.log" && echo 1 || echo 0)" \
 	"valgrind: not root: xdpport allow 80" "exited $rc"
 
+vg 1 replies table-size 4096	# attached
+vg_in "$SERVER" 0 flows --json
 vg_in "$SERVER" 0 detach "$SERVER_IF"
 vg 0 stats --reset
 vg 0 detach --all
+vg 0 replies table-size 4096
 vg 0 flush
 
 summary

@@ -104,16 +104,18 @@ static void report_check(struct cmdline *cl, const char *path)
 			json_string(proto_name(p), verdict_name(next.policy[p]));
 		json_object_end();
 		json_string("fragments", verdict_name(next.fragments));
+		json_bool("replies", next.replies);
 		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
 		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
 		json_bool("drops_guarded_port", drops_guarded);
 		return;
 	}
-	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules\n",
+	printf("%s: ok: policy tcp %s, udp %s; fragments %s; replies %s; %u tcp and %u udp "
+	       "ports with rules\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	       next.replies ? "on" : "off", ruleset_count(&next, XDPPORT_TCP),
+	       ruleset_count(&next, XDPPORT_UDP));
 	if (drops_guarded)
 		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
 		     "running ruleset drops it already, or with --force",

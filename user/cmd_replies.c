@@ -16,26 +16,12 @@
 #include "flowtable.h"
 #include "links.h"
 #include "ruleset.h"
+#include "units.h"
 
 #define TABLE_MIN	1024
 #define TABLE_MAX	(1u << 24)
 
 static struct xdpport_ruleset next;	/* too big for a comfortable stack */
-
-/* A decimal number in [min, max]; -1 for anything else. */
-static long long parse_count(const char *text, unsigned long long min, unsigned long long max)
-{
-	unsigned long long v = 0;
-
-	if (!*text || strlen(text) > 12)
-		return -1;
-	for (const char *c = text; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (*c - '0');
-	}
-	return v < min || v > max ? -1 : (long long)v;
-}
 
 /* Applies the replies setting or timeout in `next` to the running ruleset. */
 static int change(struct cmdline *cl, int state, long long value)
@@ -118,7 +104,7 @@ int cmd_replies(struct cmdline *cl)
 		if (state < 0)
 			return usage_error(cl, "'%s' is not a timeout: tcp-syn, tcp, tcp-closing, "
 					       "udp or udp-answered", cl->argv[1]);
-		v = parse_count(cl->argv[2], 1, RULESET_TIMEOUT_MAX);
+		v = parse_decimal(cl->argv[2], 1, RULESET_TIMEOUT_MAX);
 		if (v < 0)
 			return usage_error(cl, "a timeout is whole seconds, 1 to %u, not '%s'",
 					   RULESET_TIMEOUT_MAX, cl->argv[2]);
@@ -127,7 +113,7 @@ int cmd_replies(struct cmdline *cl)
 	if (!strcmp(sub, "table-size")) {
 		if (cl->argc != 2)
 			return usage_error(cl, "usage: replies table-size N");
-		v = parse_count(cl->argv[1], TABLE_MIN, TABLE_MAX);
+		v = parse_decimal(cl->argv[1], TABLE_MIN, TABLE_MAX);
 		if (v < 0)
 			return usage_error(cl, "the table size is a number of flows, %u to %u, not "
 					       "'%s'", TABLE_MIN, TABLE_MAX, cl->argv[1]);

@@ -278,11 +278,13 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
 	printf("fragments  %s\n", verdict_name(rs->fragments));
-	printf("replies    %s", rs->replies ? "on" : "off");
-	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+	printf("replies    %s\n", rs->replies ? "on" : "off");
+	for (int s = 0, shown = 0; s < XDPPORT_FLOW_NSTATES; s++)
 		if (rs->timeout[s] != ruleset_timeout_default(s))
-			printf(", %s %us", ruleset_timeout_name(s), rs->timeout[s]);
-	printf("\n");
+			printf("%s%s %us", shown++ ? ", " : "timeouts   ", ruleset_timeout_name(s),
+			       rs->timeout[s]);
+	if (!ruleset_timeouts_default(rs))
+		printf("\n");
 	printf("rules      %ld\n", n);
 	for (long i = 0; i < n; i++) {
 		char range[32];

@@ -55,15 +55,13 @@ static int attach_tcx(int prog_fd, int ifindex, const char *path)
 	return 0;
 }
 
-static struct bpf_tc_hook hook_of(int ifindex)
-{
-	return (struct bpf_tc_hook){ .sz = sizeof(struct bpf_tc_hook), .ifindex = ifindex,
-				     .attach_point = BPF_TC_EGRESS };
-}
+/* The clsact egress hook of `ifindex`. LIBBPF_OPTS zeroes the padding libbpf checks. */
+#define EGRESS_HOOK(name, ifindex) \
+	LIBBPF_OPTS(bpf_tc_hook, name, .ifindex = (ifindex), .attach_point = BPF_TC_EGRESS)
 
 static int attach_netlink(int prog_fd, int ifindex, const char *path)
 {
-	struct bpf_tc_hook hook = hook_of(ifindex);
+	EGRESS_HOOK(hook, ifindex);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .handle = TC_HANDLE,
 		    .priority = TC_PRIORITY, .flags = BPF_TC_F_REPLACE);
 	int err = bpf_tc_hook_create(&hook);	/* the clsact qdisc, unless it is there */
@@ -104,7 +102,7 @@ int egress_attach(int prog_fd, int ifindex, const char *iface, const char *what)
 /* The egress program our tc filter on `ifindex` runs, or 0. */
 static __u32 netlink_prog_id(int ifindex)
 {
-	struct bpf_tc_hook hook = hook_of(ifindex);
+	EGRESS_HOOK(hook, ifindex);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIORITY);
 
 	return bpf_tc_query(&hook, &opts) ? 0 : opts.prog_id;
@@ -141,7 +139,7 @@ int egress_detach(__u64 netns, int ifindex, const char *what)
 	/* A tc filter can only be found in its own namespace: from another one (detach
 	 * --all), only the pin goes, and the filter with the interface. */
 	if (netns == links_netns() && access(tc, F_OK) == 0) {
-		struct bpf_tc_hook hook = hook_of(ifindex);
+		EGRESS_HOOK(hook, ifindex);
 		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIORITY);
 		__u32 id = netlink_prog_id(ifindex);
 

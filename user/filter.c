@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -46,6 +47,8 @@ static const struct map_want maps_wanted[] = {
 	  sizeof(struct xdpport_flow), 0, 0 },
 	{ "xdpport_flowstats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_flow_counts),
 	  1, 0 },
+	{ "xdpport_flowports", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_flowports), 1,
+	  BPF_F_MMAPABLE },
 };
 
 /* False only when this process is known to share init's mount namespace; a mount
@@ -200,7 +203,7 @@ int filter_map_fd(const char *name)
 static int open_maps(struct filter *f, const char *what)
 {
 	int *fds[] = { &f->rules_fd, &f->totals_fd, &f->ports_fd, &f->ifaces_fd, &f->flows_fd,
-		       &f->flowstats_fd };
+		       &f->flowstats_fd, &f->flowports_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		char path[128];
@@ -268,7 +271,7 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 {
 	int err;
 
-	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, NULL, false };
+	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, -1, NULL, false };
 	if (!caps_have_bpf())
 		return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
 	err = ensure_bpffs(what);
@@ -300,10 +303,10 @@ void filter_close(struct filter *f)
 {
 	if (f->rules)
 		munmap(f->rules, sizeof(*f->rules));
-	for (int *fd = &f->dir_fd; fd <= &f->flowstats_fd; fd++)
+	for (int *fd = &f->dir_fd; fd <= &f->flowports_fd; fd++)
 		if (*fd >= 0)
 			close(*fd);
-	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, NULL, false };
+	*f = (struct filter){ -1, -1, -1, -1, -1, -1, -1, -1, NULL, false };
 }
 
 static struct xdpport_ruleset *active_slot(const struct filter *f)
@@ -342,10 +345,48 @@ static void wait_for_readers(void)
 		usleep(50 * 1000);
 }
 
+/*
+ * A timeout that grows lets live flows live longer than the per-port expiries the
+ * data path checks first (xdpport_flowports) allow for: raise every port that ever
+ * had a flow to cover now plus the longest new timeout, before the change is live.
+ */
+static void cover_longer_timeouts(const struct filter *f, const struct xdpport_ruleset *now,
+				  const struct xdpport_ruleset *next)
+{
+	struct xdpport_flowports *fp;
+	__u64 longest = 0, until;
+	bool longer = false;
+	struct timespec ts;
+
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++) {
+		longer |= next->timeout[s] > now->timeout[s];
+		if (next->timeout[s] > longest)
+			longest = next->timeout[s];
+	}
+	if (!longer || f->flowports_fd < 0)
+		return;
+	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f->flowports_fd, 0);
+	if (fp == MAP_FAILED)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	until = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec + longest * 1000000000ULL;
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		for (int port = 0; port < XDPPORT_PORTS; port++) {
+			__u64 old = __atomic_load_n(&fp->expiry[p][port], __ATOMIC_RELAXED);
+
+			while (old && old < until &&
+			       !__atomic_compare_exchange_n(&fp->expiry[p][port], &old, until, false,
+							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+				;
+		}
+	munmap(fp, sizeof(*fp));
+}
+
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next)
 {
 	__u32 inactive = (__atomic_load_n(&f->rules->active, __ATOMIC_RELAXED) & 1) ^ 1;
 
+	cover_longer_timeouts(f, active_slot(f), next);
 	wait_for_readers();
 	memcpy(&f->rules->slot[inactive], next, sizeof(*next));
 	__atomic_store_n(&f->rules->active, inactive, __ATOMIC_RELEASE);

@@ -21,7 +21,7 @@ enum filter_flags {
 
 struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
-	int rules_fd, totals_fd, ports_fd, ifaces_fd, flows_fd, flowstats_fd;
+	int rules_fd, totals_fd, ports_fd, ifaces_fd, flows_fd, flowstats_fd, flowports_fd;
 	struct xdpport_rules *rules;
 	bool created;		/* this filter_open() created the maps */
 };

@@ -46,6 +46,14 @@ int ruleset_timeout_parse(const char *name)
 	return -1;
 }
 
+bool ruleset_timeouts_default(const struct xdpport_ruleset *rs)
+{
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] != timeouts[s].seconds)
+			return false;
+	return true;
+}
+
 void ruleset_reset(struct xdpport_ruleset *rs)
 {
 	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */

@@ -30,6 +30,9 @@ const char *ruleset_timeout_name(int state);
 __u32 ruleset_timeout_default(int state);
 int ruleset_timeout_parse(const char *name);
 
+/* True when every timeout is its default. */
+bool ruleset_timeouts_default(const struct xdpport_ruleset *rs);
+
 /* The entry of a port with a rule of verdict `v`. */
 __u8 ruleset_rule_entry(enum verdict v);
 

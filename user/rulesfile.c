@@ -7,6 +7,7 @@
 #include "portspec.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "units.h"
 
 #define WORDS_MAX	(RULESFILE_LINE_MAX / 2 + 1)	/* "a b c ..." */
 #define QUOTE_MAX	40	/* how much of a bad word an error message repeats */
@@ -163,21 +164,6 @@ static void parse_fragments(struct parser *p)
 		p->rs->fragments = verdict;
 }
 
-/* The seconds of `replies timeout KIND SECS`: 1..RULESET_TIMEOUT_MAX, decimal. */
-static long long parse_seconds(const char *word)
-{
-	unsigned long long v = 0;
-
-	if (!*word || strlen(word) > 10)
-		return -1;
-	for (const char *c = word; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return -1;
-		v = v * 10 + (*c - '0');
-	}
-	return v < 1 || v > RULESET_TIMEOUT_MAX ? -1 : (long long)v;
-}
-
 /* replies on|off, replies timeout KIND SECS */
 static void parse_replies(struct parser *p)
 {
@@ -211,7 +197,7 @@ static void parse_replies(struct parser *p)
 		return;
 	}
 	state = ruleset_timeout_parse(p->word[2]);
-	secs = parse_seconds(p->word[3]);
+	secs = parse_decimal(p->word[3], 1, RULESET_TIMEOUT_MAX);
 	if (state < 0)
 		error(p, "'%s' is not a timeout: tcp-syn, tcp, tcp-closing, udp or udp-answered",
 		      quote(p->word[2], q));

@@ -50,3 +50,16 @@ const char *grouped(char buf[UNITS_BUF], uint64_t value)
 	buf[out] = '\0';
 	return buf;
 }
+
+long long parse_decimal(const char *text, unsigned long long min, unsigned long long max)
+{
+	unsigned long long v = 0;
+	size_t n = 0;
+
+	for (const char *c = text; *c; c++, n++) {
+		if (*c < '0' || *c > '9' || n >= 12)
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	return n == 0 || v < min || v > max ? -1 : (long long)v;
+}

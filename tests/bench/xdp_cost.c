@@ -5,6 +5,13 @@
  * program from Debian's xdp-tools, for each class of frame and each verdict path.
  *
  *   xdp_cost [--rounds N] [--repeat N] [--cpu N] [--xdp-filter-dir DIR] [--data FILE]
+ *            [--baseline OBJ]
+ *
+ * xdpport runs with replies on (the default) and an empty flow table, except on the
+ * "reply" path, where the frame answers a flow in the table. --baseline OBJ also
+ * measures another build's xdpport.bpf.o (the one before replies) on the same frames,
+ * in the same rounds, and prints xdpport / baseline. A last table gives the egress
+ * program's cost per packet (TC test run) next to an empty TC program.
  *
  * Each figure is the median over rounds of one test run of `repeat` frames; the three
  * programs are measured back to back within each round so that noise hits them alike,
@@ -24,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -33,7 +41,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -47,28 +57,34 @@
 #define SLACK_NS	0.5	/* ns per frame our clock may exceed the kernel's bracket */
 #define MAX_ATTEMPTS	8
 
-enum path { RULE_PASS, RULE_DROP, POLICY_PASS, POLICY_DROP, UNFILTERED, NPATHS };
-enum prog { FLOOR, XDPPORT, XDPFILTER, NPROGS };
+enum path { RULE_PASS, RULE_DROP, POLICY_PASS, POLICY_DROP, UNFILTERED, REPLY, NPATHS };
+enum prog { FLOOR, XDPPORT, XDPFILTER, BASELINE, NPROGS };
 
 static const char *path_name[NPATHS] = {
 	"rule pass", "rule drop", "policy pass", "policy drop", "unfiltered pass",
+	"reply (flow)",
 };
-static const char *prog_name[NPROGS] = { "floor", "xdpport", "xdp-filter" };
+static const char *prog_name[NPROGS] = { "floor", "xdpport", "xdp-filter", "baseline" };
 
 struct klass {
 	const char *name;
 	struct pkt_spec spec;
+	bool answer;		/* frames from a server's port: a no-flow and a reply row */
+	uint8_t tcp_flags;	/* 0: the builder's SYN */
 };
 
 /* 60-byte frames where the headers allow (64 on the wire). */
 static const struct klass classes[] = {
-	{ "IPv4/TCP", { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP, .sport = 40000, .dport = 443, .payload = 6 } },
-	{ "IPv4/UDP", { .ethertype = ETH_P_IP, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53, .payload = 18 } },
-	{ "IPv6/TCP", { .ethertype = ETH_P_IPV6, .proto = IPPROTO_TCP, .sport = 40000, .dport = 443 } },
-	{ "IPv6/UDP + dstopts", { .ethertype = ETH_P_IPV6, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53,
+	{ .name = "IPv4/TCP", .spec = { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP, .sport = 40000, .dport = 443, .payload = 6 } },
+	{ .name = "IPv4/UDP", .spec = { .ethertype = ETH_P_IP, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53, .payload = 18 } },
+	{ .name = "IPv6/TCP", .spec = { .ethertype = ETH_P_IPV6, .proto = IPPROTO_TCP, .sport = 40000, .dport = 443 } },
+	{ .name = "IPv6/UDP + dstopts", .spec = { .ethertype = ETH_P_IPV6, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53,
 				  .n_ext = 1, .ext = { IPPROTO_DSTOPTS } } },
-	{ "VLAN IPv4/UDP", { .ethertype = ETH_P_IP, .vlans = 1, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53, .payload = 14 } },
-	{ "IPv4/ICMP", { .ethertype = ETH_P_IP, .proto = IPPROTO_ICMP, .payload = 18 } },
+	{ .name = "VLAN IPv4/UDP", .spec = { .ethertype = ETH_P_IP, .vlans = 1, .proto = IPPROTO_UDP, .sport = 40000, .dport = 53, .payload = 14 } },
+	{ .name = "IPv4/ICMP", .spec = { .ethertype = ETH_P_IP, .proto = IPPROTO_ICMP, .payload = 18 } },
+	/* What a flood of ACKs (which do look like replies) and a real answer cost. */
+	{ .name = "IPv4/TCP ACK", .spec = { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP, .sport = 443, .dport = 40000, .payload = 6 }, .answer = true, .tcp_flags = 0x10 },
+	{ .name = "IPv6/UDP", .spec = { .ethertype = ETH_P_IPV6, .proto = IPPROTO_UDP, .sport = 53, .dport = 40000 }, .answer = true },
 };
 #define NCLASSES (sizeof(classes) / sizeof(classes[0]))
 
@@ -82,7 +98,7 @@ struct row {
 struct options {
 	int rounds, cpu;
 	uint32_t repeat;
-	const char *filter_dir, *data_file;
+	const char *filter_dir, *data_file, *baseline;
 };
 
 static struct harness h;
@@ -90,9 +106,57 @@ static struct xdp_floor *floor_skel;
 static struct xdpfilter filt_allow, filt_deny;	/* policy allow / policy deny */
 static bool have_filter;
 
+/* Another build of xdpport (--baseline): its program and its mmapped rules map. */
+static struct bpf_object *base_obj;
+static int base_fd = -1;
+static void *base_rules;
+static size_t base_rules_size;
+
 static bool is_drop(enum path p)
 {
 	return p == RULE_DROP || p == POLICY_DROP;
+}
+
+/* The row's verdict from program `p`: a build without replies drops the reply. */
+static bool drops(enum path path, enum prog p)
+{
+	return is_drop(path) || (path == REPLY && p == BASELINE);
+}
+
+static bool has_program(enum prog p)
+{
+	return (p != XDPFILTER || have_filter) && (p != BASELINE || base_obj);
+}
+
+static void forget_flows(void)
+{
+	struct xdpport_flow_key k;
+
+	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
+		bpf_map_delete_elem(h.flows_fd, &k);
+	memset(h.flowports, 0, sizeof(*h.flowports));
+}
+
+/* The flow the row's frame answers (it comes from the peer to the host). */
+static void plant_flow(const struct row *r)
+{
+	const uint8_t *ip = r->frame.data + r->frame.l3_off, *l4 = r->frame.data + r->frame.l4_off;
+	bool v6 = r->k->spec.ethertype == ETH_P_IPV6;
+	struct xdpport_flow_key k = { .proto = r->k->spec.proto == IPPROTO_UDP ? XDPPORT_UDP
+									   : XDPPORT_TCP,
+				      .family = v6 ? 6 : 4 };
+	struct timespec now;
+	struct xdpport_flow v = { .state = k.proto == XDPPORT_UDP ? XDPPORT_FLOW_UDP_ANSWERED
+								  : XDPPORT_FLOW_TCP };
+
+	memcpy(k.local, ip + (v6 ? 24 : 16), v6 ? 16 : 4);
+	memcpy(k.remote, ip + (v6 ? 8 : 12), v6 ? 16 : 4);
+	memcpy(&k.local_port, l4 + 2, 2);
+	memcpy(&k.remote_port, l4, 2);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	v.seen_ns = now.tv_sec * 1000000000ULL + now.tv_nsec;
+	bpf_map_update_elem(h.flows_fd, &k, &v, BPF_ANY);
+	h.flowports->expiry[k.proto][ntohs(k.local_port)] = v.seen_ns + 3600 * 1000000000ULL;
 }
 
 static bool has_ports(const struct klass *k)
@@ -126,6 +190,18 @@ static int configure(const struct row *r)
 	if (rule && has_ports(r->k))
 		h.rs->entry[proto][port] = r->path == RULE_PASS ? XDPPORT_ENTRY_RULE_PASS
 								 : XDPPORT_ENTRY_RULE_DROP;
+	if (r->path == REPLY) {
+		for (int p = 0; p < XDPPORT_NPROTO; p++) {
+			h.rs->policy[p] = 1;
+			memset(h.rs->entry[p], 1, XDPPORT_PORTS);
+		}
+		plant_flow(r);
+	} else {
+		forget_flows();
+	}
+	/* The baseline's ruleset: entries, policies and fragments are where they were. */
+	if (base_rules)
+		memcpy(base_rules, h.rules, base_rules_size);
 	if (have_filter && has_ports(r->k)) {
 		err = xdpfilter_set_port(&filt_allow, port, rule ? flags : 0);
 		if (!err)
@@ -138,10 +214,12 @@ static int prog_fd(const struct row *r, enum prog p)
 {
 	switch (p) {
 	case FLOOR:
-		return bpf_program__fd(is_drop(r->path) ? floor_skel->progs.floor_drop
-							: floor_skel->progs.floor_pass);
+		return bpf_program__fd(drops(r->path, XDPPORT) ? floor_skel->progs.floor_drop
+							       : floor_skel->progs.floor_pass);
 	case XDPPORT:
 		return h.prog_fd;
+	case BASELINE:
+		return base_fd;
 	default:	/* xdp-filter: a rule that passes needs its deny-policy variant */
 		return r->path == RULE_PASS || r->path == POLICY_DROP ? filt_deny.prog_fd
 								      : filt_allow.prog_fd;
@@ -208,11 +286,13 @@ static int measure(int fd, const struct pkt *f, uint32_t repeat, double *ns)
 /* Every program must give the row's verdict, or the comparison means nothing. */
 static bool verify(const struct row *r)
 {
-	uint32_t want = is_drop(r->path) ? XDP_DROP : XDP_PASS, got, ns;
+	uint32_t got, ns;
 	bool ok = true;
 
 	for (int p = 0; p < NPROGS; p++) {
-		if (p == XDPFILTER && !have_filter)
+		uint32_t want = drops(r->path, p) ? XDP_DROP : XDP_PASS;
+
+		if (!has_program(p) || (p == XDPFILTER && r->path == REPLY))
 			continue;
 		if (test_run(prog_fd(r, p), &r->frame, 1, &got, &ns) || got != want) {
 			fprintf(stderr, "xdp_cost: %s %s: %s returns %u, want %u\n", r->k->name,
@@ -223,11 +303,50 @@ static bool verify(const struct row *r)
 	return ok;
 }
 
+/* Another build's xdpport.bpf.o, with private maps like the harness's. */
+static void load_baseline(const char *path)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+
+	base_obj = bpf_object__open_file(path, NULL);
+	if (!base_obj) {
+		fprintf(stderr, "xdp_cost: open %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	bpf_object__for_each_map(map, base_obj)
+		bpf_map__set_pin_path(map, NULL);
+	if (bpf_object__load(base_obj)) {
+		fprintf(stderr, "xdp_cost: load %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	prog = bpf_object__find_program_by_name(base_obj, "xdpport");
+	map = bpf_object__find_map_by_name(base_obj, "xdpport_rules");
+	base_rules_size = map ? bpf_map__value_size(map) : 0;
+	/* active, layout, then slot 0's entries, policies and fragments: the same bytes in
+	 * every layout so far (later slots moved when the ruleset grew). */
+	if (base_rules_size > 8 + XDPPORT_NPROTO * XDPPORT_PORTS + 3)
+		base_rules_size = 8 + XDPPORT_NPROTO * XDPPORT_PORTS + 3;
+	if (!prog || !map || (base_rules = mmap(NULL, bpf_map__value_size(map), PROT_READ |
+					       PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0)) ==
+				     MAP_FAILED) {
+		fprintf(stderr, "xdp_cost: %s is not an xdpport build\n", path);
+		exit(1);
+	}
+	base_fd = bpf_program__fd(prog);
+}
+
 static void load_programs(const struct options *o)
 {
 	int err;
 
 	harness_open(&h);
+	/* Replies on, as a user gets them, with the default timeouts. */
+	h.rs->replies = 1;
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		h.rs->timeout[s] = 120;
+	if (o->baseline)
+		load_baseline(o->baseline);
 	floor_skel = xdp_floor__open_and_load();
 	if (!floor_skel) {
 		fprintf(stderr, "xdp_cost: load the floor programs: %s\n", strerror(errno));
@@ -251,13 +370,19 @@ static size_t make_rows(struct row *rows)
 		int first = has_ports(&classes[c]) ? RULE_PASS : UNFILTERED;
 		int last = has_ports(&classes[c]) ? POLICY_DROP : UNFILTERED;
 
+		if (classes[c].answer)	/* no flow, and a flow */
+			first = POLICY_DROP, last = REPLY;
 		for (int p = first; p <= last; p++) {
+			if (p == UNFILTERED && has_ports(&classes[c]))
+				continue;
 			rows[n].k = &classes[c];
 			rows[n].path = p;
 			if (!pkt_build(&classes[c].spec, &rows[n].frame)) {
 				fprintf(stderr, "xdp_cost: %s does not build\n", classes[c].name);
 				exit(1);
 			}
+			if (classes[c].tcp_flags)
+				rows[n].frame.data[rows[n].frame.l4_off + 13] = classes[c].tcp_flags;
 			n++;
 		}
 	}
@@ -300,7 +425,7 @@ static void print_table(const struct row *rows, size_t n, const struct options *
 
 		for (int p = 0; p < NPROGS; p++)
 			s[p] = summary_of(r->ns[p], o->rounds);
-		if (have_filter) {
+		if (have_filter && r->path != REPLY) {
 			rx = ratio_of(r->ns[XDPFILTER], r->ns[XDPPORT], o->rounds);
 			snprintf(filt, sizeof(filt), "%.2f ±%.2f", s[XDPFILTER].median,
 				 s[XDPFILTER].spread);
@@ -320,8 +445,7 @@ static void print_table(const struct row *rows, size_t n, const struct options *
 				r->k->name, path_name[r->path], s[FLOOR].median, s[FLOOR].spread,
 				s[XDPPORT].median, s[XDPPORT].spread,
 				have_filter ? s[XDPFILTER].median : 0,
-				have_filter ? s[XDPFILTER].spread : 0, rf.median,
-				have_filter ? rx.median : 0);
+				have_filter ? s[XDPFILTER].spread : 0, rf.median, rx.median);
 	}
 	printf("\n- Worst xdpport / floor: %.2f (%s, %s); target ≤ 2: %s.\n", worst_floor,
 	       rows[worst_floor_row].k->name, path_name[rows[worst_floor_row].path],
@@ -334,6 +458,87 @@ static void print_table(const struct row *rows, size_t n, const struct options *
 		printf("- xdp-filter: not installed, not compared.\n");
 }
 
+/* xdpport against the build before it, frame by frame; the target is the issue's:
+ * frames that pass, and drops with no flow, within 10% of the previous build. */
+static void print_baseline(const struct row *rows, size_t n, const struct options *o)
+{
+	double worst = 0;
+	int worst_row = -1;
+
+	printf("\n| class | verdict path | baseline ns | xdpport ns | xdpport / baseline (≤ 1.10) |\n");
+	printf("|---|---|--:|--:|--:|\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = &rows[i];
+		struct summary b = summary_of(r->ns[BASELINE], o->rounds);
+		struct summary x = summary_of(r->ns[XDPPORT], o->rounds);
+		struct summary q = ratio_of(r->ns[XDPPORT], r->ns[BASELINE], o->rounds);
+		bool target = r->path != REPLY;
+
+		printf("| %s | %s | %.2f ±%.2f | %.2f ±%.2f | %.2f ±%.2f %s |\n", r->k->name,
+		       path_name[r->path], b.median, b.spread, x.median, x.spread, q.median,
+		       q.spread, !target ? "(baseline drops it)" : q.median <= 1.10 ? "✓" : "✗");
+		if (target && q.median > worst)
+			worst = q.median, worst_row = i;
+	}
+	if (worst_row >= 0)
+		printf("\n- Worst xdpport / baseline: %.2f (%s, %s); target ≤ 1.10: %s.\n", worst,
+		       rows[worst_row].k->name, path_name[rows[worst_row].path],
+		       worst <= 1.10 ? "met" : "missed");
+}
+
+/* The egress program per outbound packet, next to an empty TC program. */
+static void print_egress(const struct options *o)
+{
+	static const struct {
+		const char *name;
+		struct pkt_spec spec;
+		uint8_t flags;
+		int served;	/* 1: the source port passes inbound (not recorded) */
+		int replies;
+	} cases[] = {
+		{ "IPv4/TCP ACK, known flow", { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP,
+		  .sport = 40000, .dport = 443, .payload = 6 }, 0x10, 0, 1 },
+		{ "IPv6/UDP, known flow", { .ethertype = ETH_P_IPV6, .proto = IPPROTO_UDP,
+		  .sport = 40000, .dport = 53 }, 0, 0, 1 },
+		{ "IPv4/TCP from a served port", { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP,
+		  .sport = 443, .dport = 40000, .payload = 6 }, 0x10, 1, 1 },
+		{ "IPv4/TCP, replies off", { .ethertype = ETH_P_IP, .proto = IPPROTO_TCP,
+		  .sport = 40000, .dport = 443, .payload = 6 }, 0x10, 0, 0 },
+	};
+	int tc_floor = bpf_program__fd(floor_skel->progs.floor_tc);
+
+	printf("\n| egress packet | empty TC program ns | egress program ns | egress / empty |\n");
+	printf("|---|--:|--:|--:|\n");
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		double fl[MAX_ROUNDS], eg[MAX_ROUNDS];
+		struct pkt p;
+
+		if (!pkt_build(&cases[c].spec, &p))
+			continue;
+		if (cases[c].spec.proto == IPPROTO_TCP)
+			p.data[p.l4_off + 13] = cases[c].flags;
+		for (int x = 0; x < XDPPORT_NPROTO; x++) {
+			h.rs->policy[x] = 1;
+			memset(h.rs->entry[x], 1, XDPPORT_PORTS);
+			h.rs->entry[x][cases[c].spec.sport] = cases[c].served ? XDPPORT_ENTRY_RULE_PASS
+									      : 1;
+		}
+		h.rs->replies = cases[c].replies;
+		forget_flows();
+		harness_run_egress(&h, p.data, p.len, 1, NULL);	/* records it */
+		for (int round = 0; round < o->rounds; round++)
+			if (measure(tc_floor, &p, o->repeat, &fl[round]) ||
+			    measure(h.egress_fd, &p, o->repeat, &eg[round]))
+				return;
+		struct summary sf = summary_of(fl, o->rounds), se = summary_of(eg, o->rounds);
+		struct summary q = ratio_of(eg, fl, o->rounds);
+
+		printf("| %s | %.2f ±%.2f | %.2f ±%.2f | %.2f ±%.2f |\n", cases[c].name, sf.median,
+		       sf.spread, se.median, se.spread, q.median, q.spread);
+	}
+	h.rs->replies = 1;
+}
+
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
@@ -342,7 +547,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: xdp_cost [--rounds N] [--repeat N] [--cpu N] "
-		    "[--xdp-filter-dir DIR] [--data FILE]\n");
+		    "[--xdp-filter-dir DIR] [--data FILE] [--baseline OBJ]\n");
 }
 
 static void parse_args(struct options *o, int argc, char **argv)
@@ -353,6 +558,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "xdp-filter-dir", required_argument, NULL, 'x' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "baseline", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -366,6 +572,7 @@ static void parse_args(struct options *o, int argc, char **argv)
 		case 'c': o->cpu = atoi(optarg); break;
 		case 'x': o->filter_dir = optarg; break;
 		case 'd': o->data_file = optarg; break;
+		case 'b': o->baseline = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);
 		}
@@ -418,7 +625,7 @@ int main(int argc, char **argv)
 			for (int p = 0; p < NPROGS; p++) {
 				int err;
 
-				if (p == XDPFILTER && !have_filter)
+				if (!has_program(p) || (p == XDPFILTER && rows[i].path == REPLY))
 					continue;
 				err = measure(prog_fd(&rows[i], p), &rows[i].frame, o.repeat,
 					      &rows[i].ns[p][round]);
@@ -438,6 +645,9 @@ int main(int argc, char **argv)
 	       o.rounds, o.cpu, run_overhead_ns / 1e3,
 	       have_filter ? "; xdp-filter from " : "", have_filter ? filt_allow.path : "");
 	print_table(rows, n, &o, data);
+	if (base_obj)
+		print_baseline(rows, n, &o);
+	print_egress(&o);
 	if (data)
 		fclose(data);
 	xdp_floor__destroy(floor_skel);

@@ -18,6 +18,17 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
+/* The one element of an mmapable array map, read-write. */
+static void *map_memory(const struct bpf_map *map)
+{
+	void *p = mmap(NULL, bpf_map__value_size(map), PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(map), 0);
+
+	if (p == MAP_FAILED)
+		die(bpf_map__name(map), errno);
+	return p;
+}
+
 void harness_open_flows(struct harness *h, uint32_t flows)
 {
 	struct bpf_map *map;
@@ -38,12 +49,10 @@ void harness_open_flows(struct harness *h, uint32_t flows)
 	h->egress_fd = bpf_program__fd(h->skel->progs.xdpport_egress);
 	h->flows_fd = bpf_map__fd(h->skel->maps.xdpport_flows);
 	h->flowstats_fd = bpf_map__fd(h->skel->maps.xdpport_flowstats);
+	h->flowports = map_memory(h->skel->maps.xdpport_flowports);
 	h->totals_fd = bpf_map__fd(h->skel->maps.xdpport_totals);
 	h->ports_fd = bpf_map__fd(h->skel->maps.xdpport_ports);
-	h->rules = mmap(NULL, sizeof(*h->rules), PROT_READ | PROT_WRITE, MAP_SHARED,
-			bpf_map__fd(h->skel->maps.xdpport_rules), 0);
-	if (h->rules == MAP_FAILED)
-		die("mmap xdpport_rules", errno);
+	h->rules = map_memory(h->skel->maps.xdpport_rules);
 	harness_activate(h, 0);
 }
 
@@ -55,6 +64,7 @@ void harness_open(struct harness *h)
 void harness_close(struct harness *h)
 {
 	munmap(h->rules, sizeof(*h->rules));
+	munmap(h->flowports, sizeof(*h->flowports));
 	xdpport__destroy(h->skel);
 }
 
@@ -64,38 +74,33 @@ void harness_activate(struct harness *h, unsigned slot)
 	h->rs = &h->rules->slot[slot];
 }
 
-int harness_run(struct harness *h, const void *data, size_t len, uint32_t repeat,
-		uint64_t *ns_per_run)
+static int run_prog(int fd, const void *data, size_t len, uint32_t repeat,
+		    uint64_t *ns_per_run)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		.data_in = data,
 		.data_size_in = len,
 		.repeat = repeat,
 	);
-	int err = bpf_prog_test_run_opts(h->prog_fd, &opts);
-
-	if (err)
-		return -errno;
-	if (ns_per_run)
-		*ns_per_run = opts.duration;
-	return opts.retval;
-}
-
-int harness_run_egress(struct harness *h, const void *data, size_t len, uint32_t repeat,
-		       uint64_t *ns_per_run)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		.data_in = data,
-		.data_size_in = len,
-		.repeat = repeat,
-	);
-	int err = bpf_prog_test_run_opts(h->egress_fd, &opts);
+	int err = bpf_prog_test_run_opts(fd, &opts);
 
 	if (err)
 		return -errno;
 	if (ns_per_run)
 		*ns_per_run = opts.duration;
 	return (int)opts.retval;
+}
+
+int harness_run(struct harness *h, const void *data, size_t len, uint32_t repeat,
+		uint64_t *ns_per_run)
+{
+	return run_prog(h->prog_fd, data, len, repeat, ns_per_run);
+}
+
+int harness_run_egress(struct harness *h, const void *data, size_t len, uint32_t repeat,
+		       uint64_t *ns_per_run)
+{
+	return run_prog(h->egress_fd, data, len, repeat, ns_per_run);
 }
 
 static int ncpus(void)

@@ -16,6 +16,7 @@ struct harness {
 	int egress_fd;			/* the TC egress program (flow recorder) */
 	int totals_fd, ports_fd;
 	int flows_fd, flowstats_fd;
+	struct xdpport_flowports *flowports;	/* mmapped read-write */
 	struct xdpport_rules *rules;	/* the rules map, mmapped read-write */
 	struct xdpport_ruleset *rs;	/* its active slot */
 };

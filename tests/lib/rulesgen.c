@@ -56,6 +56,28 @@ static void port_line(unsigned *seed, FILE *out, struct rules_model *m)
 		fprintf(out, " # trailing");
 }
 
+/* replies on|off, replies timeout KIND SECS; the defaults are the man page's. */
+static const char *const timeout_kind[XDPPORT_FLOW_NSTATES] = {
+	"tcp-syn", "tcp", "tcp-closing", "udp", "udp-answered",
+};
+static const unsigned timeout_default[XDPPORT_FLOW_NSTATES] = { 120, 432000, 120, 30, 120 };
+
+static void replies_line(unsigned *seed, FILE *out, struct rules_model *m)
+{
+	int what = pick(seed, 3);
+
+	if (what < 2) {
+		fprintf(out, "replies %s", what ? "on" : "off");
+		m->replies = what;
+	} else {
+		int kind = pick(seed, XDPPORT_FLOW_NSTATES);
+		unsigned secs = pick(seed, 8) ? 1 + pick(seed, 100000) : 2147483647u;
+
+		fprintf(out, "replies\ttimeout %s  %u", timeout_kind[kind], secs);
+		m->timeout[kind] = secs;
+	}
+}
+
 void rulesgen_file(unsigned *seed, FILE *out, int max_lines, struct rules_model *m)
 {
 	static const char *const verdict[] = { "pass", "drop", "allow", "deny" };
@@ -65,6 +87,8 @@ void rulesgen_file(unsigned *seed, FILE *out, int max_lines, struct rules_model 
 
 	memset(m->rule, -1, sizeof(m->rule));
 	m->policy[0] = m->policy[1] = m->fragments = 0;
+	m->replies = 1;
+	memcpy(m->timeout, timeout_default, sizeof(m->timeout));
 	for (int l = 0; l < lines; l++) {
 		int kind = pick(seed, 10);
 
@@ -81,8 +105,10 @@ void rulesgen_file(unsigned *seed, FILE *out, int max_lines, struct rules_model 
 
 			fprintf(out, "fragments %s", verdict[v]);
 			m->fragments = v & 1;
-		} else if (kind == 2) {
+		} else if (kind == 2 && pick(seed, 2)) {
 			fprintf(out, "%*s# comment %d", (int)pick(seed, 3), "", l);
+		} else if (kind == 2) {
+			replies_line(seed, out, m);
 		} else {
 			port_line(seed, out, m);
 		}
@@ -112,5 +138,15 @@ bool rulesgen_matches(const struct rules_model *m, const struct xdpport_ruleset 
 		printf("    fragments %d, model says %d\n", rs->fragments, m->fragments);
 		return false;
 	}
+	if (rs->replies != m->replies) {
+		printf("    replies %d, model says %d\n", rs->replies, m->replies);
+		return false;
+	}
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (rs->timeout[s] != m->timeout[s]) {
+			printf("    timeout %s %u, model says %u\n", timeout_kind[s], rs->timeout[s],
+			       m->timeout[s]);
+			return false;
+		}
 	return true;
 }

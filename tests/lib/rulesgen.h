@@ -14,10 +14,12 @@
 struct rules_model {
 	signed char rule[XDPPORT_NPROTO][XDPPORT_PORTS];	/* -1 none, 0 pass, 1 drop */
 	int policy[XDPPORT_NPROTO], fragments;
+	int replies;				/* 1 on (the default), 0 off */
+	unsigned timeout[XDPPORT_FLOW_NSTATES];	/* seconds, enum xdpport_flow_state */
 };
 
-/* Writes a random rules file of up to `max_lines` lines (policies, fragments, allow,
- * deny, delete with overlapping ranges, comments, odd spacing, sometimes CRLF) and
+/* Writes a random rules file of up to `max_lines` lines (policies, fragments, replies
+ * and timeouts, allow, deny, delete with overlapping ranges, comments, odd spacing, sometimes CRLF) and
  * fills `m` with its meaning. */
 void rulesgen_file(unsigned *seed, FILE *out, int max_lines, struct rules_model *m);
 
