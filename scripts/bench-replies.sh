@@ -136,16 +136,18 @@ generate() {	# generate FLOOD: FRAMES frames of that flood out of the world's en
 	esac
 }
 
-# One flood: appends "setup flood Mpps-dropped" to $WORK/floods.
+# One flood: appends "setup flood Mpps-dropped" to $WORK/floods (per second of the
+# sender's CPU time, which includes the receiver's XDP work run in its softirq: what
+# the rate would be with the CPU to ourselves) and to $WORK/floods-wall (wall time).
 flood() {
-	local setup=$1 kind=$2 d0 d1 gen ns
+	local setup=$1 kind=$2 d0 d1 gen
 	d0=$(drops "$setup")
 	gen=$(generate "$kind")
 	sleep 0.05
 	d1=$(drops "$setup")
-	ns=$(kv ns "$gen")
-	echo "$setup $kind $(awk -v d=$((d1 - d0)) -v ns="$ns" 'BEGIN { printf "%.3f", d * 1e3 / ns }')" \
-		>>"$WORK/floods"
+	rate() { awk -v d=$((d1 - d0)) -v ns="$1" 'BEGIN { printf "%.3f", d * 1e3 / ns }'; }
+	echo "$setup $kind $(rate "$(kv cpu_max_ns "$gen")")" >>"$WORK/floods"
+	echo "$setup $kind $(rate "$(kv ns "$gen")")" >>"$WORK/floods-wall"
 }
 
 # One iperf3 run host -> world: appends "setup Gbit/s" to $WORK/tcp.
@@ -197,15 +199,21 @@ echo "# Replies benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), load $
 echo "$ROUNDS rounds, medians; $FRAMES 64-byte frames per flood from CPU $CPU; iperf3 ${IPERF_S} s per run"
 [ -n "$HAVE_NFT" ] || echo "nftables left out: nft is not installed (scripts/deps.sh bench)"
 echo
-echo "## Floods with no flow behind them: Mpps dropped"
-printf '| setup | %s |\n' "$(IFS='|'; echo "${FLOODS[*]}" | sed 's/|/ | /g')"
-printf '|---|%s\n' "$(printf -- '---|%.0s' "${FLOODS[@]}")"
-for setup in "${FLOOD_SETUPS[@]}"; do
-	row="| ${LABEL[$setup]} |"
-	for kind in "${FLOODS[@]}"; do row+=" $(median "$WORK/floods" "$setup" "$kind") |"; done
-	echo "$row"
+for clock in "" -wall; do
+	echo "## Floods with no flow behind them: Mpps dropped, per second of" \
+		"$([ -z "$clock" ] && echo "the sender's CPU time" || echo "wall time")"
+	printf '| setup | %s |\n' "$(IFS='|'; echo "${FLOODS[*]}" | sed 's/|/ | /g')"
+	printf '|---|%s\n' "$(printf -- '---|%.0s' "${FLOODS[@]}")"
+	for setup in "${FLOOD_SETUPS[@]}"; do
+		row="| ${LABEL[$setup]} |"
+		for kind in "${FLOODS[@]}"; do
+			row+=" $(median "$WORK/floods$clock" "$setup" "$kind") |"
+		done
+		echo "$row"
+	done
+	echo
 done
-echo
+echo "Ratios, CPU time:"
 echo "| ratio | $(IFS='|'; echo "${FLOODS[*]}" | sed 's/|/ | /g') |"
 printf '|---|%s\n' "$(printf -- '---|%.0s' "${FLOODS[@]}")"
 for pair in "on off" "on floor" ${HAVE_NFT:+"on nft"}; do

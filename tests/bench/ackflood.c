@@ -57,7 +57,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ackflood: send on %s: %s\n", argv[1], strerror(-sent));
 		return 1;
 	}
-	printf("sent=%llu ns=%llu len=%zu\n", (unsigned long long)res.sent,
-	       (unsigned long long)res.ns, p.len);
+	printf("sent=%llu ns=%llu cpu_ns=%llu cpu_max_ns=%llu len=%zu\n",
+	       (unsigned long long)res.sent, (unsigned long long)res.ns,
+	       (unsigned long long)res.cpu_ns, (unsigned long long)res.cpu_max_ns, p.len);
 	return 0;
 }
