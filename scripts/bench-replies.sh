@@ -3,10 +3,10 @@
 # scripts/bench.sh does): a "host" namespace filtered by the real xdpport CLI under
 # `allow 22/tcp` + `policy drop`, a "world" namespace that sends floods (live frames,
 # tests/tools/xdpgen) and runs an iperf3 server. Prints, from one run:
-#  1. floods the host has no flow for, dropped per second: a SYN flood to tcp/80, a UDP
-#     flood over 256 ports, a TCP ACK flood (tests/bench/ackflood: ACKs look like
-#     replies, each is looked up),
-#     with replies on, replies off (what the previous build did: drop without looking),
+#  1. floods the host has no flow for, dropped per second (of the sender's CPU time and
+#     of wall time): a SYN flood to tcp/80, a UDP flood over 256 ports, a TCP ACK flood
+#     (tests/bench/ackflood: ACKs look like replies), with replies on, replies off
+#     (what the previous build did: drop without looking),
 #     an empty XDP_DROP program (the floor) and nftables doing the same job (an inet
 #     input chain: policy drop, ct state established,related accept, tcp dport 22
 #     accept; behind an XDP_PASS program, which live frames need on the receiving end);

@@ -17,7 +17,8 @@
 #   counter REASON     packets counted under REASON so far (stats --json)
 #   session_start ADDR PORT MS   a TCP session from HOST (replyprobe session; one at a
 #                      time); true once connected
-#   session_say SECS   sends a line on it; prints "echo" or "silent" (MS ms) or nothing
+#   session_say SECS   sends a line on it; prints what the session says within SECS:
+#                      "echo" (back within its MS), "silent", or nothing
 #   session_end        closes it
 #   has_flow PROTO LOCAL REMOTE REMOTE_PORT [STATE]   flows --json lists that flow
 REPLYPROBE=${REPLYPROBE:-$PWD/$BUILD/tests/tools/replyprobe}
