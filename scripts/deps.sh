@@ -13,6 +13,8 @@ if [ "${1:-}" = bench ]; then
 	packages+=(iperf3)	# scripts/bench-replies.sh: the host's outbound TCP throughput
 fi
 packages+=(jq)	# the stats tests read JSON output with it
+packages+=(python3)	# tests/tools/jsoncheck.py: every --json output against docs/json.md
+packages+=(bash-completion)	# tests/completion_test.sh runs the completion with its helpers
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
 # tests/replies_*_test.sh: real servers and clients in the world the filtered host talks
 # to: dnsmasq (DNS, DHCPv4, DHCPv6), dhclient, busybox httpd, curl, dig.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Command-line parsing shared by every command: options, flags, usage errors. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,12 +74,22 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 			}
 			if (!strcmp(arg, "-h"))
 				return 1;
+			/* -v, -f...: not a port (-1 is one, a negative one) nor stdin (-) */
+			if (!options_done && arg[0] == '-' && isalpha((unsigned char)arg[1])) {
+				usage_error(cl, "unknown option '%s' (options are long: --help lists "
+						"them)", arg);
+				return -1;
+			}
 			argv[cl->argc++] = arg;
 			continue;
 		}
 		arg += 2;
 		if (!strcmp(arg, "help"))
 			return 1;
+		if (!strncmp(arg, "json=", 5) || !strncmp(arg, "force=", 6)) {
+			usage_error(cl, "option '--%.*s' takes no value", (int)strcspn(arg, "="), arg);
+			return -1;
+		}
 		if (!strcmp(arg, "json")) {
 			cl->json = true;
 			continue;

@@ -60,6 +60,7 @@ void stats_json(const struct stats_report *r)
 
 	json_object_begin(NULL);
 	json_uint("timestamp_ms", (uint64_t)c->wall.tv_sec * 1000 + c->wall.tv_nsec / 1000000);
+	json_bool("up", c->set_up);
 	if (r->interval > 0)
 		json_double("interval_s", r->interval);
 	json_totals(r, &c->total, &r->total_delta);
@@ -69,6 +70,11 @@ void stats_json(const struct stats_report *r)
 		json_string("name", c->iface[i].name);
 		json_uint("ifindex", c->iface[i].ifindex);
 		json_uint("netns", c->iface[i].netns);
+		if (c->iface[i].netns_name[0])
+			json_string("netns_name", c->iface[i].netns_name);
+		else
+			json_null("netns_name");
+		json_bool("attached", c->iface[i].attached);
 		json_totals(r, &c->iface[i].totals, &r->iface_delta[i]);
 		json_object_end();
 	}

@@ -115,6 +115,9 @@ static void flow_families(FILE *out, const struct flow_table *t)
 
 void stats_prometheus(FILE *out, const struct stats_report *r)
 {
+	family(out, "xdpport_up", "gauge",
+	       "1 when the filter is set up (rules or interfaces pinned), 0 when nothing is.");
+	fprintf(out, "xdpport_up %d\n", r->now->set_up);
 	reason_family(out, r->now, false);
 	reason_family(out, r->now, true);
 	port_family(out, r);

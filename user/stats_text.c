@@ -36,7 +36,11 @@ static void iface_rows(FILE *out, const struct counters *c)
 		struct xdpport_count pass = stats_passed(&c->iface[i].totals);
 		struct xdpport_count drop = stats_dropped(&c->iface[i].totals);
 
-		fprintf(out, "%-18s %18s %18s %13s %13s\n", c->iface[i].name,
+		char name[IFACE_LABEL_MAX + 8];
+
+		snprintf(name, sizeof(name), "%s%s", c->iface[i].name,
+			 c->iface[i].attached ? "" : " (gone)");
+		fprintf(out, "%-18s %18s %18s %13s %13s\n", name,
 			grouped(pp, pass.packets), grouped(dp, drop.packets),
 			human_si(pb, pass.bytes, "B"), human_si(db, drop.bytes, "B"));
 	}
@@ -64,6 +68,8 @@ void stats_text(FILE *out, const struct stats_report *r, unsigned top)
 	unsigned tcp = r->ports_with_traffic[XDPPORT_TCP], udp = r->ports_with_traffic[XDPPORT_UDP];
 	char a[UNITS_BUF], b[UNITS_BUF], e[UNITS_BUF];
 
+	if (!r->now->set_up)
+		fprintf(out, "no filter set up: nothing attached or set (counts are zero)\n\n");
 	fprintf(out, "%-18s %18s %12s\n", "all interfaces", "packets", "bytes");
 	reason_rows(out, &r->now->total);
 	iface_rows(out, r->now);
