@@ -37,7 +37,8 @@ for tool in "$XDPPORT" "$XDPGEN" "$RXPROG" "$ACKFLOOD"; do
 	[ -x "$tool" ] || { echo "bench-replies.sh: $tool missing: run make all benches" >&2; exit 1; }
 done
 command -v iperf3 >/dev/null || { echo "bench-replies.sh: iperf3 missing (scripts/deps.sh bench)" >&2; exit 1; }
-HAVE_NFT=$(command -v nft >/dev/null && echo 1 || true)
+HAVE_NFT=
+if command -v nft >/dev/null; then HAVE_NFT=1; fi
 
 WORLD=xrbench-$$-w HOST=xrbench-$$-h WDEV=xrb$$w HDEV=xrb$$h
 WORK=$(mktemp -d /tmp/xdpport-bench-replies.XXXXXX)
@@ -202,7 +203,7 @@ echo
 for clock in "" -wall; do
 	echo "## Floods with no flow behind them: Mpps dropped, per second of" \
 		"$([ -z "$clock" ] && echo "the sender's CPU time" || echo "wall time")"
-	printf '| setup | %s |\n' "$(IFS='|'; echo "${FLOODS[*]}" | sed 's/|/ | /g')"
+	echo "| setup |$(printf ' %s |' "${FLOODS[@]}")"
 	printf '|---|%s\n' "$(printf -- '---|%.0s' "${FLOODS[@]}")"
 	for setup in "${FLOOD_SETUPS[@]}"; do
 		row="| ${LABEL[$setup]} |"
@@ -214,7 +215,7 @@ for clock in "" -wall; do
 	echo
 done
 echo "Ratios, CPU time:"
-echo "| ratio | $(IFS='|'; echo "${FLOODS[*]}" | sed 's/|/ | /g') |"
+echo "| ratio |$(printf ' %s |' "${FLOODS[@]}")"
 printf '|---|%s\n' "$(printf -- '---|%.0s' "${FLOODS[@]}")"
 for pair in "on off" "on floor" ${HAVE_NFT:+"on nft"}; do
 	read -r a b <<<"$pair"
