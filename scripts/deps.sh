@@ -10,12 +10,16 @@ packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftoo
 	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev netbase)
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
+	packages+=(iperf3)	# scripts/bench-replies.sh: the host's outbound TCP throughput
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(python3)	# tests/tools/jsoncheck.py: every --json output against docs/json.md
 packages+=(bash-completion)	# tests/completion_test.sh runs the completion with its helpers
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
 packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH session
+# tests/replies_*_test.sh: real servers and clients in the world the filtered host talks
+# to: dnsmasq (DNS, DHCPv4, DHCPv6), dhclient, busybox httpd, curl, dig.
+packages+=(dnsmasq-base isc-dhcp-client busybox curl bind9-dnsutils)
 
 missing=()
 for p in "${packages[@]}"; do
