@@ -33,7 +33,11 @@ static const struct command commands[] = {
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
-	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
+	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
+		  { "watch", OPT_FLAG, "--watch  apply FILE now and whenever it changes, until "
+				       "SIGTERM" },
+		  { "recheck", OPT_VALUE, "--recheck SECS  with --watch: re-read FILE every SECS "
+					  "whatever inotify says (default 60)" } } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
 	  {} },
@@ -46,7 +50,9 @@ static const struct command commands[] = {
 	    { "prometheus", OPT_FLAG, "--prometheus    Prometheus text format (node_exporter "
 				      "textfile)" },
 	    { "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
-				 "CPUs" } } },
+				 "CPUs" },
+	    { "textfile", OPT_VALUE, "--textfile DIR  write DIR/xdpport.prom (Prometheus) "
+				     "atomically; with --watch SECS, every SECS" } } },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };

@@ -91,8 +91,25 @@ static void port_family(FILE *out, const struct stats_report *r)
 	free(ports);
 }
 
+void stats_prometheus_up(FILE *out, bool up)
+{
+	family(out, "xdpport_up", "gauge",
+	       "1: xdpport's filter was read; 0: it could not be (not set up, incompatible "
+	       "pins): see the error xdpport printed.");
+	fprintf(out, "xdpport_up %d\n", up);
+}
+
 void stats_prometheus(FILE *out, const struct stats_report *r)
 {
+	stats_prometheus_up(out, true);
+	family(out, "xdpport_attached_interfaces", "gauge",
+	       "Interfaces the filter is attached to: 0 means nothing is filtered.");
+	fprintf(out, "xdpport_attached_interfaces %d\n", r->now->n_ifaces);
+	family(out, "xdpport_rules_applied_timestamp_seconds", "gauge",
+	       "When a command last changed the running ruleset (Unix time; 0: never).");
+	fprintf(out, "xdpport_rules_applied_timestamp_seconds %llu.%09llu\n",
+		(unsigned long long)(r->now->rules_changed_ns / 1000000000),
+		(unsigned long long)(r->now->rules_changed_ns % 1000000000));
 	reason_family(out, r->now, false);
 	reason_family(out, r->now, true);
 	port_family(out, r);
