@@ -13,6 +13,7 @@ if [ "${1:-}" = bench ]; then
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
+packages+=(python3-yaml)	# tests/deploy_test.sh parses the manifests in deploy/
 
 missing=()
 for p in "${packages[@]}"; do

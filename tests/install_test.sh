@@ -34,9 +34,10 @@ want_file /usr/local/libexec/xdpport/xdpport-boot 755
 want_file /usr/local/share/man/man8/xdpport.8 644
 want_file /usr/local/share/bash-completion/completions/xdpport 644
 want_file /usr/local/lib/systemd/system/xdpport.service 644
+want_file /usr/local/lib/systemd/system/xdpport-watch.service 644
 want_file /etc/xdpport/xdpport.conf 644
 want_file /etc/xdpport/rules.conf 644
-record "$([ "$(find "$stage" -type f | grep -c '')" -eq 7 ] && echo 1 || echo 0)" \
+record "$([ "$(find "$stage" -type f | grep -c '')" -eq 8 ] && echo 1 || echo 0)" \
 	"install: nothing else (the BPF object is inside the binary)" "$(find "$stage" -type f)"
 record "$(ok "$stage/usr/local/sbin/xdpport" apply --check "$stage/etc/xdpport/rules.conf")" \
 	"install: the installed binary runs on its own and reads the default rules"
@@ -52,6 +53,11 @@ record "$(grep -q '^Type=oneshot$' "$unit" && grep -q '^RemainAfterExit=yes$' "$
 	"install: the unit is oneshot, remains after exit, runs before network-pre.target"
 record "$(grep -q '^XDPPORT=${XDPPORT:-/usr/local/sbin/xdpport}' "$boot" && echo 1 || echo 0)" \
 	"install: the helper runs the installed binary"
+watch_unit=$stage/usr/local/lib/systemd/system/xdpport-watch.service
+record "$(grep -qx 'ExecStart=/usr/local/sbin/xdpport apply --watch /etc/xdpport/rules.conf' \
+	"$watch_unit" && grep -qx 'After=xdpport.service' "$watch_unit" &&
+	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$watch_unit" && ! grep -q @ "$watch_unit" &&
+	echo 1 || echo 0)" "install: the watch unit runs the installed binary on the rules file, after boot"
 
 make -s install DESTDIR="$tmp/usr-stage" PREFIX=/usr >/dev/null 2>&1
 record "$([ -x "$tmp/usr-stage/usr/sbin/xdpport" ] &&
@@ -99,6 +105,11 @@ if command -v systemd-analyze >/dev/null; then
 		>"$tmp/verify" 2>&1
 	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
 		"unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
+	sed "s|/usr/local/sbin|$stage/usr/local/sbin|" "$watch_unit" >"$tmp/xdpport-watch.service"
+	MANPATH=$stage/usr/local/share/man systemd-analyze verify "$tmp/xdpport-watch.service" \
+		>"$tmp/verify" 2>&1
+	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
+		"watch unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
 else
 	record 1 "unit: systemd-analyze verify (skipped: systemd-analyze is not installed)"
 fi
