@@ -10,6 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/lib/report.sh
 source tests/lib/netns.sh
+source tests/lib/configmap.sh
 
 BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
 XDPPORT=$PWD/$BUILD/xdpport
@@ -41,30 +42,7 @@ until_grep() {
 }
 count() { grep -c -- "$1" "$2"; }
 
-# save's output for a ruleset given as rules-file text: apply it once to a scratch
-# filter in a child mount namespace with its own bpffs, and save it there.
-canon() {
-	printf '%b' "$1" >"$tmp/canon.in"
-	unshare --mount --propagation private -- bash -c \
-		'mount -t bpf bpf /sys/fs/bpf && "$0" --force apply "$1" >/dev/null 2>&1 &&
-		 "$0" save | grep -v "^#"' "$XDPPORT" "$tmp/canon.in"
-}
-
-# kubelet's atomic writer: the new version in a new ..TIMESTAMP directory, a
-# ..data_tmp symlink to it renamed over ..data, then the old directory removed.
-KUBE_N=0
-kubelet_update() {	# kubelet_update DIR TEXT
-	local dir=$1 old ts
-	KUBE_N=$((KUBE_N + 1))
-	ts="..2026_12_01_22_00_00.$$_$KUBE_N"
-	old=$(readlink "$dir/..data" 2>/dev/null)
-	mkdir "$dir/$ts"
-	printf '%b' "$2" >"$dir/$ts/rules.conf"
-	ln -s "$ts" "$dir/..data_tmp"
-	mv -T "$dir/..data_tmp" "$dir/..data"	# rename(2): atomic
-	[ -e "$dir/rules.conf" ] || ln -s ..data/rules.conf "$dir/rules.conf"
-	[ -z "$old" ] || rm -rf "${dir:?}/$old"
-}
+canon() { canon_rules "$XDPPORT" "$1"; }
 
 start_watcher() {	# start_watcher OUT FILE [OPTION...]: sets WPID
 	local out=$1 file=$2

@@ -16,6 +16,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/lib/report.sh
 source tests/lib/netns.sh
+source tests/lib/configmap.sh
 
 BUILD=${BUILD:-build}	# tests/run.sh exports it: build/sanitize for SANITIZE=1
 XDPPORT=$PWD/$BUILD/xdpport
@@ -111,20 +112,7 @@ for dir in $(echo "${ASAN_OPTIONS:-}:${UBSAN_OPTIONS:-}" | tr ':' '\n' |
 done
 cm=$tmp/configmap textfile=$tmp/textfile
 mkdir "$cm" "$textfile"
-KUBE_N=0
-kubelet_update() {	# kubelet_update TEXT: kubelet's atomic writer, as in apply_watch_test
-	local old ts
-	KUBE_N=$((KUBE_N + 1))
-	ts="..2026_12_01_22_00_00.$KUBE_N"
-	old=$(readlink "$cm/..data" 2>/dev/null)
-	mkdir "$cm/$ts"
-	printf '%s' "$1" >"$cm/$ts/rules.conf"
-	ln -s "$ts" "$cm/..data_tmp"
-	mv -T "$cm/..data_tmp" "$cm/..data"
-	[ -e "$cm/rules.conf" ] || ln -s ..data/rules.conf "$cm/rules.conf"
-	[ -z "$old" ] || rm -rf "${cm:?}/$old"
-}
-kubelet_update "$RULES_CONF"
+kubelet_update "$cm" "$RULES_CONF"
 bind "$cm" "$root$RULES_MOUNT" ro
 bind "$textfile" "$root$TEXTFILE_MOUNT"
 
@@ -153,13 +141,7 @@ attached_id() {	# the program id on eth0, or nothing
 	in_ns $node "$XDPPORT" status --json | jq -r '.interfaces[] | select(.name == "eth0" and .attached) | .program_id'
 }
 stamp() { xp stats --prometheus | awk '$1 == "xdpport_rules_applied_timestamp_seconds" {print $2}'; }
-# save's output for rules-file text, from a scratch filter in a bpffs of its own.
-canon() {
-	printf '%s' "$1" >"$tmp/canon.in"
-	unshare --mount --propagation private -- bash -c \
-		'mount -t bpf bpf /sys/fs/bpf && "$0" --force apply "$1" >/dev/null 2>&1 &&
-		 "$0" save | grep -v "^#"' "$XDPPORT" "$tmp/canon.in"
-}
+canon() { canon_rules "$XDPPORT" "$1"; }
 
 # --- a pod starts ---------------------------------------------------------------------------
 check "pod: init container 'apply' (${INIT_0[*]})" container "${INIT_0[@]}"
@@ -194,14 +176,14 @@ record "$(grep -q '^xdpport_packets_total{interface="eth0",reason="drop-policy"}
 
 # --- the ConfigMap changes ---------------------------------------------------------------------
 stamp1=$(stamp)
-kubelet_update "$RULES_CONF"$'allow 8080/tcp\n'
+kubelet_update "$cm" "$RULES_CONF"$'allow 8080/tcp\n'
 record "$(ok until_true grep -q ": applied: tcp: .* (+1 -0, 0 changed)" "$tmp/watch.out")" \
 	"configmap update: the watcher applies it, one line" "$(tail -n 1 "$tmp/watch.out")"
 record "$(ok connects 8080)" "configmap update: tcp/8080 connects now"
 stamp2=$(stamp)
 record "$(awk -v a="$stamp1" -v b="$stamp2" 'BEGIN { exit !(b > a && b > 1e9) }' && echo 1 || echo 0)" \
 	"configmap update: xdpport_rules_applied_timestamp_seconds moves" "$stamp1 -> $stamp2"
-kubelet_update "$RULES_CONF"$'allow 8080/tcp\nallow 8081/tpc\n'
+kubelet_update "$cm" "$RULES_CONF"$'allow 8080/tcp\nallow 8081/tpc\n'
 line=$(($(printf '%s' "$RULES_CONF" | grep -c '') + 2))
 record "$(ok until_true grep -q "rules.conf:$line: allow '8081/tpc'" "$tmp/watch.out")" \
 	"configmap update: a bad version is one line with its line number" "$(tail -n 1 "$tmp/watch.out")"
@@ -222,7 +204,7 @@ record "$([ "$(attached_id)" = "$id" ] && [ "$(running)" = "$before" ] && echo 1
 record "$(ok connects 8080)" "pod stop: traffic still filtered by the last rules"
 record "$([ -z "$(find "$textfile" -name '.*')" ] && echo 1 || echo 0)" \
 	"pod stop: no temporary file left in the textfile directory" "$(ls -A "$textfile")"
-kubelet_update "$RULES_CONF"$'allow 8080/tcp\n'	# fixed while the pod was down
+kubelet_update "$cm" "$RULES_CONF"$'allow 8080/tcp\n'	# fixed while the pod was down
 check "pod restart: init 'apply' again" container "${INIT_0[@]}"
 container "${INIT_1[@]}" >"$tmp/attach.out" 2>&1
 record "$([ $? -eq 0 ] && echo 1 || echo 0)" "pod restart: init 'attach' again: harmless" \

@@ -90,7 +90,8 @@ done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" \
 	"man: every section, and one subsection per command" "missing: $missing"
 missing=
-for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all; do
+for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all \
+	--textfile --recheck; do
 	grep -q -- "$opt" "$tmp/man.txt" || missing+="$opt; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" "man: every option is documented" \
@@ -133,6 +134,10 @@ record "$([ "$(complete_words xdpport apply "$tmp/rules-for")" = "$tmp/rules-for
 record "$([ "$(complete_words xdpport policy drop "")" = "tcp udp" ] &&
 	[ "$(complete_words xdpport stats --p)" = --prometheus ] && echo 1 || echo 0)" \
 	"completion: policy protocols, stats options"
+record "$([ "$(complete_words xdpport apply --w)" = --watch ] &&
+	[ "$(complete_words xdpport stats --tex)" = --textfile ] &&
+	[ "$(complete_words xdpport apply --watch "$tmp/rules-for")" = "$tmp/rules-for-completion.conf" ] &&
+	echo 1 || echo 0)" "completion: apply --watch (then a file), stats --textfile"
 
 # --- make uninstall ---------------------------------------------------------------------
 make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1

@@ -108,8 +108,34 @@ static const struct help_text texts[] = {
 	  HELP_JSON },
 	{ "stats",
 	  "Prints packets and bytes passed and dropped by reason, per interface, and the\n"
-	  "ports with the most drops and passes.\n",
+	  "ports with the most drops and passes.\n"
+	  "\n"
+	  "--textfile DIR writes the Prometheus format to DIR/xdpport.prom for\n"
+	  "node_exporter's textfile collector, replaced whole (a temporary file renamed\n"
+	  "over it); with --watch SECS every SECS until SIGTERM. A filter that cannot be\n"
+	  "read gives xdpport_up 0.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport stats --top 20\n"
+	  "  xdpport stats --textfile /var/lib/prometheus/node-exporter --watch 15\n",
 	  HELP_JSON },
+	{ "apply",
+	  "Replaces the whole ruleset with the one in FILE (- for standard input), in one\n"
+	  "atomic switch. The file is checked in full first: with any error, every error\n"
+	  "is printed as FILE:LINE: why and nothing changes.\n"
+	  "\n"
+	  "--watch applies FILE now and again whenever it changes (a Kubernetes ConfigMap\n"
+	  "volume, a file renamed over it), one line per version, until SIGTERM or SIGINT,\n"
+	  "which leave the filter and its rules in place; SIGHUP reads FILE again at once.\n"
+	  "A bad version is one error line with its line number, and the last good rules\n"
+	  "stay.\n"
+	  "\n" GUARD_HELP
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport apply --check rules.conf\n"
+	  "  xdpport apply rules.conf\n"
+	  "  xdpport apply --watch /etc/xdpport/rules.conf\n",
+	  HELP_JSON | HELP_FORCE },
 	{ "version", "Prints the version.\n", HELP_JSON },
 	{ "help", "Prints the list of commands, or the help of one.\n", 0 },
 };

@@ -37,7 +37,7 @@ static const struct command commands[] = {
 		  { "watch", OPT_FLAG, "--watch  apply FILE now and whenever it changes, until "
 				       "SIGTERM" },
 		  { "recheck", OPT_VALUE, "--recheck SECS  with --watch: re-read FILE every SECS "
-					  "whatever inotify says (default 60)" } } },
+					  "(default 60)" } } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
 	  {} },
@@ -51,8 +51,8 @@ static const struct command commands[] = {
 				      "textfile)" },
 	    { "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
 				 "CPUs" },
-	    { "textfile", OPT_VALUE, "--textfile DIR  write DIR/xdpport.prom (Prometheus) "
-				     "atomically; with --watch SECS, every SECS" } } },
+	    { "textfile", OPT_VALUE, "--textfile DIR  write --prometheus to DIR/xdpport.prom, "
+				     "atomically" } } },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };
