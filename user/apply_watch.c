@@ -83,10 +83,12 @@ static void dir_of(const char *path, char dir[PATH_MAX])
 	const char *slash = strrchr(path, '/');
 	size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
 
-	if (n == 0)
+	if (n == 0) {
 		strcpy(dir, ".");
-	else
-		memcpy(dir, path, n), dir[n] = '\0';
+		return;
+	}
+	memcpy(dir, path, n);
+	dir[n] = '\0';
 }
 
 /*
