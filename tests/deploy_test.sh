@@ -92,9 +92,6 @@ check "configmap: its rules.conf passes apply --check" xp apply --check "$tmp/ru
 deploy/kubernetes/rootfs.sh "$XDPPORT" "$root" >"$tmp/rootfs.log" 2>&1
 record "$([ $? -eq 0 ] && [ -x "$root${ENTRYPOINT[0]}" ] && echo 1 || echo 0)" \
 	"image: rootfs.sh puts the binary at the entry point" "$(cat "$tmp/rootfs.log")"
-record "$(chroot "$root" "${ENTRYPOINT[@]}" apply --check - <<<'allow https ssh' \
-	>/dev/null 2>&1 && echo 1 || echo 0)" \
-	"image: the binary runs alone in it, service names included (/etc/services)"
 
 bind() {	# bind SRC DEST [OPTIONS]: a bind mount undone on exit
 	mkdir -p "$2" && mount --bind "$1" "$2" && MOUNTS+=("$2") &&
@@ -110,6 +107,9 @@ for dir in $(echo "${ASAN_OPTIONS:-}:${UBSAN_OPTIONS:-}" | tr ':' '\n' |
 	sed -n 's|^log_path=\(.*\)/[^/]*$|\1|p' | sort -u); do
 	bind "$dir" "$root$dir"
 done
+record "$(chroot "$root" "${ENTRYPOINT[@]}" apply --check - <<<'allow https ssh' \
+	>/dev/null 2>&1 && echo 1 || echo 0)" \
+	"image: the binary runs alone in it, service names included (/etc/services)"
 cm=$tmp/configmap textfile=$tmp/textfile
 mkdir "$cm" "$textfile"
 kubelet_update "$cm" "$RULES_CONF"
