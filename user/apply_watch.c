@@ -315,22 +315,20 @@ int apply_watch(struct cmdline *cl)
 		dir_of(w.path, dir);
 		err = fail(EXIT_FAIL, w.what, "cannot watch %s: %s", dir, strerror(errno));
 	}
-	for (double due = 0; !err;) {
-		enum wake why = WAKE_TIMEOUT;
+	if (!err)
+		check_file(&w);	/* now, then at every change */
+	for (double due = now_s() + w.recheck; !err; due = now_s() + w.recheck) {
+		enum wake why = wait_for(&w, ms_until(due));
 
-		if (due) {
-			why = wait_for(&w, ms_until(due));
-			for (double end = now_s() + DEBOUNCE_MAX_MS / 1e3;
-			     why == WAKE_CHANGE && now_s() < end;)
-				why = wait_for(&w, DEBOUNCE_MS);
-			if (why == WAKE_STOP)
-				break;
-			if (why == WAKE_REREAD)
-				w.have_seen = false;
-			watch_chain(&w);	/* the links may point elsewhere now */
-		}
+		for (double end = now_s() + DEBOUNCE_MAX_MS / 1e3;
+		     why == WAKE_CHANGE && now_s() < end;)
+			why = wait_for(&w, DEBOUNCE_MS);
+		if (why == WAKE_STOP)
+			break;
+		if (why == WAKE_REREAD)
+			w.have_seen = false;
+		watch_chain(&w);	/* the links may point elsewhere now */
 		check_file(&w);
-		due = now_s() + w.recheck;
 	}
 	free(w.seen);
 	if (w.inotify_fd >= 0)
