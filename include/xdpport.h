@@ -17,7 +17,7 @@
 
 /* Bumped whenever the meaning of a map changes without its size changing, so that
  * pins left by an older build are refused instead of misread. */
-#define XDPPORT_LAYOUT		2	/* 2: flow table, replies settings, flood limits */
+#define XDPPORT_LAYOUT		2	/* 2: flow table, replies settings, flood limits, changed_ns */
 
 #define XDPPORT_PORTS		65536
 #define XDPPORT_IFACE_SLOTS	64	/* interfaces with their own counters */
@@ -144,6 +144,9 @@ struct xdpport_flow_counts {
 struct xdpport_rules {
 	__u32 active;		/* slot the data path reads: 0 or 1 */
 	__u32 layout;		/* XDPPORT_LAYOUT once initialised by the CLI, 0 when new */
+	__u64 changed_ns;	/* when a command last changed the running ruleset: ns since
+				 * the Unix epoch (CLOCK_REALTIME); 0: never. The data path
+				 * does not read it; metrics do. */
 	struct xdpport_ruleset slot[2];
 };
 
@@ -220,8 +223,10 @@ _Static_assert(sizeof(struct xdpport_flowports) == 8 * XDPPORT_NPROTO * XDPPORT_
 	       "struct xdpport_flowports has a hole");
 _Static_assert(sizeof(struct xdpport_flow_counts) == 16,
 	       "struct xdpport_flow_counts has a hole");
-_Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
+_Static_assert(sizeof(struct xdpport_rules) == 16 + 2 * sizeof(struct xdpport_ruleset),
 	       "struct xdpport_rules has a hole");
+_Static_assert(__builtin_offsetof(struct xdpport_rules, slot) == 16,
+	       "the ruleset slots of struct xdpport_rules moved");
 _Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");
 _Static_assert(sizeof(struct xdpport_totals) == 16 * XDPPORT_NREASONS,
 	       "struct xdpport_totals has a hole");

@@ -2,7 +2,7 @@
 # make install / make uninstall, included by the Makefile. PREFIX (default /usr/local)
 # and DESTDIR (a staging root, for packages) are honoured; the configuration goes to
 # SYSCONFDIR (default /etc) and is never overwritten.
-#   make install                     the binary, man page, bash completion, systemd unit
+#   make install                     the binary, man page, bash completion, systemd units
 #   make install DESTDIR=/tmp/stage  the same under /tmp/stage
 #   make uninstall                   removes them (not the configuration in /etc/xdpport)
 
@@ -16,7 +16,7 @@ INSTALL		?= install
 
 # The BPF object is embedded in the binary (the skeleton): nothing else to install.
 INSTALLED := $(SBINDIR)/xdpport $(LIBEXECDIR)/xdpport-boot $(MANDIR)/man8/xdpport.8 \
-	     $(BASHCOMPDIR)/xdpport $(UNITDIR)/xdpport.service
+	     $(BASHCOMPDIR)/xdpport $(UNITDIR)/xdpport.service $(UNITDIR)/xdpport-watch.service
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
@@ -30,6 +30,9 @@ install: all
 	$(Q)sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' dist/xdpport.service \
 		> $(DESTDIR)$(UNITDIR)/xdpport.service
 	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/xdpport.service
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/xdpport-watch.service > $(DESTDIR)$(UNITDIR)/xdpport-watch.service
+	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/xdpport-watch.service
 	$(Q)$(INSTALL) -m 0644 docs/xdpport.8 $(DESTDIR)$(MANDIR)/man8/xdpport.8
 	$(Q)$(INSTALL) -m 0644 scripts/xdpport.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xdpport
 	$(Q)for f in xdpport.conf rules.conf; do \

@@ -20,6 +20,7 @@ packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH 
 # tests/replies_*_test.sh: real servers and clients in the world the filtered host talks
 # to: dnsmasq (DNS, DHCPv4, DHCPv6), dhclient, busybox httpd, curl, dig.
 packages+=(dnsmasq-base isc-dhcp-client busybox curl bind9-dnsutils)
+packages+=(python3-yaml)	# tests/deploy_test.sh parses the manifests in deploy/
 
 missing=()
 for p in "${packages[@]}"; do

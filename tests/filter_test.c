@@ -61,14 +61,17 @@ static void test_commit(void)
 {
 	struct port_range one = { PROTOS_ALL, 443, 443 }, span = { PROTOS_ALL, 8000, 8100 };
 	struct filter f;
+	__u64 stamp;
 	__u32 slot;
 
 	if (filter_open(&f, FILTER_LOCK, "filter_test"))
 		return (void)report(false, "open for commit");
 	filter_read(&f, &rs);
 	slot = f.rules->active;
+	stamp = filter_changed_ns(&f);
 	ruleset_set_rule(&rs, &one, VERDICT_DROP);
 	filter_commit(&f, &rs);
+	report(filter_changed_ns(&f) > stamp, "a change stamps the rules with its time");
 	report(f.rules->active == slot &&
 		       f.rules->slot[slot].entry[XDPPORT_UDP][443] == XDPPORT_ENTRY_RULE_DROP,
 	       "one port: written in place, same slot");
@@ -80,6 +83,14 @@ static void test_commit(void)
 	filter_commit(&f, &rs);
 	report(f.rules->active == slot && !memcmp(&f.rules->slot[slot], &rs, sizeof(rs)),
 	       "a policy: switches slots again");
+	stamp = filter_changed_ns(&f);
+	filter_commit(&f, &rs);
+	report(filter_changed_ns(&f) == stamp && f.rules->active == slot,
+	       "no change: nothing written, the change timestamp stays");
+	ruleset_set_rule(&rs, &one, VERDICT_PASS);
+	filter_commit(&f, &rs);
+	report(filter_changed_ns(&f) > stamp && f.rules->changed_ns == filter_changed_ns(&f),
+	       "a one-port change in place moves the change timestamp too");
 	filter_close(&f);
 }
 

@@ -98,8 +98,10 @@ record "$([[ $digest == rules*active*ifaces*totals*ports*pins*xdpport_rules* ]] 
 xp allow 7777 2>/dev/null
 record "$([ "$("$DIGEST")" != "$digest" ] && echo 1 || echo 0)" "setup: rulesdigest sees allow 7777"
 xp delete 7777 2>/dev/null
-record "$([ "$("$DIGEST")" = "$digest" ] && echo 1 || echo 0)" \
-	"setup: ... and delete 7777 gives the same digest back"
+# Every part but the time of the last change, which two changes moved.
+unstamped() { sed 's/ changed [0-9]*//' <<<"$1"; }
+record "$([ "$(unstamped "$("$DIGEST")")" = "$(unstamped "$digest")" ] && echo 1 || echo 0)" \
+	"setup: ... and delete 7777 gives the same digest back (but the change time)"
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 9 100 >/dev/null 2>&1
 after=$("$DIGEST")
 record "$([ "${after#*totals}" != "${digest#*totals}" ] && echo 1 || echo 0)" \
@@ -283,7 +285,7 @@ record "$(kill -0 $waiting 2>/dev/null && echo 1 || echo 0)" "a FIFO nobody writ
 kill $waiting 2>/dev/null
 wait $waiting 2>/dev/null
 # allow + delete of one port are written in place and give the slot back as it was.
-record "$([ "$("$DIGEST")" = "$before" ] && echo 1 || echo 0)" \
+record "$([ "$(unstamped "$("$DIGEST")")" = "$(unstamped "$before")" ] && echo 1 || echo 0)" \
 	"a FIFO nobody writes: killed, nothing applied"
 
 # --- accepted on purpose ------------------------------------------------------------

@@ -35,9 +35,10 @@ want_file /usr/local/libexec/xdpport/xdpport-boot 755
 want_file /usr/local/share/man/man8/xdpport.8 644
 want_file /usr/local/share/bash-completion/completions/xdpport 644
 want_file /usr/local/lib/systemd/system/xdpport.service 644
+want_file /usr/local/lib/systemd/system/xdpport-watch.service 644
 want_file /etc/xdpport/xdpport.conf 644
 want_file /etc/xdpport/rules.conf 644
-record "$([ "$(find "$stage" -type f | grep -c '')" -eq 7 ] && echo 1 || echo 0)" \
+record "$([ "$(find "$stage" -type f | grep -c '')" -eq 8 ] && echo 1 || echo 0)" \
 	"install: nothing else (the BPF object is inside the binary)" "$(find "$stage" -type f)"
 record "$(ok "$stage/usr/local/sbin/xdpport" apply --check "$stage/etc/xdpport/rules.conf")" \
 	"install: the installed binary runs on its own and reads the default rules"
@@ -53,6 +54,11 @@ record "$(grep -q '^Type=oneshot$' "$unit" && grep -q '^RemainAfterExit=yes$' "$
 	"install: the unit is oneshot, remains after exit, runs before network-pre.target"
 record "$(grep -q '^XDPPORT=${XDPPORT:-/usr/local/sbin/xdpport}' "$boot" && echo 1 || echo 0)" \
 	"install: the helper runs the installed binary"
+watch_unit=$stage/usr/local/lib/systemd/system/xdpport-watch.service
+record "$(grep -qx 'ExecStart=/usr/local/sbin/xdpport apply --watch /etc/xdpport/rules.conf' \
+	"$watch_unit" && grep -qx 'After=xdpport.service' "$watch_unit" &&
+	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$watch_unit" && ! grep -q @ "$watch_unit" &&
+	echo 1 || echo 0)" "install: the watch unit runs the installed binary on the rules file, after boot"
 
 make -s install DESTDIR="$tmp/usr-stage" PREFIX=/usr >/dev/null 2>&1
 record "$([ -x "$tmp/usr-stage/usr/sbin/xdpport" ] &&
@@ -87,7 +93,7 @@ record "$([ -z "$missing" ] && echo 1 || echo 0)" \
 	"man: every section, and one subsection per command" "missing: $missing"
 missing=
 for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all \
-	--try; do
+	--try --textfile --recheck; do
 	grep -q -- "$opt" "$tmp/man.txt" || missing+="$opt; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" "man: every option is documented" \
@@ -102,6 +108,11 @@ if command -v systemd-analyze >/dev/null; then
 		>"$tmp/verify" 2>&1
 	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
 		"unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
+	sed "s|/usr/local/sbin|$stage/usr/local/sbin|" "$watch_unit" >"$tmp/xdpport-watch.service"
+	MANPATH=$stage/usr/local/share/man systemd-analyze verify "$tmp/xdpport-watch.service" \
+		>"$tmp/verify" 2>&1
+	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
+		"watch unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
 else
 	record 1 "unit: systemd-analyze verify (skipped: systemd-analyze is not installed)"
 fi
@@ -130,6 +141,10 @@ record "$([ "$(complete_words xdpport co)" = confirm ] &&
 	[ "$(complete_words xdpport deny 80 --t)" = --try ] &&
 	[ -z "$(complete_words xdpport allow 80 --t)" ] && echo 1 || echo 0)" \
 	"completion: confirm, and --try where it is taken"
+record "$([ "$(complete_words xdpport apply --w)" = --watch ] &&
+	[ "$(complete_words xdpport stats --tex)" = --textfile ] &&
+	[ "$(complete_words xdpport apply --watch "$tmp/rules-for")" = "$tmp/rules-for-completion.conf" ] &&
+	echo 1 || echo 0)" "completion: apply --watch (then a file), stats --textfile"
 
 # --- make uninstall ---------------------------------------------------------------------
 make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1

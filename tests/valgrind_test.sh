@@ -109,6 +109,30 @@ timeout --preserve-status -s INT 1.5 "${VALGRIND[@]}" --log-file="$tmp/valgrind.
 record "$([ $rc -eq 0 ] && clean "$tmp/valgrind.log" && echo 1 || echo 0)" \
 	"valgrind: xdpport stats --watch 0.2 --json, ended by SIGINT" "exited $rc"
 
+# apply --watch until SIGTERM, through a bad version and a good one: the buffers of
+# every version, its inotify and signal descriptors must be given back too.
+until_in() { for _ in $(seq 200); do grep -q -- "$1" "$2" && return 0; sleep 0.1; done; return 1; }
+mkdir "$tmp/watched"
+xp save >"$tmp/watched/rules.conf"
+rc=0
+rm -f "$tmp/valgrind.log"
+"${VALGRIND[@]}" --log-file="$tmp/valgrind.log" "$XDPPORT" apply --watch \
+	"$tmp/watched/rules.conf" >"$tmp/watch.out" 2>&1 &
+watcher=$!
+until_in "already running" "$tmp/watch.out"
+printf 'allow 7o\n' >"$tmp/watched/.new" && mv "$tmp/watched/.new" "$tmp/watched/rules.conf"
+until_in "allow '7o'" "$tmp/watch.out"
+{ xp save; echo "allow 8080/tcp"; } >"$tmp/watched/.new" &&
+	mv "$tmp/watched/.new" "$tmp/watched/rules.conf"
+until_in ": applied:" "$tmp/watch.out"
+kill -TERM $watcher
+wait $watcher || rc=$?
+record "$([ $rc -eq 0 ] && clean "$tmp/valgrind.log" && [ "$(grep -c . "$tmp/watch.out")" -eq 3 ] &&
+	echo 1 || echo 0)" "valgrind: xdpport apply --watch, three versions, ended by SIGTERM" \
+	"exited $rc: $(cat "$tmp/watch.out")"
+vg 0 stats --textfile "$tmp/watched"
+vg 1 stats --textfile "$tmp/no-such-dir"
+
 # Error paths: the early returns must free what they took.
 printf 'allow 7o\n%.0s' {1..200} >"$tmp/bad.rules"
 vg 2 apply "$tmp/bad.rules"

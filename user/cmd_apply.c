@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "caps.h"
 #include "cli.h"
 #include "errors.h"
@@ -167,22 +168,11 @@ static int report_check(struct cmdline *cl, const char *path)
 /* Makes `next` the running ruleset in one switch, behind the lockout guard. */
 static int switch_to_next(struct cmdline *cl)
 {
-	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = apply_switch(cl, &next, &next_limits, cl->cmd->name, NULL);
 
-	if (err)
-		return err;
-	filter_read(&f, &running);
-	err = guard_check(&running, &next, cl->force, cl->cmd->name);
-	if (!err)
-		err = try_arm(cl, &running, filter_live_limits(&f), NULL);
-	if (!err) {
-		filter_replace(&f, &next, &next_limits);
-		if (links_live_count() == 0)
-			warn("ruleset applied, but the filter is not attached to any interface "
-			     "yet ('xdpport attach IFACE')");
-	}
-	filter_close(&f);
+	if (!err && links_live_count() == 0)
+		warn("ruleset applied, but the filter is not attached to any interface "
+		     "yet ('xdpport attach IFACE')");
 	return try_done(cl, err);
 }
 
@@ -194,6 +184,8 @@ int cmd_apply(struct cmdline *cl)
 
 	if (check && cmd_opt(cl, "try"))
 		return usage_error(cl, "--check changes nothing, so there is nothing to --try");
+	if (cmd_opt(cl, "watch") || cmd_opt(cl, "recheck"))
+		return apply_watch(cl);	/* user/apply_watch.c */
 	if (cl->json) {
 		json_object_begin(NULL);
 		json_string("file", display_name(path));

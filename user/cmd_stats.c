@@ -4,6 +4,8 @@
  * once (text, --json, --prometheus), or live with --watch (rates over each interval).
  */
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,10 @@ struct stats_options {
 	unsigned top;
 	double every;		/* --watch: seconds; 0: print once */
 	bool prometheus, reset, json;
+	const char *textfile;	/* --textfile DIR: write DIR/xdpport.prom instead */
 };
+
+#define TEXTFILE_NAME	"xdpport.prom"
 
 static int parse_top(const char *text, unsigned *top)
 {
@@ -74,15 +79,20 @@ static int parse_options(const struct cmdline *cl, struct stats_options *o)
 	o->prometheus = cmd_opt(cl, "prometheus");
 	o->reset = cmd_opt(cl, "reset");
 	o->json = cl->json;
+	o->textfile = cmd_opt(cl, "textfile");
+	if (o->textfile)
+		o->prometheus = true;	/* the textfile collector reads nothing else */
+	if (o->textfile && !o->textfile[0])
+		return usage_error(cl, "--textfile needs a directory");
 	if (parse_top(cmd_opt(cl, "top"), &o->top))
 		return usage_error(cl, "--top needs a number of ports or 'all', not '%s'",
 				   cmd_opt(cl, "top"));
 	if (parse_every(cmd_opt(cl, "watch"), &o->every))
 		return usage_error(cl, "--watch needs seconds between %g and %g, not '%s'",
 				   WATCH_MIN, WATCH_MAX, cmd_opt(cl, "watch"));
-	if (o->prometheus && (o->json || o->every))
+	if (o->prometheus && (o->json || (o->every && !o->textfile)))
 		return usage_error(cl, "--prometheus prints once, alone: not with --json or "
-				       "--watch");
+				       "--watch (--textfile DIR --watch SECS rewrites a file)");
 	if (o->reset && (o->prometheus || o->every || o->json || cmd_opt(cl, "top")))
 		return usage_error(cl, "--reset only zeroes the counters: no other option");
 	return 0;
@@ -114,7 +124,7 @@ static int read_counters(struct counters *c, const char *what)
 	return err;
 }
 
-static int print_once(const struct stats_options *o, const char *what)
+static int print_once(FILE *out, const struct stats_options *o, const char *what)
 {
 	struct counters *c = calloc(1, sizeof(*c));
 	struct stats_report r = {};
@@ -123,11 +133,11 @@ static int print_once(const struct stats_options *o, const char *what)
 	if (!err && stats_report_build(&r, c, NULL, o->top))
 		err = fail(EXIT_FAIL, what, "out of memory");
 	if (!err && o->prometheus)
-		stats_prometheus(stdout, &r);
+		stats_prometheus(out, &r);
 	else if (!err && o->json)
 		stats_json(&r);
 	else if (!err)
-		stats_text(stdout, &r, o->top);
+		stats_text(out, &r, o->top);
 	stats_report_free(&r);
 	if (c)
 		counters_free(c);
@@ -214,6 +224,60 @@ static int watch_loop(const struct stats_options *o, const char *what)
 	return err;
 }
 
+/*
+ * --textfile: DIR/xdpport.prom for node_exporter's textfile collector, replaced whole
+ * (written to a temporary file in DIR, then renamed over it), so the collector never
+ * reads half a file. A filter that cannot be read still gets a file, saying
+ * xdpport_up 0, rather than leaving the last good numbers looking current.
+ */
+static int write_textfile(const struct stats_options *o, const char *what)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	int fd, err, written;
+	FILE *out;
+
+	if (snprintf(path, sizeof(path), "%s/" TEXTFILE_NAME, o->textfile) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/." TEXTFILE_NAME ".XXXXXX", o->textfile) >=
+		    (int)sizeof(tmp))
+		return fail(EXIT_USAGE, what, "--textfile %s: path too long", o->textfile);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return fail(EXIT_FAIL, what, "--textfile %s: cannot create a file there: %s",
+			    o->textfile, strerror(errno));
+	out = fdopen(fd, "w");
+	if (!out) {
+		close(fd);
+		unlink(tmp);
+		return fail(EXIT_FAIL, what, "out of memory");
+	}
+	err = print_once(out, o, what);
+	if (err)
+		stats_prometheus_up(out, false);
+	written = fchmod(fd, 0644) == 0 && fflush(out) == 0 && !ferror(out) && fsync(fd) == 0;
+	if (fclose(out) || !written || rename(tmp, path)) {
+		int saved = errno;
+
+		unlink(tmp);
+		return fail(EXIT_FAIL, what, "--textfile %s: cannot write %s: %s", o->textfile,
+			    TEXTFILE_NAME, strerror(saved));
+	}
+	return err;
+}
+
+/* --textfile DIR --watch SECS: rewrites the file every SECS until a stop signal; a
+ * failure is reported and the next tick tries again (the filter may come back). */
+static int textfile_loop(const struct stats_options *o, const char *what)
+{
+	struct watch w;
+
+	watch_start(&w, o->every, false);
+	do
+		write_textfile(o, what);
+	while (watch_wait(&w));
+	watch_end(&w);
+	return EXIT_OK;
+}
+
 static int reset(const char *what)
 {
 	struct filter f;
@@ -234,7 +298,11 @@ int cmd_stats(struct cmdline *cl)
 		return err;
 	if (o.reset)
 		return reset(cl->cmd->name);
+	if (o.textfile && o.every)
+		return textfile_loop(&o, cl->cmd->name);
+	if (o.textfile)
+		return write_textfile(&o, cl->cmd->name);
 	if (o.every)
 		return watch_loop(&o, cl->cmd->name);
-	return print_once(&o, cl->cmd->name);
+	return print_once(stdout, &o, cl->cmd->name);
 }

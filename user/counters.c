@@ -140,6 +140,7 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 
 	if (err)
 		return err;
+	c->rules_changed_ns = filter_changed_ns(f);
 	err = read_totals(f, c);
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));

@@ -41,6 +41,7 @@ struct counters {
 	struct xdpport_iface slot_owner[XDPPORT_IFACE_SLOTS];	/* ifindex 0: free */
 	struct iface_counters iface[XDPPORT_IFACE_SLOTS];
 	int n_ifaces;				/* slots with an interface attached */
+	__u64 rules_changed_ns;			/* filter_changed_ns() at the reading */
 	struct xdpport_port_count *per_cpu;	/* [key * ncpus + cpu], raw */
 	__u32 *keys;				/* scratch for the batch lookup */
 	struct flow_table flows;		/* counts and fill only, no entries */

@@ -387,13 +387,33 @@ const struct xdpport_ruleset *filter_live(const struct filter *f)
 	return active_slot(f);
 }
 
+/* Stamps the rules with the time of a change (xdpport_rules_applied_timestamp_seconds). */
+static void mark_changed(struct filter *f)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	__atomic_store_n(&f->rules->changed_ns, (__u64)now.tv_sec * 1000000000 + now.tv_nsec,
+			 __ATOMIC_RELAXED);
+}
+
+__u64 filter_changed_ns(const struct filter *f)
+{
+	return __atomic_load_n(&f->rules->changed_ns, __ATOMIC_RELAXED);
+}
+
 void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO])
 {
 	struct xdpport_ruleset *live = active_slot(f);
+	bool changed = false;
 
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		if (live->entry[p][port] != entry[p])
+		if (live->entry[p][port] != entry[p]) {
 			__atomic_store_n(&live->entry[p][port], entry[p], __ATOMIC_RELAXED);
+			changed = true;
+		}
+	if (changed)
+		mark_changed(f);
 }
 
 /*
@@ -456,6 +476,7 @@ void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 	limits_copy(next, &f->limits[inactive], limits ? limits : &f->limits[active]);
 	memcpy(&f->rules->slot[inactive], next, sizeof(*next));
 	__atomic_store_n(&f->rules->active, inactive, __ATOMIC_RELEASE);
+	mark_changed(f);
 }
 
 /* The one port number whose entries differ, -1 when none do, -2 when several do. */

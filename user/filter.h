@@ -87,6 +87,10 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next);
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 		    const struct xdpport_limits *limits);
 
+/* When the running ruleset last changed (the three calls above stamp it, and only
+ * when something changed): ns since the Unix epoch, 0 if never. */
+__u64 filter_changed_ns(const struct filter *f);
+
 /* Removes every pin when no interface is attached (pins of links whose interface is
  * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when
  * live links are pinned, or EXIT_FAIL (printed). */

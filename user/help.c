@@ -190,12 +190,19 @@ static const struct help_text texts[] = {
 	  "\n"
 	  "--check changes nothing and fails where apply would: errors, and what the\n"
 	  "lockout guard refuses, judged against the running ruleset.\n"
+	  "\n"
+	  "--watch applies FILE now and again whenever it changes (a Kubernetes ConfigMap\n"
+	  "volume, a file renamed over it), one line per version, until SIGTERM or SIGINT,\n"
+	  "which leave the filter and its rules in place; SIGHUP reads FILE again at once,\n"
+	  "and --recheck SECS (default 60) re-reads it anyway. A bad version is one error\n"
+	  "line with its line number, and the last good rules stay.\n"
 	  "\n" GUARD_HELP
 	  "\n" TRY_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport apply --check /etc/xdpport/rules.conf\n"
 	  "  xdpport apply --try 60 /etc/xdpport/rules.conf && xdpport confirm\n"
+	  "  xdpport apply --watch /etc/xdpport/rules.conf\n"
 	  "  xdpport save | sed 's/^allow 8080$/deny 8080/' | xdpport apply -\n",
 	  HELP_JSON | HELP_FORCE },
 	{ "save",
@@ -224,7 +231,16 @@ static const struct help_text texts[] = {
 	{ "stats",
 	  "Prints packets and bytes passed and dropped by reason, per interface, the\n"
 	  "ports with the most drops and passes, and the flow table's inserts, insert\n"
-	  "failures and evictions (inserts minus entries: only a full table removes one).\n",
+	  "failures and evictions (inserts minus entries: only a full table removes one).\n"
+	  "\n"
+	  "--textfile DIR writes the Prometheus format to DIR/xdpport.prom for\n"
+	  "node_exporter's textfile collector, replaced whole (a temporary file renamed\n"
+	  "over it); with --watch SECS every SECS until SIGTERM. A filter that cannot be\n"
+	  "read gives xdpport_up 0.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport stats --top 20\n"
+	  "  xdpport stats --textfile /var/lib/prometheus/node-exporter --watch 15\n",
 	  HELP_JSON },
 	{ "confirm",
 	  "Keeps the change on trial. Changing the rules of a remote host safely:\n"

@@ -142,6 +142,17 @@ void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 				to->port[p][port] = from->port[p][port];
 }
 
+bool limits_same(const struct xdpport_ruleset *rs, const struct xdpport_limits *a,
+		 const struct xdpport_limits *b)
+{
+	for (int p = 0; p < XDPPORT_NPROTO; p++)
+		for (int port = 0; port < XDPPORT_PORTS; port++)
+			if ((rs->entry[p][port] & XDPPORT_ENTRY_LIMIT) &&
+			    memcmp(&a->port[p][port], &b->port[p][port], sizeof(a->port[p][port])))
+				return false;
+	return true;
+}
+
 bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r)
 {
 	for (int p = 0; p < XDPPORT_NPROTO; p++)

@@ -37,6 +37,10 @@ void limits_set(struct xdpport_ruleset *rs, struct xdpport_limits *lt,
 void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 		 const struct xdpport_limits *from);
 
+/* True when every limited port of `rs` has the same config in `a` and `b`. */
+bool limits_same(const struct xdpport_ruleset *rs, const struct xdpport_limits *a,
+		 const struct xdpport_limits *b);
+
 /* Limits as compact ranges: neighbouring ports with the same limit form one, and one
  * with the same limit for tcp and udp is one for both. Sorted by first port. */
 struct limit_rule {

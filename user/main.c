@@ -47,7 +47,11 @@ static const struct command commands[] = {
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
-		  OPT_TRY } },
+		  OPT_TRY,
+		  { "watch", OPT_FLAG, "--watch  apply FILE now and whenever it changes, until "
+				       "SIGTERM" },
+		  { "recheck", OPT_VALUE, "--recheck SECS  with --watch: re-read FILE every SECS "
+					  "(default 60)" } } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule, limit and policy (back to pass everything)", 0, 0,
 	  {} },
@@ -61,7 +65,9 @@ static const struct command commands[] = {
 	    { "prometheus", OPT_FLAG, "--prometheus    Prometheus text format (node_exporter "
 				      "textfile)" },
 	    { "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
-				 "CPUs" } } },
+				 "CPUs" },
+	    { "textfile", OPT_VALUE, "--textfile DIR  write --prometheus to DIR/xdpport.prom, "
+				     "atomically" } } },
 	{ "confirm", cmd_confirm, "", "keep the change on trial (--try): cancel its revert", 0, 0,
 	  {} },
 	{ "rollback", cmd_rollback, "", "revert the change on trial (--try) now", 0, 0, {} },

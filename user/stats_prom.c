@@ -113,11 +113,25 @@ static void flow_families(FILE *out, const struct flow_table *t)
 	}
 }
 
-void stats_prometheus(FILE *out, const struct stats_report *r)
+void stats_prometheus_up(FILE *out, bool up)
 {
 	family(out, "xdpport_up", "gauge",
-	       "1 when the filter is set up (rules or interfaces pinned), 0 when nothing is.");
-	fprintf(out, "xdpport_up %d\n", r->now->set_up);
+	       "1 when the filter is set up and was read; 0 when nothing is pinned (before "
+	       "the first rule, after flush) or it could not be read (see xdpport's error).");
+	fprintf(out, "xdpport_up %d\n", up);
+}
+
+void stats_prometheus(FILE *out, const struct stats_report *r)
+{
+	stats_prometheus_up(out, r->now->set_up);
+	family(out, "xdpport_attached_interfaces", "gauge",
+	       "Interfaces the filter is attached to: 0 means nothing is filtered.");
+	fprintf(out, "xdpport_attached_interfaces %d\n", r->now->n_ifaces);
+	family(out, "xdpport_rules_applied_timestamp_seconds", "gauge",
+	       "When a command last changed the running ruleset (Unix time; 0: never).");
+	fprintf(out, "xdpport_rules_applied_timestamp_seconds %llu.%09llu\n",
+		(unsigned long long)(r->now->rules_changed_ns / 1000000000),
+		(unsigned long long)(r->now->rules_changed_ns % 1000000000));
 	reason_family(out, r->now, false);
 	reason_family(out, r->now, true);
 	port_family(out, r);

@@ -9,6 +9,9 @@
  *       every port with traffic), all interfaces together
  *   xdpport_ports_with_traffic{proto}              gauge: how many ports have counts, to
  *       tell whether the top N hide a flood spread over many ports
+ *   xdpport_up                                     gauge: 1 read, 0 could not be read
+ *   xdpport_attached_interfaces                    gauge
+ *   xdpport_rules_applied_timestamp_seconds        gauge: last change of the ruleset
  */
 #ifndef XDPPORT_STATS_PROM_H
 #define XDPPORT_STATS_PROM_H
@@ -17,6 +20,11 @@
 
 #include "stats_report.h"
 
+#include <stdbool.h>
+
 void stats_prometheus(FILE *out, const struct stats_report *r);
+
+/* Only the xdpport_up family: what a textfile says when the filter cannot be read. */
+void stats_prometheus_up(FILE *out, bool up);
 
 #endif

@@ -2,11 +2,15 @@
 /*
  * Prints a digest of everything a failed command must leave as it was: the bytes of
  * the pinned rules map (both slots, the active word, the layout word: read through an
- * mmap, as the data path sees them), the limit configs of both slots (mmapped too),
- * the interface table, every counter on every CPU, and the names in the pin directory. One line, so a shell test compares two
+ * mmap, as the data path sees them; the time of the last change apart), the limit
+ * configs of both slots (mmapped too), the interface table, every counter on every
+ * CPU, and the names in the pin directory. One line, so a shell test compares two
  * strings; each part is digested on its own, so a difference says what changed:
  *
- *   rules 1f0c.. active 0 slot0 9a3e.. slot1 0000.. limits 4b1d.. ifaces 77c2.. totals 5d01.. ports e3a9.. pins link-4026531840-2,xdpport_ifaces,...
+ *   rules 1f0c.. active 0 changed 1796162463520479637 slot0 9a3e.. slot1 0000.. limits 4b1d.. ifaces 77c2.. totals 5d01.. ports e3a9.. pins link-4026531840-2,xdpport_ifaces,...
+ *
+ * `rules` digests every byte but `changed` (changed_ns), which is printed instead:
+ * a test that changes rules and changes them back compares the line without it.
  *
  * Independent of user/ on purpose: it reads the maps with plain libbpf calls, so
  * a bug in how the CLI opens or mounts them cannot hide itself here.
@@ -16,6 +20,7 @@
 #include <errno.h>
 #include <linux/types.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +52,8 @@ static int open_map(const char *dir, const char *name)
 	return bpf_obj_get(path);
 }
 
-/* The rules map through its mmap: whole value, then each slot. */
+/* The rules map through its mmap: all but the change time, which comes as a number,
+ * then each slot. */
 static void print_rules(const char *dir)
 {
 	int fd = open_map(dir, "xdpport_rules");
@@ -58,8 +64,13 @@ static void print_rules(const char *dir)
 	if (r == MAP_FAILED) {
 		printf("rules %s", fd < 0 ? "missing" : "unmappable");
 	} else {
-		printf("rules %016llx active %u slot0 %016llx slot1 %016llx",
-		       (unsigned long long)fnv1a(FNV_OFFSET, r, len), r->active,
+		size_t stamp = offsetof(struct xdpport_rules, changed_ns);
+		__u64 h = fnv1a(FNV_OFFSET, r, stamp);
+
+		h = fnv1a(h, (char *)r + stamp + sizeof(r->changed_ns),
+			  len - stamp - sizeof(r->changed_ns));
+		printf("rules %016llx active %u changed %llu slot0 %016llx slot1 %016llx",
+		       (unsigned long long)h, r->active, (unsigned long long)r->changed_ns,
 		       (unsigned long long)fnv1a(FNV_OFFSET, &r->slot[0], sizeof(r->slot[0])),
 		       (unsigned long long)fnv1a(FNV_OFFSET, &r->slot[1], sizeof(r->slot[1])));
 		munmap(r, len);
