@@ -104,7 +104,7 @@ kubelet_update "$cm" 'policy drop\nallow 22/tcp\nallow 80/tcpp\nallow 7o\n'
 until_grep 1 "error" "$out"
 sleep 0.3
 record "$(grep -c . <(grep '^xdpport: ' "$out") | grep -qx 1 &&
-	grep -qF "xdpport: $cm/rules.conf:3: allow '80/tcpp':" "$out" &&
+	grep -qF "xdpport: $cm/rules.conf:3: allow 80/tcpp:" "$out" &&
 	grep -qF "(2 errors in this version; the running rules stay)" "$out" && echo 1 || echo 0)" \
 	"bad version: one error line with the file's line number" "$(cat "$out")"
 record "$([ "$(running)" = "$(cat "$tmp/v2.save")" ] && echo 1 || echo 0)" \
