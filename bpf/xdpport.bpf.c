@@ -50,6 +50,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xdpport_ifaces SEC(".maps");
 
+/* `xdpport capture` fills the slot of each reason it captures with bpf/capture.bpf.c,
+ * only while it runs; the map is this copy's own (not pinned), so when the capture
+ * exits, however, the kernel empties it. An empty slot: the tail call falls through. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, XDPPORT_NREASONS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdpport_capture SEC(".maps");
+
 static __always_inline void count_port(const struct frame *f, __u32 reason)
 {
 	__u32 key = f->proto * XDPPORT_PORTS + f->port;
@@ -110,6 +120,7 @@ int xdpport(struct xdp_md *ctx)
 	 * but jumbo frames split by the driver); bpf_xdp_get_buff_len() would cost
 	 * about a tenth of the program for every frame. */
 	count_reason(reason, data_end - data);
+	bpf_tail_call(ctx, &xdpport_capture, reason);	/* returns only when not captured */
 	return reason & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS;
 }
 

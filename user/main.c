@@ -47,6 +47,17 @@ static const struct command commands[] = {
 				      "textfile)" },
 	    { "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
 				 "CPUs" } } },
+	{ "capture", cmd_capture, "[EXPRESSION]", "the frames the filter drops, as pcap or lines",
+	  0, -1,
+	  { { "write", OPT_VALUE, "-w FILE|-  write pcap (Ethernet) to FILE, or to stdout with -" },
+	    { "count", OPT_VALUE, "-c COUNT  end after COUNT frames" },
+	    { "duration", OPT_VALUE, "--duration SECS  end after SECS seconds" },
+	    { "snaplen", OPT_VALUE, "-s SNAPLEN  bytes kept of each frame (default, 0: 9216)" },
+	    { "reason", OPT_LIST, "--reason REASON...  only these reasons (repeat, or a,b)" },
+	    { "port", OPT_VALUE, "--port PORTSPEC  only frames to these ports" },
+	    { "all", OPT_FLAG, "--all  passed frames too (default: dropped only)" },
+	    { "rate", OPT_VALUE, "--rate N  at most N frames/s per CPU (default 10000; 0: no cap)" },
+	    { "sample", OPT_VALUE, "--sample N  one frame in N" } } },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };
@@ -98,7 +109,12 @@ static void print_command_help(const struct command *cmd)
 	const struct help_text *help = help_text(cmd->name);
 	unsigned globals = help ? help->globals : HELP_JSON | HELP_FORCE;
 
-	printf("Usage: xdpport %s%s%s", cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	/* An optional trailing argument ("[EXPRESSION]") reads best after the options. */
+	bool args_last = cmd->args[0] == '[';
+
+	printf("Usage: xdpport %s", cmd->name);
+	if (cmd->args[0] && !args_last)
+		printf(" %s", cmd->args);
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
 		const char *h = cmd->options[i].help, *gap = strstr(h, "  ");
 
@@ -106,6 +122,8 @@ static void print_command_help(const struct command *cmd)
 		if (!strstr(cmd->args, h) && !(gap && strstr(cmd->args, cmd->options[i].name)))
 			printf(" [%.*s]", gap ? (int)(gap - h) : (int)strlen(h), h);
 	}
+	if (args_last)
+		printf(" %s", cmd->args);
 	printf("\n\n");
 	if (help)
 		printf("%s", help->text);
