@@ -52,14 +52,20 @@ struct {
 	__type(value, struct record);
 } capture_scratch SEC(".maps");	/* a record is built here, then copied to the ring */
 
-/* The per-CPU rate cap: at most `rate` frames in each second. */
+/* The kernel's tick rate, for a clock that costs a load: bpf_jiffies64(). Unknown (0)
+ * when libbpf finds no kernel config; then the nanosecond clock, a little dearer. */
+extern unsigned long CONFIG_HZ __kconfig __weak;
+
+/* The per-CPU rate cap: at most `rate` frames in each second. Every frame of a flood
+ * comes here, so the second is measured in jiffies where that is possible. */
 static __always_inline int under_rate_cap(struct capture_cpu *c)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = CONFIG_HZ ? bpf_jiffies64() : bpf_ktime_get_ns();
+	__u64 second = CONFIG_HZ ? CONFIG_HZ : 1000000000ULL;
 
 	if (!rate)
 		return 1;
-	if (now - c->window_start >= 1000000000ULL) {
+	if (now - c->window_start >= second) {
 		c->window_start = now;
 		c->window_count = 0;
 	}

@@ -25,7 +25,8 @@ struct capture_frame {
 
 /* Map "capture_cpu": per-CPU array with one element, the capture's own state. */
 struct capture_cpu {
-	__u64 window_start;	/* rate cap: start of the current second, ns */
+	__u64 window_start;	/* rate cap: start of the current second, in jiffies
+				 * (or ns where CONFIG_HZ is unknown) */
 	__u64 window_count;	/* frames captured in it */
 	__u64 seen;		/* frames of the wanted reasons, for sampling */
 	__u64 captured;		/* handed to the ring buffer */

@@ -3,7 +3,8 @@
 #  1. per-packet cost with BPF_PROG_TEST_RUN for each frame class and verdict path,
 #     next to the floor (an empty program) and xdp-filter's all-features program;
 #  2. end to end through the veth driver: live frames from one namespace, counted
-#     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores.
+#     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores;
+#  4. the same filter with and without `xdpport capture` running (bench-capture.sh).
 # Writes BENCHMARKS.md (Markdown tables, every figure a median ± half the range of its
 # rounds) and bench.png (gnuplot) to docs/, or to build/bench/ for a smoke run.
 #
@@ -462,6 +463,10 @@ report() {
 		echo
 		control_plane
 		echo
+		echo "## 4. Capture (\`xdpport capture\`)"
+		echo
+		cat "$WORK/capture.md" 2>/dev/null || echo "Not measured in this run."
+		echo
 		echo "## Reproduce"
 		echo
 		echo '```'
@@ -480,6 +485,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
 	cat "$WORK/cost.md"
 	touch "$WORK/raw.tsv"
 	end_to_end
+	echo "capture: the filter with and without a capture running"
+	scripts/bench-capture.sh >"$WORK/capture.md"
 	machine >"$WORK/machine.md"
 fi
 for clock in wall cpu; do

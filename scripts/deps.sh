@@ -13,6 +13,9 @@ if [ "${1:-}" = bench ]; then
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
+# xdpport capture: libpcap (filter expressions, pcap files), linked statically with the
+# static libdbus-1 it needs; tcpdump reads what the capture tests wrote.
+packages+=(libpcap-dev libdbus-1-dev tcpdump)
 
 missing=()
 for p in "${packages[@]}"; do
