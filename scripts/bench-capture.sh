@@ -17,27 +17,22 @@ X=$PWD/build/xdpport
 XDPGEN=$PWD/build/tests/tools/xdpgen
 TMP=$(mktemp -d)
 
-TX=xcap-$$-tx RX=xcap-$$-rx
+. tests/lib/netns.sh	# netns_pair, in_ns
 CAP_PID=
 cleanup() {
 	[ -n "$CAP_PID" ] && kill -KILL "$CAP_PID" 2>/dev/null
-	ip netns del "$TX" 2>/dev/null || true
-	ip netns del "$RX" 2>/dev/null || true
+	netns_cleanup
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-ip netns add "$TX"
-ip netns add "$RX"
-ip -n "$TX" link add kt$$ type veth peer name kr$$ netns "$RX"
-for ns in "$TX" "$RX"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+netns_pair 99
+for ns in "$CLIENT" "$SERVER"; do
+	in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 done
-ip -n "$TX" link set kt$$ address 02:00:00:00:00:01 up
-ip -n "$RX" link set kr$$ address 02:00:00:00:00:02 up
-in_rx() { nsenter --net="/run/netns/$RX" "$@"; }
+in_rx() { in_ns "$SERVER" "$@"; }
 in_rx "$X" --force flush >/dev/null 2>&1 || true
-in_rx "$X" --force deny 10000-10255/udp	# what the traffic hits: dropped by rule
-in_rx "$X" attach kr$$ >/dev/null
+in_rx "$X" --force deny 10000-10255/udp 2>/dev/null	# what the flood hits: dropped by rule
+in_rx "$X" attach "$SERVER_IF" >/dev/null
 PROG=$(in_rx "$X" status --json | jq '.interfaces[0].program_id')
 
 # A 60-byte IPv4/UDP frame to port 10000, as the flood sends.
@@ -46,7 +41,7 @@ head -c 18 /dev/zero >>"$TMP/frame"
 
 # capture_on ARGS...: a capture into /dev/null, running once it says so.
 capture_on() {
-	nsenter --net="/run/netns/$RX" "$X" capture -w /dev/null "$@" 2>"$TMP/capture.err" &
+	nsenter --net="/run/netns/$SERVER" "$X" capture -w /dev/null "$@" 2>"$TMP/capture.err" &
 	CAP_PID=$!
 	for _ in $(seq 200); do grep -q 'Ctrl-C ends' "$TMP/capture.err" && return 0; sleep 0.025; done
 	echo "bench-capture.sh: the capture did not start: $(cat "$TMP/capture.err")" >&2
@@ -72,7 +67,7 @@ drops() { in_rx "$X" stats --json | jq '.reasons["drop-rule"].packets'; }
 flood() {
 	local d0 d1 ns
 	d0=$(drops)
-	ns=$(nsenter --net="/run/netns/$TX" "$XDPGEN" --dev kt$$ --count "$FRAMES" --cpu-list 0 \
+	ns=$(in_ns "$CLIENT" "$XDPGEN" --dev "$CLIENT_IF" --count "$FRAMES" --cpu-list 0 \
 		--proto udp --dport 10000 --span 256 | tr ' ' '\n' | sed -n 's/^ns=//p')
 	sleep 0.05
 	d1=$(drops)
@@ -101,7 +96,7 @@ measure() {
 median() { sort -g "$1" | sed '/^$/d' | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 spread() { sort -g "$1" | sed '/^$/d' | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%g", (hi - lo) / 2 }'; }
 
-nsenter --net="/run/netns/$TX" "$XDPGEN" --dev kt$$ --count 100000 >/dev/null	# warm up
+in_ns "$CLIENT" "$XDPGEN" --dev "$CLIENT_IF" --count 100000 >/dev/null	# warm up
 for ((round = 0; round < ROUNDS; round++)); do
 	echo "capture: round $((round + 1)) of $ROUNDS" >&2
 	measure cost test_run
