@@ -164,7 +164,7 @@ static int hook_all(struct capture_session *s, const struct filter *f,
 			continue;
 		close(fd);
 		slot = slot_of(f->ifaces_fd, info.xdp.ifindex, pins[i].netns);
-		if (slot < 0 || s->hook_fd[slot])
+		if (slot < 0 || s->hook_fd[slot] >= 0)
 			continue;
 		s->target[slot] = (struct capture_target){ .ifindex = info.xdp.ifindex,
 							   .prog_id = info.prog_id,
@@ -189,6 +189,8 @@ int capture_start(struct capture_session *s, const struct capture_settings *set,
 	int err;
 
 	memset(s, 0, sizeof(*s));
+	for (int slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++)
+		s->hook_fd[slot] = -1;
 	libbpf_set_print(NULL);	/* our own one-line errors instead of libbpf's log */
 	err = filter_open(&f, 0, what);
 	if (err == NOT_SET_UP)
@@ -248,9 +250,9 @@ void capture_stop(struct capture_session *s)
 			capture__destroy(s->skel[slot][r]);
 			s->skel[slot][r] = NULL;
 		}
-		if (s->hook_fd[slot] > 0)
+		if (s->hook_fd[slot] >= 0)
 			close(s->hook_fd[slot]);
-		s->hook_fd[slot] = 0;
+		s->hook_fd[slot] = -1;
 	}
 	ring_buffer__free(s->ring);
 	s->ring = NULL;

@@ -33,7 +33,7 @@ struct capture_target {
 
 struct capture_session {
 	struct capture_target target[XDPPORT_IFACE_SLOTS];	/* by interface slot */
-	int hook_fd[XDPPORT_IFACE_SLOTS];	/* the filter's xdpport_capture; 0: none */
+	int hook_fd[XDPPORT_IFACE_SLOTS];	/* the filter's xdpport_capture; -1: none */
 	struct capture *skel[XDPPORT_IFACE_SLOTS][XDPPORT_NREASONS];	/* NULL: not hooked */
 	struct capture *first;			/* whose maps every copy shares */
 	__u32 reasons;

@@ -216,7 +216,7 @@ static void say_started(const struct capture_session *s, __u32 reasons)
 	size_t used = 0, wused = 0;
 
 	for (int slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++)
-		if (s->hook_fd[slot] && used < sizeof(ifaces))
+		if (s->hook_fd[slot] >= 0 && used < sizeof(ifaces))
 			used += snprintf(ifaces + used, sizeof(ifaces) - used, "%s%s",
 					 used ? ", " : "", s->target[slot].name);
 	for (int r = 0; r < XDPPORT_NREASONS; r++)
