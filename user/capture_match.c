@@ -14,8 +14,15 @@
 
 bool capture_frame_port(const __u8 *data, __u32 len, __u32 *proto, __u32 *port)
 {
+	/* Like a driver's buffer: 2 bytes in, so the IP header after 14 bytes of Ethernet
+	 * is aligned for the parser's struct reads (the ring buffer's copy is not). */
+	static __u8 aligned[2 + CAPTURE_SNAP_MAX] __attribute__((aligned(8)));
 	struct frame f = {};
-	enum frame_kind kind = parse_frame((void *)data, (void *)(data + len), &f);
+	enum frame_kind kind;
+
+	len = len < CAPTURE_SNAP_MAX ? len : CAPTURE_SNAP_MAX;
+	memcpy(aligned + 2, data, len);
+	kind = parse_frame(aligned + 2, aligned + 2 + len, &f);
 
 	*proto = f.proto;
 	*port = f.port;

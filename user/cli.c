@@ -143,12 +143,13 @@ static int take_option(struct cmdline *cl, const struct cmd_option *opt, int ind
 static int short_option(struct cmdline *cl, char *arg, int argc, char **argv, int *i)
 {
 	const struct cmd_option *opt;
-	char label[3] = { '-', arg[1], '\0' };
+	char label[3] = "-";
 	int index;
 
 	if (arg[0] != '-' || !((arg[1] >= 'a' && arg[1] <= 'z') || (arg[1] >= 'A' && arg[1] <= 'Z')) ||
 	    !has_short_options(cl->cmd))
 		return 0;
+	label[1] = arg[1];
 	opt = find_short(cl->cmd, arg[1], &index);
 	if (!opt) {
 		usage_error(cl, "unknown option '%s'", arg);
