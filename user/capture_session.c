@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,6 +81,19 @@ static int hook_of(int prog_fd)
 	return -1;
 }
 
+/* Only a live process holds a hook's slots: a full one is another capture, or one
+ * that has just died, whose slots the kernel empties a moment later (deferred work).
+ * Waits up to 200 ms for that before saying the slot is taken. */
+static bool slot_taken(int hook_fd, __u32 reason, __u32 *id)
+{
+	for (int tries = 0; tries < 20; tries++) {
+		if (bpf_map_lookup_elem(hook_fd, &reason, id))
+			return false;
+		usleep(10000);
+	}
+	return true;
+}
+
 /* Loads a copy of the capture program for interface `slot` and `reason`; every copy
  * after the first shares the first one's maps. */
 static struct capture *load_copy(struct capture_session *s, __u32 slot, __u32 reason,
@@ -134,8 +148,7 @@ static int hook(struct capture_session *s, __u32 slot, int prog_fd,
 
 		if (!(set->reasons & (1u << r)))
 			continue;
-		/* Only a live process holds these slots: a full one is another capture. */
-		if (!bpf_map_lookup_elem(hook_fd, &r, &id))
+		if (slot_taken(hook_fd, r, &id))
 			return fail(EXIT_FAIL, what, "another capture runs on %s (program %u); "
 						     "one at a time", s->target[slot].name, id);
 		s->skel[slot][r] = load_copy(s, slot, r, set, what);
