@@ -12,6 +12,8 @@ if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables gnuplot-nox)
 fi
 packages+=(jq)	# the stats tests read JSON output with it
+packages+=(python3)	# tests/tools/jsoncheck.py: every --json output against docs/json.md
+packages+=(bash-completion)	# tests/completion_test.sh runs the completion with its helpers
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
 # xdpport capture: libpcap (filter expressions, pcap files), linked statically with the
 # static libdbus-1 it needs; tcpdump reads what the capture tests wrote.

@@ -141,8 +141,11 @@ send 2 tcp4 7
 send 2 udp4 9999
 wait_capture
 expect_eq "capture --json: one line per frame with its reason, interface, port and length" \
-	"$(jq -r '"\(.reason) \(.interface) \(.protocol)/\(.port) \(.length) \(.captured) \(.data | length)"' "$TMP/json.out")" \
+	"$(jq -r '"\(.reason) \(.name) \(.protocol)/\(.port) \(.length) \(.captured) \(.data | length)"' "$TMP/json.out")" \
 	"$(repeat 2 "drop-rule $SERVER_IF tcp/7 72 72 144"; repeat 2 "drop-policy $SERVER_IF udp/9999 60 60 120")"
+
+check "capture --json: every line matches the capture schema of docs/json.md" \
+	python3 tests/tools/jsoncheck.py docs/json.md capture <"$TMP/json.out"
 
 # --- --port: the filter's own parser picks the port
 start_capture port -c 2 --port 9999/udp -w "$TMP/port.pcap"
@@ -267,6 +270,8 @@ for round in 1 2 3 4; do
 	want+="$(repeat 2 'drop-rule tcp/7')"$'\n'"$(repeat 2 'drop-rule tcp/8')"$'\n'
 done
 wait_capture
+check "capture --json while apply switches rulesets: every line matches the schema" \
+	python3 tests/tools/jsoncheck.py docs/json.md capture <"$TMP/apply.out"
 expect_eq "capture while apply switches rulesets: the frames each ruleset drops, in order" \
 	"$(jq -r '"\(.reason) \(.protocol)/\(.port)"' "$TMP/apply.out")" "$(printf '%s' "$want" | sed '/^$/d')"
 

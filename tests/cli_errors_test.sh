@@ -37,7 +37,7 @@ expect_error "bad fragments setting" 2 "fragments: " xp fragments sometimes
 expect_error "bad mode" 2 "attach: mode must be auto, native or generic" \
 	xp attach xp31b --mode turbo
 expect_error "unknown command" 2 "frobnicate: unknown command" xp frobnicate
-expect_error "no command" 2 "missing command" xp
+check_exit 2 "no command: the usage, status 2 (tests/cli_usage_test.sh checks it)" xp
 expect_error "unknown option" 2 "list: unknown option '--bogus'" xp list --bogus
 expect_error "option without its value" 2 "needs a value" xp attach xp31b --mode
 expect_error "detach without IFACE or --all" 2 "detach: name one interface, or --all" \
@@ -61,16 +61,18 @@ NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all)
 for cmd in "list" "status" "allow 80" "deny 80" "policy drop udp" "stats" "flush" \
 	   "attach xp31b" "detach --all"; do
 	# shellcheck disable=SC2086
-	expect_error "not root: $cmd" 1 "permission denied: run as root" \
+	missing="no CAP_BPF \(or CAP_SYS_ADMIN\); run as root"
+	[[ "$cmd" == *tach* ]] && missing="no CAP_BPF \(or CAP_SYS_ADMIN\) and CAP_NET_ADMIN; run as root"
+	expect_error "not root: $cmd: names the missing capabilities" 1 "permission denied: $missing" \
 		"${NOBODY[@]}" "$XDPPORT" $cmd
 done
 NO_BPF_CAPS=(setpriv --inh-caps=-bpf,-sys_admin --bounding-set=-bpf,-sys_admin)
-expect_error "root without CAP_BPF: list" 1 "permission denied" \
+expect_error "root without CAP_BPF: list" 1 "permission denied: no CAP_BPF \(or CAP_SYS_ADMIN\);" \
 	"${NO_BPF_CAPS[@]}" "$XDPPORT" list
 expect_error "root without CAP_BPF: allow" 1 "permission denied" \
 	"${NO_BPF_CAPS[@]}" "$XDPPORT" allow 80
 NO_NET_ADMIN=(setpriv --inh-caps=-net_admin --bounding-set=-net_admin)
-expect_error "root without CAP_NET_ADMIN: detach" 1 "detach: permission denied" \
+expect_error "root without CAP_NET_ADMIN: detach" 1 "detach: permission denied: no CAP_NET_ADMIN;" \
 	"${NO_NET_ADMIN[@]}" "$XDPPORT" detach xp31b
 check "still attached after the refused detach" test "$(xdp_on xp31b xp31b)" = xdp
 

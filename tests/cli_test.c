@@ -85,8 +85,7 @@ int main(void)
 		       cmd_opt(&cl, "replace") && cl.json,
 	       "a flag given twice: harmless");
 
-	report(parse("-w eth0", &cl) == 0 && cl.argc == 2 && !strcmp(cl.argv[0], "-w"),
-	       "a command without short options keeps -w as an argument");
+	report(parse("-w eth0", &cl) == -1, "a command without short options: -w is unknown");
 
 	parsed_as = &capture;
 	const char *reasons[4];

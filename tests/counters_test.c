@@ -9,6 +9,7 @@
 
 #include "counters.h"
 #include "port_rank.h"
+#include "reasons.h"
 #include "report.h"
 #include "stats_report.h"
 #include "units.h"
@@ -156,6 +157,32 @@ static void test_ranking(void)
 	report(ok, "top N equals the first N of a full sort (ties: lower port first)");
 }
 
+/* The reasons table: every reason once, its verdict the one the data path derives from
+ * bit 0, the pass rows before the drop rows (outputs print one header per verdict). */
+static void test_reasons_table(void)
+{
+	int seen[XDPPORT_NREASONS] = {}, bad_verdict = 0, bad_order = 0, bad_parse = 0;
+
+	for (int i = 0; i < nreasons; i++) {
+		const struct reason *r = &reasons[i];
+
+		if (r->id >= 0 && r->id < XDPPORT_NREASONS)
+			seen[r->id]++;
+		bad_verdict += r->drop != (r->id & XDPPORT_REASON_DROP);
+		bad_order += i > 0 && reasons[i - 1].drop && !r->drop;
+		bad_parse += reason_parse(r->name) != r->id || reason_of(r->id) != r ||
+			     strncmp(r->name, r->drop ? "drop-" : "pass-", 5);
+	}
+	for (int id = 0; id < XDPPORT_NREASONS; id++)
+		report(seen[id] == 1, "reason %d has exactly one row (%d)", id, seen[id]);
+	report(bad_verdict == 0, "each reason's verdict is bit 0 of its value (%d wrong)",
+	       bad_verdict);
+	report(bad_order == 0, "pass reasons are listed before drop reasons");
+	report(bad_parse == 0, "names are drop-*/pass-* and parse back to their reason");
+	report(reason_parse("drop-nothing") == -1 && !strcmp(reason_name(999), "unknown"),
+	       "an unknown name or value is refused");
+}
+
 static void test_units(void)
 {
 	char buf[UNITS_BUF];
@@ -186,6 +213,7 @@ int main(void)
 	test_port_deltas();
 	test_slot_deltas();
 	test_ranking();
+	test_reasons_table();
 	test_units();
 	return report_summary();
 }

@@ -169,7 +169,7 @@ hostile "--mode foo"           2 1 "mode must be auto, native or generic" attach
 hostile "--mode empty"         2 1 "mode must be" attach xp57a --mode=
 hostile "unknown option after valid ports" 2 1 "unknown option '--frobnicate'" \
 	allow 1000 2000 --frobnicate
-hostile "flag given a value"   2 1 "unknown option '--force=yes'" deny 7 --force=yes
+hostile "flag given a value"   2 1 "option '--force' takes no value" deny 7 --force=yes
 hostile "--top given twice"    2 1 "option '--top' given twice" stats --top 1 --top 2
 hostile "--mode given twice"   2 1 "option '--mode' given twice" \
 	attach xp57a --mode native --mode=generic

@@ -194,7 +194,7 @@ probe "after reload: tcp/8081 connects" 0 8081
 
 printf 'policy drop\nallow 22/tcp 8080/tcpp\n' >"$tmp/rules.conf"
 boot reload
-record "$([ $RC -eq 2 ] && [[ "$ERR" == *"rules.conf:2: allow '8080/tcpp'"* ]] && echo 1 || echo 0)" \
+record "$([ $RC -eq 2 ] && [[ "$ERR" == *"rules.conf:2: allow 8080/tcpp"* ]] && echo 1 || echo 0)" \
 	"boot: reload of a file with errors fails (exit 2) and names the line" "$ERR"
 probe "after a failed reload: the old rules (tcp/8081 connects)" 0 8081
 

@@ -46,6 +46,9 @@ static const struct good goods[] = {
 	{ "ssh/tcp", 1, { { TCP, 22, 22 } } },
 	{ "domain", 1, { { BOTH, 53, 53 } } },
 	{ "www", 1, { { TCP, 80, 80 } } },	/* an alias in /etc/services */
+	/* Service names are case-insensitive, like the protocol. */
+	{ "HTTPS", 1, { { BOTH, 443, 443 } } },
+	{ "Ssh/TCP", 1, { { TCP, 22, 22 } } },
 };
 
 struct bad {
@@ -76,6 +79,12 @@ static const struct bad bads[] = {
 	{ "12a", "not a port" },
 	{ "0x1bb", "not a port" },
 	{ "+443", "no sign" },
+	/* ufw's and iptables' habits get this syntax in the reason. */
+	{ "443,80", "separated by spaces (did you mean 443 80?)" },
+	{ "443,80/tcp", "(did you mean 443/tcp 80/tcp?)" },
+	{ "22,80,443", "(did you mean 22 80 443?)" },
+	{ "8000:8100", "a range is FIRST-LAST (did you mean 8000-8100?)" },
+	{ "8000:8100/udp", "(did you mean 8000-8100/udp?)" },
 	{ " 443", "no spaces" },
 	{ "443 ", "no spaces" },
 	{ "4\t43", "no spaces" },

@@ -157,25 +157,25 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	/* What is wrong with a PORTSPEC is portspec_parse()'s to say: only the line and
 	 * the word are checked here. */
-	{ "bad port", "policy drop\nallow 7o\n", 0, { { 2, "allow '7o': " } } },
+	{ "bad port", "policy drop\nallow 7o\n", 0, { { 2, "allow 7o: " } } },
 	{ "every bad PORTSPEC on a line", "allow 1 x-y 99999 5/icmp 4-3\n", 0,
-	  { { 1, "allow 'x-y': " }, { 1, "allow '99999': " }, { 1, "allow '5/icmp': " },
-	    { 1, "allow '4-3': " } } },
+	  { { 1, "allow x-y: " }, { 1, "allow 99999: " }, { 1, "allow 5/icmp: " },
+	    { 1, "allow 4-3: " } } },
 	{ "errors on many lines, all reported",
 	  "allow 80\nallow\npolicy\npolicy maybe\nfragments\nfragments drop now\nfoo 1\n"
 	  "attach eth0\nflush\n",
 	  0,
-	  { { 2, "allow needs at least one PORTSPEC" }, { 3, "policy needs pass or drop" },
-	    { 4, "policy must be pass or drop, not 'maybe'" }, { 5, "fragments needs pass or drop" },
+	  { { 2, "allow needs at least one PORTSPEC" }, { 3, "policy: needs pass or drop" },
+	    { 4, "policy: policy must be pass or drop, not 'maybe'" }, { 5, "fragments: needs pass or drop" },
 	    { 6, "unexpected 'now'" }, { 7, "unknown word 'foo'" },
 	    { 8, "'attach' is a command, not a rule" }, { 9, "flush is not needed" } } },
 	{ "policy protocol and extra words",
 	  "policy drop sctp\npolicy drop tcp more\n", 0,
-	  { { 1, "protocol must be tcp or udp, not 'sctp'" }, { 2, "unexpected 'more'" } } },
+	  { { 1, "policy: protocol must be tcp or udp, not 'sctp'" }, { 2, "unexpected 'more'" } } },
 	{ "huge numbers", "allow 99999999999999999999999999\ndeny 1-4294967297\n", 0,
-	  { { 1, "allow '99999999999999999999999999': " }, { 2, "deny '1-4294967297': " } } },
+	  { { 1, "allow 99999999999999999999999999: " }, { 2, "deny 1-4294967297: " } } },
 	{ "negative and signed ports", "allow -1\nallow +1\n", 0,
-	  { { 1, "allow '-1': " }, { 2, "allow '+1': " } } },
+	  { { 1, "allow -1: " }, { 2, "allow +1: " } } },
 	{ "keywords are lower case", "Policy drop\nALLOW 1\n", 0,
 	  { { 1, "unknown word 'Policy'" }, { 2, "unknown word 'ALLOW'" } } },
 	{ "NUL byte, even in a comment", "allow 1\nallow 2\0\n# \0\n", 21,
@@ -189,8 +189,8 @@ static const struct bad_case bad_cases[] = {
 	  { { 2, "non-ASCII byte 0xef" } } },
 	{ "a long word is cut in the message",
 	  "allow aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n", 0,
-	  { { 1, "allow 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...': " } } },
-	{ "missing port before the protocol", "deny /tcp\n", 0, { { 1, "deny '/tcp': " } } },
+	  { { 1, "allow aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: " } } },
+	{ "missing port before the protocol", "deny /tcp\n", 0, { { 1, "deny /tcp: " } } },
 };
 
 static void test_bad(const struct bad_case *c)

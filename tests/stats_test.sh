@@ -87,9 +87,16 @@ for ns in "$CLIENT" "$SERVER"; do
 done
 
 # --- before anything is set up
+# (issue 16: zeros and xdpport_up 0, status 0, so a textfile cron job serves no stale file)
 out=$(srv stats 2>&1); rc=$?
-record "$([ $rc -eq 1 ] && [[ "$out" == *"no filter yet"* ]] && echo 1 || echo 0)" \
-	"stats with no filter says so and exits 1" "rc $rc: $out"
+record "$([ $rc -eq 0 ] && [[ "$out" == "no filter set up"*"pass-rule "*" 0 "* ]] && echo 1 || echo 0)" \
+	"stats with no filter says so, prints zeros and exits 0" "rc $rc: $out"
+out=$(srv stats --prometheus 2>&1); rc=$?
+record "$([ $rc -eq 0 ] && grep -qx 'xdpport_up 0' <<<"$out" && "$PROMCHECK" <<<"$out" >/dev/null && echo 1 || echo 0)" \
+	"stats --prometheus with no filter: xdpport_up 0, valid exposition" "rc $rc: $out"
+out=$(srv stats --json 2>&1); rc=$?
+record "$([ $rc -eq 0 ] && [ "$(jq -c '[.up, .passed.packets, .dropped.packets, (.interfaces | length)]' <<<"$out")" = '[false,0,0,0]' ] && echo 1 || echo 0)" \
+	"stats --json with no filter: up false, zeros" "rc $rc: $out"
 
 # --- usage errors
 srv attach "$SERVER_IF" >/dev/null
@@ -136,8 +143,8 @@ check "--top 2 keeps the two most dropped, most first" \
 	jq -e '[.top_dropped[] | "\(.port)/\(.protocol)"] == ["9999/udp", "5353/udp"]' \
 	<(srv stats --json --top 2)
 check "the JSON keys are the documented ones" \
-	jq -e 'keys == (["timestamp_ms","reasons","passed","dropped","interfaces","ports_with_traffic","top_dropped","top_passed"] | sort)
-	       and (.interfaces[0] | keys) == (["name","ifindex","netns","reasons","passed","dropped"] | sort)
+	jq -e 'keys == (["timestamp_ms","up","reasons","passed","dropped","interfaces","ports_with_traffic","top_dropped","top_passed"] | sort)
+	       and (.interfaces[0] | keys) == (["name","ifindex","netns","netns_name","attached","reasons","passed","dropped"] | sort)
 	       and (.top_dropped[0] | keys) == (["port","protocol","passed","dropped"] | sort)' <(echo "$json")
 
 text=$(srv stats)
@@ -149,6 +156,7 @@ check "text: the interface row has its packets" grep -Eq "^$SERVER_IF +196 +227 
 # --- Prometheus
 prom=$(srv stats --prometheus)
 check "--prometheus passes the strict format check" "$PROMCHECK" <<<"$prom"
+check "--prometheus: xdpport_up 1 with the filter set up" grep -qx "xdpport_up 1" <<<"$prom"
 check "--prometheus: packets by interface and reason" \
 	grep -qx "xdpport_packets_total{interface=\"$SERVER_IF\",reason=\"drop-rule\"} 24" <<<"$prom"
 check "--prometheus: bytes by interface and reason" \

@@ -24,3 +24,14 @@ bool caps_have_bpf(void)
 {
 	return caps_have(CAP_BPF) || caps_have(CAP_SYS_ADMIN);
 }
+
+const char *caps_missing(bool net_admin)
+{
+	bool bpf = caps_have_bpf(), net = !net_admin || caps_have(CAP_NET_ADMIN);
+
+	if (bpf && net)
+		return NULL;
+	if (!bpf && !net)
+		return "CAP_BPF (or CAP_SYS_ADMIN) and CAP_NET_ADMIN";
+	return bpf ? "CAP_NET_ADMIN" : "CAP_BPF (or CAP_SYS_ADMIN)";
+}

@@ -13,4 +13,9 @@ bool caps_have(int cap);
  * know that one. */
 bool caps_have_bpf(void);
 
+/* The capabilities a command lacks, in words for its error ("CAP_NET_ADMIN"): those
+ * of every command, plus CAP_NET_ADMIN when `net_admin` (attach, detach). NULL when
+ * it has them all. */
+const char *caps_missing(bool net_admin);
+
 #endif

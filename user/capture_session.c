@@ -11,6 +11,7 @@
 #include "capture_session.h"
 #include "errors.h"
 #include "filter.h"
+#include "iface_name.h"
 #include "links.h"
 
 /* The filter's hook map, by its name in the kernel (at most 15 characters). */
@@ -49,9 +50,11 @@ static int slot_of(int ifaces_fd, __u32 ifindex, __u64 netns)
 
 static void name_target(struct capture_target *t)
 {
-	if (t->netns != links_netns() || !if_indextoname(t->ifindex, t->name))
-		snprintf(t->name, sizeof(t->name), t->netns != links_netns() ? "if%u@ns%llu" : "if%u",
-			 t->ifindex, (unsigned long long)t->netns);
+	char name[IF_NAMESIZE], netns_name[NETNS_NAME_MAX];
+
+	iface_lookup(t->netns, t->ifindex, name, netns_name);
+	iface_label(t->name, sizeof(t->name), name, t->ifindex, t->netns, netns_name,
+		    t->netns == links_netns());
 }
 
 /* The fd of the filter program's hook map, or -1. */

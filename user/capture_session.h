@@ -13,6 +13,7 @@
 #include <net/if.h>
 
 #include "capture.h"
+#include "iface_name.h"
 #include "xdpport.h"
 
 struct capture;		/* the skeleton (build/capture.skel.h) */
@@ -26,7 +27,7 @@ struct capture_settings {
 };
 
 struct capture_target {
-	char name[IF_NAMESIZE + 24];	/* "eth0", or "if7@ns4026532210" in another netns */
+	char name[IFACE_LABEL_MAX];	/* "eth0", "veth1@web"...: see iface_name.h */
 	__u32 ifindex, prog_id;
 	__u64 netns;
 };

@@ -7,7 +7,7 @@
 
 #include "capture_match.h"
 #include "capture_write.h"
-#include "counters.h"
+#include "reasons.h"
 #include "json.h"
 #include "portspec.h"
 
@@ -62,16 +62,18 @@ static void put_hex(const __u8 *data, __u32 len)
 static void write_line(const struct capture_writer *w, const struct capture_frame *frame,
 		       const __u8 *data, __u32 cap_len, __s64 ns)
 {
-	const char *iface = w->targets[frame->slot % XDPPORT_IFACE_SLOTS].name;
-	const char *reason = counters_reason_name(frame->reason);
+	const struct capture_target *t = &w->targets[frame->slot % XDPPORT_IFACE_SLOTS];
+	const char *iface = t->name;
+	const char *reason = reason_name(frame->reason);
 	__u32 proto, port;
 	bool has_port = capture_frame_port(data, frame->cap_len, &proto, &port);
 
 	if (w->json) {
 		json_object_begin(NULL);
 		json_uint("timestamp_ns", ns);
-		json_string("interface", iface);
-		json_uint("ifindex", w->targets[frame->slot % XDPPORT_IFACE_SLOTS].ifindex);
+		json_string("name", iface);	/* the interface, as status and stats name it */
+		json_uint("ifindex", t->ifindex);
+		json_uint("netns", t->netns);
 		json_string("reason", reason);
 		json_uint("length", frame->len);
 		json_uint("captured", cap_len);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Command-line parsing shared by every command: options, flags, usage errors. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -179,6 +180,12 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 			taken = options_done ? 0 : short_option(cl, arg, argc, argv, &i);
 			if (taken < 0)
 				return -1;
+			/* -v, -f...: not a port (-1 is one, a negative one) nor stdin (-) */
+			if (!taken && !options_done && arg[0] == '-' && isalpha((unsigned char)arg[1])) {
+				usage_error(cl, "unknown option '%s' (options are long: --help lists "
+						"them)", arg);
+				return -1;
+			}
 			if (!taken)
 				argv[cl->argc++] = arg;
 			continue;
@@ -186,6 +193,10 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 		arg += 2;
 		if (!strcmp(arg, "help"))
 			return 1;
+		if (!strncmp(arg, "json=", 5) || !strncmp(arg, "force=", 6)) {
+			usage_error(cl, "option '--%.*s' takes no value", (int)strcspn(arg, "="), arg);
+			return -1;
+		}
 		if (!strcmp(arg, "json")) {
 			cl->json = true;
 			continue;

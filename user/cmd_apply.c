@@ -104,8 +104,10 @@ static void report_check(struct cmdline *cl, const char *path)
 			json_string(proto_name(p), verdict_name(next.policy[p]));
 		json_object_end();
 		json_string("fragments", verdict_name(next.fragments));
-		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
-		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
+		json_object_begin("ports_with_rules");
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			json_uint(proto_name(p), ruleset_count(&next, p));
+		json_object_end();
 		json_bool("drops_guarded_port", drops_guarded);
 		return;
 	}
@@ -187,9 +189,6 @@ int cmd_save(struct cmdline *cl)
 	struct filter f;
 	int err;
 
-	if (cl->json)
-		return usage_error(cl, "save prints the rules file format; for JSON use "
-				       "'xdpport list --json'");
 	/* Locked: a copy taken while another command writes the slots could be torn. */
 	err = filter_open(&f, FILTER_LOCK, cl->cmd->name);
 	if (err == NOT_SET_UP)

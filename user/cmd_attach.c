@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* Commands that put the filter on interfaces and take it off: attach, detach. */
 #include <errno.h>
-#include <linux/capability.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -15,6 +16,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "iface_name.h"
 #include "json.h"
 #include "links.h"
 #include "ruleset.h"
@@ -28,9 +30,9 @@ static const char *mode_name(__u32 attach_mode)
 /* Attaching and detaching need CAP_NET_ADMIN on top of what every command needs. */
 static int check_privileges(const char *what)
 {
-	if (caps_have(CAP_NET_ADMIN) && caps_have_bpf())
-		return 0;
-	return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
+	const char *missing = caps_missing(true);
+
+	return missing ? fail(EXIT_FAIL, what, PRIVILEGES_MISSING, missing) : 0;
 }
 
 /* The kernel's rule for a device name (dev_valid_name()): one that breaks it names no
@@ -188,26 +190,73 @@ static int create_link(int prog_fd, int ifindex, const char *iface, const char *
 	return -1;
 }
 
+/* What --replace took off the interface: id 0 for nothing. */
+struct replaced {
+	__u32 id;
+	char name[BPF_OBJ_NAME_LEN];
+};
+
 static void print_attached(const struct cmdline *cl, int ifindex, __u32 attach_mode,
-			   __u32 prog_id, bool already)
+			   __u32 prog_id, bool already, const struct replaced *old)
 {
 	const char *iface = cl->argv[0];
 
 	if (cl->json) {
 		json_object_begin(NULL);
-		json_string("interface", iface);
+		json_string("name", iface);
 		json_uint("ifindex", ifindex);
 		json_string("mode", mode_name(attach_mode));
 		json_uint("program_id", prog_id);
 		json_bool("already_attached", already);
+		if (old->id) {
+			json_object_begin("replaced");
+			json_uint("program_id", old->id);
+			json_string("program_name", old->name);
+			json_object_end();
+		} else {
+			json_null("replaced");
+		}
 		json_object_end();
 	} else if (already) {
 		printf("xdpport is already attached to %s (%s mode, program id %u): nothing to do\n",
 		       iface, mode_name(attach_mode), prog_id);
+	} else if (old->id) {
+		printf("attached to %s in %s mode (program id %u), replacing XDP program %u (%s)\n",
+		       iface, mode_name(attach_mode), prog_id, old->id,
+		       old->name[0] ? old->name : "no name");
 	} else {
 		printf("attached to %s in %s mode (program id %u)\n", iface, mode_name(attach_mode),
 		       prog_id);
 	}
+}
+
+/* Loopback carries the host's own traffic, so filtering it surprises: local DNS. */
+static void warn_if_loopback(const char *iface)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", iface);
+	if (fd >= 0 && !ioctl(fd, SIOCGIFFLAGS, &ifr) && (ifr.ifr_flags & IFF_LOOPBACK))
+		warn("%s is loopback: the rules now filter this host's own connections, replies "
+		     "to their ephemeral ports included; under 'policy drop udp' local DNS "
+		     "(127.0.0.53) stops answering", iface);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The name of program `id`, for saying what --replace replaced. */
+static void program_name(__u32 id, char name[BPF_OBJ_NAME_LEN])
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	name[0] = '\0';
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len))
+		snprintf(name, BPF_OBJ_NAME_LEN, "%s", info.name);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Attaching twice is harmless, unless a different mode was asked for. */
@@ -224,7 +273,7 @@ static int already_attached(const struct cmdline *cl, int ifindex, const char *m
 			    "%s already runs xdpport in %s mode; 'xdpport detach %s' first to "
 			    "attach in %s mode",
 			    iface, mode_name(q.attach_mode), iface, mode);
-	print_attached(cl, ifindex, q.attach_mode, prog_id, true);
+	print_attached(cl, ifindex, q.attach_mode, prog_id, true, &(struct replaced){});
 	return EXIT_OK;
 }
 
@@ -237,6 +286,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	struct xdpport_iface row;
 	struct xdpport *skel;
 	char path[LINK_PATH_MAX], guard_what[64];
+	struct replaced old = {};
 	int link_fd, slot, err;
 	__u32 foreign_id;
 
@@ -252,6 +302,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 			    "%s already runs another XDP program (id %u); add --replace to "
 			    "replace it",
 			    iface, foreign_id);
+	if (xdp_program(ifindex, &q, &old.id))
+		program_name(old.id, old.name);
 	/* Before the attach the interface passes everything. */
 	ruleset_reset(&open_all);
 	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
@@ -286,7 +338,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 			row.mode = XDP_FLAGS_SKB_MODE;
 			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
 		}
-		print_attached(cl, ifindex, q.attach_mode, id, false);
+		print_attached(cl, ifindex, q.attach_mode, id, false, &old);
+		warn_if_loopback(iface);
 	} else {
 		row = (struct xdpport_iface){};
 		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
@@ -343,7 +396,7 @@ static void print_detached(const struct cmdline *cl, int detached, int stale)
 	if (cl->json) {
 		json_object_begin(NULL);
 		if (!cmd_opt(cl, "all"))
-			json_string("interface", cl->argv[0]);
+			json_string("name", cl->argv[0]);
 		json_uint("detached", detached);
 		json_uint("stale_pins_removed", stale);
 		json_object_end();
@@ -367,6 +420,37 @@ static int detach_all(const struct cmdline *cl)
 		err = detach_pin(&pins[i], cl->cmd->name) ?: err;
 	print_detached(cl, n, stale);
 	return err;
+}
+
+/* Where xdpport runs on an interface named `iface` in another network namespace:
+ * writes "nsenter --net=/run/netns/web " (or "") into `enter`; false when nowhere. */
+static bool attached_elsewhere(const char *iface, char *label, size_t label_len, char *enter,
+			       size_t enter_len)
+{
+	struct link_pin pins[XDPPORT_IFACE_SLOTS * 2];
+	int n = links_list(pins, XDPPORT_IFACE_SLOTS * 2);
+	__u64 here = links_netns();
+
+	for (int i = 0; i < n && i < XDPPORT_IFACE_SLOTS * 2; i++) {
+		char name[IF_NAMESIZE], netns_name[NETNS_NAME_MAX];
+		struct bpf_link_info info;
+		int fd;
+
+		if (pins[i].netns == here || (fd = links_open_live(pins[i].path, &info)) < 0)
+			continue;
+		close(fd);
+		iface_lookup(pins[i].netns, pins[i].ifindex, name, netns_name);
+		if (strcmp(name, iface))
+			continue;
+		iface_label(label, label_len, name, pins[i].ifindex, pins[i].netns, netns_name,
+			    false);
+		if (netns_name[0])
+			snprintf(enter, enter_len, "nsenter --net=/run/netns/%s ", netns_name);
+		else
+			enter[0] = '\0';
+		return true;
+	}
+	return false;
 }
 
 /* Detaching an interface xdpport is not on is harmless: say so, and what is there. */
@@ -393,15 +477,22 @@ static int detach_one(const struct cmdline *cl)
 	struct link_pin pin = {};
 	int fd;
 
-	if (!ifindex && stale) {
-		/* Deleting an interface takes the filter off it; only its pin was left. */
-		if (!cl->json)
-			printf("no interface named '%s' here\n", iface);
-		print_detached(cl, 0, stale);
-		return EXIT_OK;
-	}
-	if (!ifindex)
+	if (!ifindex) {
+		char label[IFACE_LABEL_MAX], enter[NETNS_NAME_MAX + 32];
+
+		/* The same error with or without stale pins; those go on the way. */
+		if (stale && !cl->json)
+			printf("removed %d pin%s left by deleted interfaces\n", stale,
+			       stale == 1 ? "" : "s");
+		fflush(stdout);	/* before the error line, where both go to one place */
+		if (attached_elsewhere(iface, label, sizeof(label), enter, sizeof(enter)))
+			return fail(EXIT_FAIL, cl->cmd->name,
+				    "no interface named '%s' in this network namespace; xdpport is "
+				    "attached to %s: '%sxdpport detach %s' there, or 'xdpport "
+				    "detach --all' from anywhere",
+				    iface, label, enter, iface);
 		return no_such_iface(iface, cl->cmd->name);
+	}
 	pin.ifindex = ifindex;
 	pin.netns = links_netns();
 	links_path(pin.path, sizeof(pin.path), ifindex);

@@ -17,15 +17,13 @@
 #include "capture_session.h"
 #include "capture_write.h"
 #include "cli.h"
-#include "counters.h"
+#include "reasons.h"
 #include "errors.h"
 
 #define RATE_DEFAULT	10000		/* frames per second per CPU */
 #define POLL_MS		100		/* how often a --duration end is noticed */
 #define EXPRESSION_MAX	4096
 
-#define REASONS_DROP	((1u << XDPPORT_DROP_POLICY) | (1u << XDPPORT_DROP_RULE) | \
-			 (1u << XDPPORT_DROP_FRAGMENT) | (1u << XDPPORT_DROP_MALFORMED))
 #define REASONS_ALL	((1u << XDPPORT_NREASONS) - 1)
 
 struct capture_options {
@@ -78,11 +76,35 @@ static int parse_duration(const char *text, double *secs)
 
 static int reason_by_name(const char *name, size_t len)
 {
-	for (int r = 0; r < XDPPORT_NREASONS; r++)
-		if (strlen(counters_reason_name(r)) == len &&
-		    !strncmp(counters_reason_name(r), name, len))
-			return r;
-	return -1;
+	char word[32];
+
+	if (len >= sizeof(word))
+		return -1;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	return reason_parse(word);
+}
+
+/* "pass-policy, pass-rule, ...": every reason's name, for the error. */
+static const char *reason_list(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < nreasons && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", reasons[i].name);
+	return buf;
+}
+
+/* The drop reasons: what a capture takes without --reason or --all. */
+static __u32 drop_reasons(void)
+{
+	__u32 mask = 0;
+
+	for (int i = 0; i < nreasons; i++)
+		if (reasons[i].drop)
+			mask |= 1u << reasons[i].id;
+	return mask;
 }
 
 /* --reason drop-rule --reason drop-policy, or --reason drop-rule,drop-policy. */
@@ -97,12 +119,11 @@ static int parse_reasons(const struct cmdline *cl, __u32 *mask)
 			size_t len = strcspn(p, ",");
 			int r = reason_by_name(p, len);
 
+			char names[256];
+
 			if (r < 0)
-				return usage_error(cl, "--reason '%s': not a reason (pass-rule, "
-						       "pass-policy, pass-fragment, pass-unfiltered, "
-						       "drop-rule, drop-policy, drop-fragment, "
-						       "drop-malformed)",
-						   values[i]);
+				return usage_error(cl, "--reason '%s': not a reason (%s)", values[i],
+						   reason_list(names, sizeof(names)));
 			*mask |= 1u << r;
 			p += len;
 			if (!*p)
@@ -171,7 +192,7 @@ static int parse_options(const struct cmdline *cl, struct capture_options *o)
 	if (o->settings.reasons && cmd_opt(cl, "all"))
 		return usage_error(cl, "--all captures every reason: not with --reason");
 	if (!o->settings.reasons)
-		o->settings.reasons = cmd_opt(cl, "all") ? REASONS_ALL : REASONS_DROP;
+		o->settings.reasons = cmd_opt(cl, "all") ? REASONS_ALL : drop_reasons();
 	/* --port and EXPRESSION look into the headers whatever -s writes. */
 	o->settings.snap_len = o->snap_len > CAPTURE_MATCH_BYTES ? o->snap_len : CAPTURE_MATCH_BYTES;
 	return join_expression(cl, o->expression, sizeof(o->expression));
@@ -210,7 +231,7 @@ static void catch_signals(void)
 	signal(SIGPIPE, SIG_IGN);	/* a reader that went away ends the capture: EPIPE */
 }
 
-static void say_started(const struct capture_session *s, __u32 reasons)
+static void say_started(const struct capture_session *s, __u32 wanted)
 {
 	char ifaces[512] = "", why[256] = "";
 	size_t used = 0, wused = 0;
@@ -219,10 +240,10 @@ static void say_started(const struct capture_session *s, __u32 reasons)
 		if (s->hook_fd[slot] >= 0 && used < sizeof(ifaces))
 			used += snprintf(ifaces + used, sizeof(ifaces) - used, "%s%s",
 					 used ? ", " : "", s->target[slot].name);
-	for (int r = 0; r < XDPPORT_NREASONS; r++)
-		if ((reasons & (1u << r)) && wused < sizeof(why))
+	for (int i = 0; i < nreasons; i++)
+		if ((wanted & (1u << reasons[i].id)) && wused < sizeof(why))
 			wused += snprintf(why + wused, sizeof(why) - wused, "%s%s",
-					  wused ? " " : "", counters_reason_name(r));
+					  wused ? " " : "", reasons[i].name);
 	error_line("capture: on %s (%s); Ctrl-C ends", ifaces, why);
 }
 

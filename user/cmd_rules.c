@@ -103,6 +103,34 @@ static __u8 action_entry(enum port_action action, const struct xdpport_ruleset *
 	return ruleset_rule_entry(action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
 }
 
+/* Whether any port of `spec` has a rule (allow or deny) in `rs`. */
+static bool has_rule(const struct xdpport_ruleset *rs, const struct portspec *spec)
+{
+	for (int r = 0; r < spec->n; r++)
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			if (spec->range[r].protos & PROTO_BIT(p))
+				for (__u32 port = spec->range[r].first; port <= spec->range[r].last;
+				     port++)
+					if (rs->entry[p][port] & XDPPORT_ENTRY_RULE)
+						return true;
+	return false;
+}
+
+/* delete of ports without a rule changes nothing: say so (ufw does too), status 0. */
+static void say_no_rules(const struct cmdline *cl, const struct portspec *specs,
+			 const struct xdpport_ruleset *live)
+{
+	char what[128];
+
+	for (int i = 0; i < cl->argc; i++)
+		if (!has_rule(live, &specs[i])) {
+			cli_what(cl, i, 1, what, sizeof(what));
+			warn("%s: no rule for %s, nothing to delete (see 'xdpport list')", what,
+			     specs[i].n == 1 && specs[i].range[0].first == specs[i].range[0].last
+				     ? "this port" : "these ports");
+		}
+}
+
 /* `allow 443`, `deny 22/tcp`...: the new entries of one port number, written in place. */
 static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 			 enum port_action action, __u16 port, const char *what)
@@ -115,6 +143,8 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 	if (err)
 		return err;
 	live = filter_live(&f);
+	if (action == ACTION_DELETE)
+		say_no_rules(cl, specs, live);
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		entry[p] = live->entry[p][port];
 	for (int i = 0; i < cl->argc; i++)
@@ -139,6 +169,8 @@ static int edit_ranges(struct cmdline *cl, const struct portspec *specs,
 
 	if (err)
 		return err;
+	if (action == ACTION_DELETE)
+		say_no_rules(cl, specs, filter_live(&f));
 	for (int i = 0; i < cl->argc; i++)
 		for (int r = 0; r < specs[i].n; r++) {
 			if (action == ACTION_DELETE)

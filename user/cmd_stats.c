@@ -83,7 +83,7 @@ static int parse_options(const struct cmdline *cl, struct stats_options *o)
 	if (o->prometheus && (o->json || o->every))
 		return usage_error(cl, "--prometheus prints once, alone: not with --json or "
 				       "--watch");
-	if (o->reset && (o->prometheus || o->every || cmd_opt(cl, "top")))
+	if (o->reset && (o->prometheus || o->every || o->json || cmd_opt(cl, "top")))
 		return usage_error(cl, "--reset only zeroes the counters: no other option");
 	return 0;
 }
@@ -99,13 +99,16 @@ static int open_filter(struct filter *f, unsigned flags, const char *what)
 }
 
 /* Reads all counters, opening the maps anew each time: a watch then follows a filter
- * that was removed and set up again. */
+ * that was removed and set up again. Nothing pinned (after flush) reads as zeros, so
+ * a textfile cron job serves xdpport_up 0 rather than keeping a stale file. */
 static int read_counters(struct counters *c, const char *what)
 {
 	struct filter f;
-	int err = open_filter(&f, 0, what);
+	int err = filter_open(&f, 0, what);
 
-	if (!err)
+	if (err == NOT_SET_UP)
+		err = counters_zero(c, what);
+	else if (!err)
 		err = counters_read(&f, c, what);
 	filter_close(&f);
 	return err;

@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "iface_name.h"
 #include "json.h"
 #include "links.h"
 #include "netns.h"
@@ -23,7 +24,7 @@
 struct attachment {
 	struct link_pin pin;
 	char name[IF_NAMESIZE];	/* empty: gone, or its namespace was not found */
-	char netns_name[64];	/* its /run/netns name, when in another named namespace */
+	char netns_name[NETNS_NAME_MAX];	/* its /run/netns name, or "" */
 	bool here;		/* in this process's network namespace */
 	bool live;		/* the link still holds the interface */
 	__u32 prog_id, link_id, attach_mode;
@@ -62,6 +63,9 @@ static void describe(const struct link_pin *pin, __u64 here, struct attachment *
 		return;
 	if (a->here) {
 		look_up_iface(a);
+		fd = netns_open(pin->netns, a->netns_name, sizeof(a->netns_name));
+		if (fd >= 0)	/* only its name was wanted */
+			close(fd);
 		return;
 	}
 	/* Interfaces in other namespaces: step in to name them. */
@@ -102,11 +106,13 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 	json_string("pin_dir", XDPPORT_PIN_DIR);
 	json_array_begin("interfaces");
 	for (int i = 0; i < n; i++) {
+		char name[IFACE_LABEL_MAX];
+
+		/* The name stats gives it too (iface_name.h) */
+		iface_label(name, sizeof(name), a[i].name, a[i].pin.ifindex, a[i].pin.netns,
+			    a[i].netns_name, a[i].here);
 		json_object_begin(NULL);
-		if (a[i].name[0])
-			json_string("name", a[i].name);
-		else
-			json_null("name");
+		json_string("name", name);
 		json_uint("ifindex", a[i].pin.ifindex);
 		json_uint("netns", a[i].pin.netns);
 		if (a[i].netns_name[0])
@@ -126,44 +132,42 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 		json_string(proto_name(p), verdict_word(running->policy[p]));
 	json_object_end();
 	json_string("fragments", verdict_word(running->fragments));
-	json_object_begin("rules");
+	json_object_begin("ports_with_rules");
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		json_uint(proto_name(p), ruleset_count(running, p));
 	json_object_end();
-	json_bool("rules_set", set_up);
+	json_bool("up", set_up);
 	json_uint("guarded_port", guard_port());
 	json_bool("guard_from_ssh_session", guard_from_session());
 	json_object_end();
 }
 
+/* Named as stats names it (iface_name.h): eth0, veth1@web, if7@ns4026532210. */
 static void print_attachment(const struct attachment *a, const char *label)
 {
-	char where[96] = "";
+	char name[IFACE_LABEL_MAX];
 
-	if (!a->here && a->netns_name[0])
-		snprintf(where, sizeof(where), " in netns %s", a->netns_name);
-	else if (!a->here)
-		snprintf(where, sizeof(where), " in netns %llu", (unsigned long long)a->pin.netns);
+	iface_label(name, sizeof(name), a->name, a->pin.ifindex, a->pin.netns, a->netns_name,
+		    a->here);
 	if (!a->live)
-		printf("%-12s ifindex %d%s: gone, the interface was deleted ('xdpport detach "
-		       "--all' removes its pin)\n",
-		       label, a->pin.ifindex, where);
+		printf("%-12s %s: gone, the interface was deleted ('xdpport detach --all' "
+		       "removes its pin)\n",
+		       label, name);
 	else if (a->name[0])
-		printf("%-12s %s%s (%s, program %u, link %u)\n", label, a->name, where,
+		printf("%-12s %s (%s, program %u, link %u)\n", label, name,
 		       attach_mode_name(a->attach_mode), a->prog_id, a->link_id);
 	else
-		printf("%-12s ifindex %d%s (program %u, link %u)\n", label, a->pin.ifindex, where,
-		       a->prog_id, a->link_id);
+		printf("%-12s %s (program %u, link %u)\n", label, name, a->prog_id, a->link_id);
 }
 
 static void status_text(const struct attachment *a, int n)
 {
 	if (n == 0)
-		printf("%-12s nothing; the rules below are kept, 'xdpport attach IFACE' starts "
+		printf("%-12s none; the rules below are kept, 'xdpport attach IFACE' starts "
 		       "filtering\n",
-		       "attached to");
+		       "interfaces");
 	for (int i = 0; i < n; i++)
-		print_attachment(&a[i], i == 0 ? "attached to" : "");
+		print_attachment(&a[i], i == 0 ? "interfaces" : "");
 	printf("%-12s tcp %s, udp %s\n", "policy", verdict_word(running->policy[XDPPORT_TCP]),
 	       verdict_word(running->policy[XDPPORT_UDP]));
 	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));

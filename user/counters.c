@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -10,22 +11,6 @@
 #include "errors.h"
 #include "filter.h"
 #include "links.h"
-
-static const char *reason_names[XDPPORT_NREASONS] = {
-	[XDPPORT_PASS_POLICY] = "pass-policy",
-	[XDPPORT_DROP_POLICY] = "drop-policy",
-	[XDPPORT_PASS_RULE] = "pass-rule",
-	[XDPPORT_DROP_RULE] = "drop-rule",
-	[XDPPORT_PASS_FRAGMENT] = "pass-fragment",
-	[XDPPORT_DROP_FRAGMENT] = "drop-fragment",
-	[XDPPORT_PASS_UNFILTERED] = "pass-unfiltered",
-	[XDPPORT_DROP_MALFORMED] = "drop-malformed",
-};
-
-const char *counters_reason_name(int reason)
-{
-	return reason >= 0 && reason < XDPPORT_NREASONS ? reason_names[reason] : "unknown";
-}
 
 static void add_totals(struct xdpport_totals *sum, const struct xdpport_totals *t)
 {
@@ -59,14 +44,24 @@ static int read_array(int fd, __u32 nkeys, __u32 *keys, void *values, size_t val
 	return done == nkeys ? 0 : -EINVAL;
 }
 
+/* Names the interface as status does, and says whether its link still holds it. */
 static void name_iface(struct iface_counters *ic, __u64 our_netns)
 {
-	/* An ifindex means nothing outside its namespace: say which one it is in. */
-	if (ic->netns != our_netns)
-		snprintf(ic->name, sizeof(ic->name), "if%u@ns%llu", ic->ifindex,
-			 (unsigned long long)ic->netns);
-	else if (!if_indextoname(ic->ifindex, ic->name))
-		snprintf(ic->name, sizeof(ic->name), "if%u", ic->ifindex);
+	char name[IF_NAMESIZE] = "", path[LINK_PATH_MAX];
+	struct bpf_link_info info;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/link-%llu-%u", XDPPORT_PIN_DIR,
+		 (unsigned long long)ic->netns, ic->ifindex);
+	fd = links_open_live(path, &info);
+	ic->attached = fd >= 0;
+	if (fd >= 0)
+		close(fd);
+	iface_lookup(ic->netns, ic->ifindex, name, ic->netns_name);
+	if (!ic->attached)
+		name[0] = '\0';	/* deleted: its ifindex may name another interface now */
+	iface_label(ic->name, sizeof(ic->name), name, ic->ifindex, ic->netns, ic->netns_name,
+		    ic->netns == our_netns);
 }
 
 static int read_totals(const struct filter *f, struct counters *c)
@@ -126,7 +121,8 @@ static int alloc_buffers(struct counters *c, const char *what)
 	return 0;
 }
 
-int counters_read(const struct filter *f, struct counters *c, const char *what)
+/* The start of every reading: buffers ready, the time taken. */
+static int begin_reading(struct counters *c, bool set_up, const char *what)
 {
 	int err = alloc_buffers(c, what);
 
@@ -134,6 +130,16 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 		return err;
 	clock_gettime(CLOCK_MONOTONIC, &c->taken);
 	clock_gettime(CLOCK_REALTIME, &c->wall);
+	c->set_up = set_up;
+	return 0;
+}
+
+int counters_read(const struct filter *f, struct counters *c, const char *what)
+{
+	int err = begin_reading(c, true, what);
+
+	if (err)
+		return err;
 	err = read_totals(f, c);
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
@@ -141,6 +147,20 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 			 c->ncpus * sizeof(*c->per_cpu));
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
+	return 0;
+}
+
+int counters_zero(struct counters *c, const char *what)
+{
+	int err = begin_reading(c, false, what);
+
+	if (err)
+		return err;
+	memset(&c->total, 0, sizeof(c->total));
+	memset(c->slot, 0, sizeof(c->slot));
+	memset(c->slot_owner, 0, sizeof(c->slot_owner));
+	c->n_ifaces = 0;
+	memset(c->per_cpu, 0, (size_t)PORT_KEYS * c->ncpus * sizeof(*c->per_cpu));
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "iface_name.h"
 #include "xdpport.h"
 
 struct filter;
@@ -20,7 +21,9 @@ struct filter;
 #define PORT_KEYS	(XDPPORT_NPROTO * XDPPORT_PORTS)	/* key: proto * 65536 + port */
 
 struct iface_counters {
-	char name[IF_NAMESIZE + 24];	/* "eth0", or "if7@ns4026532210" in another netns */
+	char name[IFACE_LABEL_MAX];	/* "eth0", "veth1@web"...: see iface_name.h */
+	char netns_name[NETNS_NAME_MAX];	/* its /run/netns name, or "" */
+	bool attached;			/* false: the interface was deleted (its pin is stale) */
 	__u32 ifindex;
 	__u32 slot;
 	__u64 netns;
@@ -30,6 +33,7 @@ struct iface_counters {
 struct counters {
 	struct timespec taken;			/* CLOCK_MONOTONIC, when reading began */
 	struct timespec wall;			/* CLOCK_REALTIME, same moment */
+	bool set_up;				/* false: nothing pinned, all zeros */
 	int ncpus;				/* possible CPUs: values per key */
 	struct xdpport_totals total;		/* every slot, attached or not */
 	struct xdpport_totals slot[XDPPORT_IFACE_SLOTS];	/* summed over CPUs */
@@ -43,6 +47,9 @@ struct counters {
 /* Reads every counter into `c`, reusing its buffers from an earlier reading. Returns 0
  * or prints the error (`what` names the command) and returns EXIT_FAIL. */
 int counters_read(const struct filter *f, struct counters *c, const char *what);
+/* A reading of a filter that is not set up (nothing pinned: before the first rule,
+ * after flush): every count zero, set_up false. */
+int counters_zero(struct counters *c, const char *what);
 void counters_free(struct counters *c);
 
 /* Zeroes every counter: all interface slots, all ports, all CPUs. */
@@ -56,8 +63,5 @@ void counters_port(const struct counters *c, __u32 key, __u64 *passed, __u64 *dr
  * have counted in `max_per_cpu` packets (the counters were reset in between). */
 void counters_port_delta(const struct counters *cur, const struct counters *prev, __u32 key,
 			 __u64 max_per_cpu, __u64 *passed, __u64 *dropped);
-
-/* "pass-policy", "drop-rule", ...: the names used in every output. */
-const char *counters_reason_name(int reason);
 
 #endif

@@ -13,6 +13,8 @@ enum exit_status {
 
 /* What a user without the privileges is told to get. */
 #define PRIVILEGES_NEEDED "run as root, or with CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN"
+/* The error when a capability is missing: printf("permission denied: " ..., missing). */
+#define PRIVILEGES_MISSING "permission denied: no %s; " PRIVILEGES_NEEDED
 
 /*
  * Every line xdpport writes to stderr goes through here, because arguments and file

@@ -215,8 +215,8 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 	int err;
 
 	*f = (struct filter){ -1, -1, -1, -1, -1, NULL, false };
-	if (!caps_have_bpf())
-		return fail(EXIT_FAIL, what, "permission denied: %s", PRIVILEGES_NEEDED);
+	if (caps_missing(false))
+		return fail(EXIT_FAIL, what, PRIVILEGES_MISSING, caps_missing(false));
 	err = ensure_bpffs(what);
 	if (!err)
 		err = open_pin_dir(flags & FILTER_CREATE, flags & FILTER_LOCK, &f->dir_fd, what);

@@ -39,7 +39,9 @@ static const struct help_text texts[] = {
 	  "Takes the filter off IFACE, or off every interface with --all. The rules stay\n"
 	  "(see 'xdpport list') until 'xdpport flush', and the next attach uses them.\n"
 	  "Detaching an interface the filter is not on is harmless; pins left behind by\n"
-	  "deleted interfaces are removed on the way.\n"
+	  "deleted interfaces are removed on the way. A name with no interface in this\n"
+	  "network namespace is an error, which says where the filter runs on one of that\n"
+	  "name in another namespace.\n"
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport detach eth0\n"
@@ -54,7 +56,7 @@ static const struct help_text texts[] = {
 	  "Examples:\n"
 	  "  xdpport allow 443\n"
 	  "  xdpport allow https ssh 8000-8100/udp\n",
-	  0 },
+	  HELP_FORCE },
 	{ "deny",
 	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
 	  "before anything changes, and the whole command takes effect at once.\n"
@@ -67,6 +69,10 @@ static const struct help_text texts[] = {
 	  HELP_FORCE },
 	{ "delete",
 	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
+	  "Rules are per port, whatever command made them: deleting a range deletes the\n"
+	  "ports in it, and deleting 8050 from 'allow 8000-8100' leaves 8000-8049 and\n"
+	  "8051-8100. A PORTSPEC none of whose ports has a rule gets a warning, and the\n"
+	  "status stays 0.\n"
 	  "\n" GUARD_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
@@ -88,19 +94,53 @@ static const struct help_text texts[] = {
 	  "Sets the verdict for non-first IP fragments. They carry no port, so no rule can\n"
 	  "match them; first fragments are filtered by port like any frame. Default: pass.\n"
 	  "\n"
+	  "'fragments drop' also breaks datagrams larger than the path MTU to ports you\n"
+	  "allow: a 3000-byte UDP datagram to an allowed 443/udp (QUIC, DNS with EDNS, NFS,\n"
+	  "VPNs) loses its later fragments and is never reassembled.\n"
+	  "\n"
 	  "Example:\n"
 	  "  xdpport fragments drop\n",
-	  0 },
+	  HELP_FORCE },
 	{ "list",
 	  "Prints the policies, the fragments setting and every rule; neighbouring ports\n"
 	  "with the same rule show as one range, and a rule for both protocols shows once.\n"
 	  "Works whether or not the filter is attached.\n",
 	  HELP_JSON },
+	{ "apply",
+	  "Replaces the whole ruleset (policies, fragments, rules) with the one in FILE, or\n"
+	  "standard input for -, in one atomic switch: traffic sees the old ruleset or the\n"
+	  "new one, never a mix. The file is read and checked in full first; with any error,\n"
+	  "every error is printed as FILE:LINE: message and nothing changes (status 2).\n"
+	  "\n"
+	  "The file is the command line's own words, one rule per line, applied in order to\n"
+	  "a clean ruleset (all pass, no rules); later lines win; # starts a comment:\n"
+	  "  policy pass|drop [tcp|udp]\n"
+	  "  fragments pass|drop\n"
+	  "  allow|deny|delete PORTSPEC...\n"
+	  "'xdpport save' writes one. Details: xdpport(8), FILE FORMAT.\n"
+	  "\n"
+	  "The lockout guard refuses, changing nothing, a file that would start dropping\n"
+	  "tcp/22 or, inside an SSH session, the port of that session; --force overrides it.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport apply --check /etc/xdpport/rules.conf\n"
+	  "  xdpport apply /etc/xdpport/rules.conf\n"
+	  "  xdpport save | sed 's/^allow 8080$/deny 8080/' | xdpport apply -\n",
+	  HELP_JSON | HELP_FORCE },
+	{ "save",
+	  "Prints the running ruleset as a rules file, the input of 'xdpport apply': a\n"
+	  "comment saying which host and when, the policies, the fragments setting, then the\n"
+	  "rules as ranges in port order. 'xdpport save | xdpport apply -' changes nothing.\n"
+	  "Always the file format: for JSON, 'xdpport list --json'. Details: xdpport(8).\n"
+	  "\n"
+	  "Example:\n"
+	  "  xdpport save > /etc/xdpport/rules.conf\n",
+	  0 },
 	{ "flush",
 	  "Forgets every rule and policy. With no interface attached, removes everything\n"
 	  "under /sys/fs/bpf/xdpport, which is also how to start over after pins left by an\n"
 	  "incompatible build; with interfaces attached, they go back to passing everything.\n",
-	  0 },
+	  HELP_FORCE },
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"
 	  "namespaces too), the mode and program of each, the policies, how many ports\n"

@@ -5,7 +5,7 @@
 
 enum help_globals {
 	HELP_JSON = 1 << 0,	/* the command prints, and --json changes how */
-	HELP_FORCE = 1 << 1,	/* the lockout guard checks it, and --force overrides */
+	HELP_FORCE = 1 << 1,	/* it changes the ruleset: --force overrides the guard */
 };
 
 struct help_text {

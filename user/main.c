@@ -9,6 +9,8 @@
 #include "errors.h"
 #include "help.h"
 #include "json.h"
+#include "reasons.h"
+#include "suggest.h"
 
 #ifndef XDPPORT_VERSION
 #define XDPPORT_VERSION "0.1.0"
@@ -101,13 +103,21 @@ static void print_option(const char *help)
 	const char *gap = strstr(help, "  ");
 	int len = gap ? (int)(gap - help) : (int)strlen(help);
 
-	printf("  %-28.*s %s\n", len, help, gap ? gap + 2 : "");
+	printf("  %-28.*s %s\n", len, help, gap ? gap + strspn(gap, " ") : "");
+}
+
+/* Which of --json and --force the command takes (enum help_globals). */
+static unsigned command_globals(const struct command *cmd)
+{
+	const struct help_text *help = help_text(cmd->name);
+
+	return help ? help->globals : HELP_JSON | HELP_FORCE;
 }
 
 static void print_command_help(const struct command *cmd)
 {
 	const struct help_text *help = help_text(cmd->name);
-	unsigned globals = help ? help->globals : HELP_JSON | HELP_FORCE;
+	unsigned globals = command_globals(cmd);
 
 	/* An optional trailing argument ("[EXPRESSION]") reads best after the options. */
 	bool args_last = cmd->args[0] == '[';
@@ -129,6 +139,8 @@ static void print_command_help(const struct command *cmd)
 		printf("%s", help->text);
 	else
 		printf("%c%s.\n", toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+	if (!strcmp(cmd->name, "stats"))
+		reasons_print(stdout);
 	printf("\nOptions:\n");
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++)
 		print_option(cmd->options[i].help);
@@ -166,6 +178,60 @@ static int cmd_version(struct cmdline *cl)
 	return EXIT_OK;
 }
 
+/* "attach, detach, ...": the commands that take `global`, into buf. */
+static const char *commands_taking(unsigned global, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NCOMMANDS && used < len; i++)
+		if (command_globals(&commands[i]) & global)
+			used += snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 commands[i].name);
+	return buf;
+}
+
+/* --json and --force are usage errors on commands they mean nothing to. */
+static int check_globals(const struct cmdline *cl)
+{
+	unsigned takes = command_globals(cl->cmd);
+	char list[160];
+
+	if (cl->json && !(takes & HELP_JSON))
+		return usage_error(cl, "--json is not for this command (JSON output: %s)",
+				   commands_taking(HELP_JSON, list, sizeof(list)));
+	if (cl->force && !(takes & HELP_FORCE))
+		return usage_error(cl, "--force is not for this command: it changes no rule "
+				       "(--force: %s)",
+				   commands_taking(HELP_FORCE, list, sizeof(list)));
+	return 0;
+}
+
+/* A word before the command that is not one: -v, --json=1, --verbose... */
+static int bad_global(const struct cmdline *cl, const char *arg)
+{
+	if (!strncmp(arg, "--json=", 7) || !strncmp(arg, "--force=", 8))
+		return usage_error(cl, "option '%.*s' takes no value", (int)strcspn(arg, "="), arg);
+	if (!strcmp(arg, "-v") || !strcmp(arg, "-V"))
+		return usage_error(cl, "unknown option '%s' (did you mean --version?)", arg);
+	return usage_error(cl, "unknown option '%s'", arg);
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[NCOMMANDS], *close;
+
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	close = suggest_word(name, names, NCOMMANDS);
+	if (close)
+		error_line("%s: unknown command; did you mean '%s'? (see 'xdpport help')", name,
+			   close);
+	else
+		error_line("%s: unknown command (see 'xdpport help')", name);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmdline cl = {};
@@ -175,18 +241,19 @@ int main(int argc, char **argv)
 	for (; argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--force")); argc--, argv++)
 		*(argv[1][2] == 'j' ? &cl.json : &cl.force) = true;
 	if (argc < 2) {
-		error_line("usage: missing command (see 'xdpport help')");
+		/* No command is a usage error: the usage goes to stderr, status 2. */
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return print_usage(stdout), EXIT_OK;
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(&cl);
+	if (argv[1][0] == '-')
+		return bad_global(&cl, argv[1]);
 	cl.cmd = find_command(argv[1]);
-	if (!cl.cmd) {
-		error_line("%s: unknown command (see 'xdpport help')", argv[1]);
-		return EXIT_USAGE;
-	}
+	if (!cl.cmd)
+		return unknown_command(argv[1]);
 	parsed = cli_parse_args(&cl, argc - 2, argv + 2);
 	if (parsed < 0)
 		return EXIT_USAGE;
@@ -194,13 +261,16 @@ int main(int argc, char **argv)
 		print_command_help(cl.cmd);
 		return EXIT_OK;
 	}
+	if (check_globals(&cl))
+		return EXIT_USAGE;
 	if (cl.argc < cl.cmd->min_args)
 		return usage_error(&cl, "missing %s", cl.cmd->args);
 	if (cl.cmd->max_args >= 0 && cl.argc > cl.cmd->max_args)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
 	status = cl.cmd->run(&cl);
-	/* Output that did not get out (a full disk, a closed pipe) is a failure too. */
-	if (fflush(stdout) || ferror(stdout))
+	/* Output that did not get out (a full disk) is a failure too; a reader that went
+	 * away (stats --watch | head) is not: it had what it wanted. */
+	if ((fflush(stdout) || ferror(stdout)) && errno != EPIPE)
 		return fail(EXIT_FAIL, cl.cmd->name, "cannot write the output: %s", strerror(errno));
 	return status;
 }

@@ -57,13 +57,20 @@ static int all_digits_or_dash(const char *s)
 
 static int service_ranges(const char *name, uint32_t protos, struct portspec *out)
 {
+	char lower[SPEC_MAX + 1];
+	size_t i;
+
+	/* Case-insensitive, like the protocol: HTTPS is https. */
+	for (i = 0; name[i] && i < SPEC_MAX; i++)
+		lower[i] = tolower((unsigned char)name[i]);
+	lower[i] = '\0';
 	out->n = 0;
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		struct servent *se;
 
 		if (!(protos & PROTO_BIT(p)))
 			continue;
-		se = getservbyname(name, proto_name(p));
+		se = getservbyname(name, proto_name(p)) ?: getservbyname(lower, proto_name(p));
 		if (!se)
 			continue;
 		out->range[out->n++] = (struct port_range){
@@ -81,6 +88,39 @@ static int service_ranges(const char *name, uint32_t protos, struct portspec *ou
 	return out->n ? 0 : -1;
 }
 
+/*
+ * Habits from other firewalls, answered with this syntax: ufw's "443,80" (here: two
+ * arguments) and iptables' "8000:8100" (here: 8000-8100). Writes the reason and
+ * returns -1, or returns 0 when `s` is neither.
+ */
+static int foreign_syntax(const char *s, uint32_t protos, char *why, size_t why_len)
+{
+	const char *suffix = protos == PROTOS_ALL ? "" : protos == PROTO_BIT(XDPPORT_TCP) ? "/tcp"
+											   : "/udp";
+	char fixed[SPEC_MAX * 5 + 1];
+	size_t used = 0;
+
+	if (strchr(s, ',') && s[0] != ',') {
+		for (const char *c = s; *c && used < SPEC_MAX * 4; c++) {
+			if (*c == ',')
+				used += snprintf(fixed + used, sizeof(fixed) - used, "%s ", suffix);
+			else
+				fixed[used++] = *c;
+		}
+		snprintf(fixed + used, sizeof(fixed) - used, "%s", suffix);
+		snprintf(why, why_len, "one PORTSPEC per argument, separated by spaces (did you "
+				       "mean %s?)", fixed);
+		return -1;
+	}
+	if (strchr(s, ':') && isdigit((unsigned char)s[0])) {
+		snprintf(fixed, sizeof(fixed), "%s%s", s, suffix);
+		*strchr(fixed, ':') = '-';
+		snprintf(why, why_len, "a range is FIRST-LAST (did you mean %s?)", fixed);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_ports(const char *s, uint32_t protos, struct portspec *out, char *why,
 		       size_t why_len)
 {
@@ -90,6 +130,8 @@ static int parse_ports(const char *s, uint32_t protos, struct portspec *out, cha
 	if (!all_digits_or_dash(s)) {
 		if (service_ranges(s, protos, out) == 0)
 			return 0;
+		if (foreign_syntax(s, protos, why, why_len))
+			return -1;
 		if (isdigit((unsigned char)s[0]) || s[0] == '-')
 			snprintf(why, why_len, "not a port number or range");
 		else if (s[0] == '+')

@@ -119,22 +119,23 @@ static void parse_policy(struct parser *p)
 	int verdict;
 
 	if (p->nwords < 2) {
-		error(p, "policy needs pass or drop");
+		error(p, "policy: needs pass or drop");
 		return;
 	}
 	verdict = parse_verdict(p->word[1]);
 	if (verdict < 0)
-		error(p, "policy must be pass or drop, not '%s'", quote(p->word[1], q));
+		error(p, "policy: policy must be pass or drop, not '%s'", quote(p->word[1], q));
 	if (p->nwords >= 3) {
 		int proto = proto_parse(p->word[2]);
 
 		if (proto < 0)
-			error(p, "protocol must be tcp or udp, not '%s'", quote(p->word[2], q));
+			error(p, "policy: protocol must be tcp or udp, not '%s'", quote(p->word[2], q));
 		else
 			protos = PROTO_BIT(proto);
 	}
 	if (p->nwords > 3)
-		error(p, "unexpected '%s' after policy pass|drop [tcp|udp]", quote(p->word[3], q));
+		error(p, "policy: unexpected '%s' after policy pass|drop [tcp|udp]",
+		      quote(p->word[3], q));
 	if (p->errors != errors)
 		return;
 	/* Setting a policy rewrites every port without a rule: do it once, at the end,
@@ -151,14 +152,14 @@ static void parse_fragments(struct parser *p)
 	int verdict;
 
 	if (p->nwords < 2) {
-		error(p, "fragments needs pass or drop");
+		error(p, "fragments: needs pass or drop");
 		return;
 	}
 	verdict = parse_verdict(p->word[1]);
 	if (verdict < 0)
-		error(p, "fragments must be pass or drop, not '%s'", quote(p->word[1], q));
+		error(p, "fragments: fragments must be pass or drop, not '%s'", quote(p->word[1], q));
 	if (p->nwords > 2)
-		error(p, "unexpected '%s' after fragments pass|drop", quote(p->word[2], q));
+		error(p, "fragments: unexpected '%s' after fragments pass|drop", quote(p->word[2], q));
 	if (!p->errors)
 		p->rs->fragments = verdict;
 }
@@ -188,7 +189,9 @@ static void parse_ports(struct parser *p, enum port_action action)
 		if (quick_portspec(p->word[i], &spec.range[0])) {
 			spec.n = 1;
 		} else if (portspec_parse(p->word[i], &spec, why, sizeof(why))) {
-			error(p, "%s '%s': %s", p->word[0], quote(p->word[i], q), why);
+			/* Quoted like the CLI's errors (cli_what()): only when it has a quote. */
+			error(p, strchr(p->word[i], '\'') ? "%s '%s': %s" : "%s %s: %s", p->word[0],
+			      quote(p->word[i], q), why);
 			continue;
 		}
 		if (p->errors)

@@ -20,11 +20,8 @@ static void json_totals(const struct stats_report *r, const struct xdpport_total
 			const struct xdpport_totals *d)
 {
 	json_object_begin("reasons");
-	for (int i = 0; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
-
-		json_count(r, counters_reason_name(reason), t->reason[reason], d->reason[reason]);
-	}
+	for (int i = 0; i < nreasons; i++)
+		json_count(r, reasons[i].name, t->reason[reasons[i].id], d->reason[reasons[i].id]);
 	json_object_end();
 	json_count(r, "passed", stats_passed(t), stats_passed(d));
 	json_count(r, "dropped", stats_dropped(t), stats_dropped(d));
@@ -63,6 +60,7 @@ void stats_json(const struct stats_report *r)
 
 	json_object_begin(NULL);
 	json_uint("timestamp_ms", (uint64_t)c->wall.tv_sec * 1000 + c->wall.tv_nsec / 1000000);
+	json_bool("up", c->set_up);
 	if (r->interval > 0)
 		json_double("interval_s", r->interval);
 	json_totals(r, &c->total, &r->total_delta);
@@ -72,6 +70,11 @@ void stats_json(const struct stats_report *r)
 		json_string("name", c->iface[i].name);
 		json_uint("ifindex", c->iface[i].ifindex);
 		json_uint("netns", c->iface[i].netns);
+		if (c->iface[i].netns_name[0])
+			json_string("netns_name", c->iface[i].netns_name);
+		else
+			json_null("netns_name");
+		json_bool("attached", c->iface[i].attached);
 		json_totals(r, &c->iface[i].totals, &r->iface_delta[i]);
 		json_object_end();
 	}

@@ -42,15 +42,16 @@ static void reason_rates(FILE *out, const struct stats_report *r)
 
 	fprintf(out, "%-20s %13s %14s %20s\n", "all interfaces", "packets/s", "bits/s",
 		"packets total");
-	for (int i = 0; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
+	for (int i = 0; i < nreasons; i++) {
+		const struct reason *reason = &reasons[i];
+		bool drop = reason->drop;
 
-		if (i == 0 || i == XDPPORT_NREASONS / 2)
-			rate_row(out, r, "", i ? "dropped" : "passed",
-				 i ? stats_dropped(d) : stats_passed(d),
-				 (i ? stats_dropped(t) : stats_passed(t)).packets);
-		rate_row(out, r, "  ", counters_reason_name(reason), d->reason[reason],
-			 t->reason[reason].packets);
+		if (i == 0 || drop != reasons[i - 1].drop)	/* a verdict's first row */
+			rate_row(out, r, "", drop ? "dropped" : "passed",
+				 drop ? stats_dropped(d) : stats_passed(d),
+				 (drop ? stats_dropped(t) : stats_passed(t)).packets);
+		rate_row(out, r, "  ", reason->name, d->reason[reason->id],
+			 t->reason[reason->id].packets);
 	}
 }
 
@@ -115,13 +116,12 @@ void stats_live_line(FILE *out, const struct stats_report *r)
 	fprintf(out, "%s passed %s %s, dropped %s %s", clock_time(now, r->now),
 		pps(a, r, pass.packets), bps(b, r, pass.bytes), pps(c, r, drop.packets),
 		bps(e, r, drop.bytes));
-	for (int i = XDPPORT_NREASONS / 2; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
+	for (int i = 0; i < nreasons; i++) {
+		const struct reason *reason = &reasons[i];
 
-		if (!d->reason[reason].packets)
+		if (!reason->drop || !d->reason[reason->id].packets)
 			continue;
-		fprintf(out, "%s%s %s", sep, counters_reason_name(reason),
-			pps(a, r, d->reason[reason].packets));
+		fprintf(out, "%s%s %s", sep, reason->name, pps(a, r, d->reason[reason->id].packets));
 		sep = ", ";
 	}
 	fprintf(out, "%s; top dropped:", sep[0] == ',' ? ")" : "");

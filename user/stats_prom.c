@@ -34,13 +34,12 @@ static void reason_family(FILE *out, const struct counters *c, bool bytes)
 		     : "Frames xdpport counted, by interface and reason (pass-*: passed, "
 		       "drop-*: dropped).");
 	for (int i = 0; i < c->n_ifaces; i++)
-		for (int k = 0; k < XDPPORT_NREASONS; k++) {
-			int reason = stats_reason_order[k];
-			const struct xdpport_count *n = &c->iface[i].totals.reason[reason];
+		for (int k = 0; k < nreasons; k++) {
+			const struct xdpport_count *n = &c->iface[i].totals.reason[reasons[k].id];
 
 			fprintf(out, "%s{interface=", name);
 			put_label_value(out, c->iface[i].name);
-			fprintf(out, ",reason=\"%s\"} %llu\n", counters_reason_name(reason),
+			fprintf(out, ",reason=\"%s\"} %llu\n", reasons[k].name,
 				(unsigned long long)(bytes ? n->bytes : n->packets));
 		}
 }
@@ -93,6 +92,9 @@ static void port_family(FILE *out, const struct stats_report *r)
 
 void stats_prometheus(FILE *out, const struct stats_report *r)
 {
+	family(out, "xdpport_up", "gauge",
+	       "1 when the filter is set up (rules or interfaces pinned), 0 when nothing is.");
+	fprintf(out, "xdpport_up %d\n", r->now->set_up);
 	reason_family(out, r->now, false);
 	reason_family(out, r->now, true);
 	port_family(out, r);

@@ -14,36 +14,31 @@
  */
 #define MAX_PPS_PER_CPU 100000000.0
 
-const int stats_reason_order[XDPPORT_NREASONS] = {
-	XDPPORT_PASS_RULE, XDPPORT_PASS_POLICY, XDPPORT_PASS_FRAGMENT, XDPPORT_PASS_UNFILTERED,
-	XDPPORT_DROP_RULE, XDPPORT_DROP_POLICY, XDPPORT_DROP_FRAGMENT, XDPPORT_DROP_MALFORMED,
-};
-
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static struct xdpport_count sum_reasons(const struct xdpport_totals *t, int drop)
+static struct xdpport_count sum_reasons(const struct xdpport_totals *t, bool drop)
 {
 	struct xdpport_count sum = {};
 
-	for (int r = 0; r < XDPPORT_NREASONS; r++)
-		if ((r & XDPPORT_REASON_DROP) == drop) {
-			sum.packets += t->reason[r].packets;
-			sum.bytes += t->reason[r].bytes;
+	for (int i = 0; i < nreasons; i++)
+		if (reasons[i].drop == drop) {
+			sum.packets += t->reason[reasons[i].id].packets;
+			sum.bytes += t->reason[reasons[i].id].bytes;
 		}
 	return sum;
 }
 
 struct xdpport_count stats_passed(const struct xdpport_totals *t)
 {
-	return sum_reasons(t, 0);
+	return sum_reasons(t, false);
 }
 
 struct xdpport_count stats_dropped(const struct xdpport_totals *t)
 {
-	return sum_reasons(t, XDPPORT_REASON_DROP);
+	return sum_reasons(t, true);
 }
 
 double stats_rate(const struct stats_report *r, __u64 count)

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 
 #include "counters.h"
+#include "reasons.h"
 
 #define TOP_ALL		PORT_KEYS	/* --top all: every port with traffic */
 
@@ -32,10 +33,6 @@ struct stats_report {
 	unsigned ports_with_traffic[XDPPORT_NPROTO];	/* any count since the last reset */
 	unsigned ports_active[XDPPORT_NPROTO];		/* any count in the interval */
 };
-
-/* The reasons in the order every output lists them: the pass reasons, then the drop
- * reasons, each from the most to the least common cause. */
-extern const int stats_reason_order[XDPPORT_NREASONS];
 
 /* Builds the report from `now`, and rates against `before` (NULL: none). `top` ports
  * are ranked each way (TOP_ALL: all with traffic). Returns 0, or -ENOMEM. */

@@ -7,18 +7,18 @@ static void reason_rows(FILE *out, const struct xdpport_totals *t)
 {
 	char n[UNITS_BUF], b[UNITS_BUF];
 
-	for (int i = 0; i < XDPPORT_NREASONS; i++) {
-		int reason = stats_reason_order[i];
-		const struct xdpport_count *c = &t->reason[reason];
+	for (int i = 0; i < nreasons; i++) {
+		const struct reason *r = &reasons[i];
+		const struct xdpport_count *c = &t->reason[r->id];
 
-		if (i == 0 || i == XDPPORT_NREASONS / 2) {
-			struct xdpport_count sum = i ? stats_dropped(t) : stats_passed(t);
+		if (i == 0 || r->drop != reasons[i - 1].drop) {	/* a verdict's first row */
+			struct xdpport_count sum = r->drop ? stats_dropped(t) : stats_passed(t);
 
-			fprintf(out, "%-18s %18s %12s\n", i ? "dropped" : "passed",
+			fprintf(out, "%-18s %18s %12s\n", r->drop ? "dropped" : "passed",
 				grouped(n, sum.packets), human_si(b, sum.bytes, "B"));
 		}
-		fprintf(out, "  %-16s %18s %12s\n", counters_reason_name(reason),
-			grouped(n, c->packets), human_si(b, c->bytes, "B"));
+		fprintf(out, "  %-16s %18s %12s\n", r->name, grouped(n, c->packets),
+			human_si(b, c->bytes, "B"));
 	}
 }
 
@@ -36,7 +36,11 @@ static void iface_rows(FILE *out, const struct counters *c)
 		struct xdpport_count pass = stats_passed(&c->iface[i].totals);
 		struct xdpport_count drop = stats_dropped(&c->iface[i].totals);
 
-		fprintf(out, "%-18s %18s %18s %13s %13s\n", c->iface[i].name,
+		char name[IFACE_LABEL_MAX + 8];
+
+		snprintf(name, sizeof(name), "%s%s", c->iface[i].name,
+			 c->iface[i].attached ? "" : " (gone)");
+		fprintf(out, "%-18s %18s %18s %13s %13s\n", name,
 			grouped(pp, pass.packets), grouped(dp, drop.packets),
 			human_si(pb, pass.bytes, "B"), human_si(db, drop.bytes, "B"));
 	}
@@ -63,6 +67,8 @@ void stats_text(FILE *out, const struct stats_report *r, unsigned top)
 {
 	unsigned tcp = r->ports_with_traffic[XDPPORT_TCP], udp = r->ports_with_traffic[XDPPORT_UDP];
 
+	if (!r->now->set_up)
+		fprintf(out, "no filter set up: nothing attached or set (counts are zero)\n\n");
 	fprintf(out, "%-18s %18s %12s\n", "all interfaces", "packets", "bytes");
 	reason_rows(out, &r->now->total);
 	iface_rows(out, r->now);
