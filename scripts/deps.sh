@@ -18,6 +18,7 @@ packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the re
 # xdpport capture: libpcap (filter expressions, pcap files), linked statically with the
 # static libdbus-1 it needs; tcpdump reads what the capture tests wrote.
 packages+=(libpcap-dev libdbus-1-dev tcpdump)
+packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH session
 
 missing=()
 for p in "${packages[@]}"; do

@@ -70,9 +70,12 @@ record "$([ $RC -eq 2 ] && [ "$(printf '%s\n' "$ERR" | grep -c '')" -eq 102 ] &&
 # --- --check and --json -------------------------------------------------------------
 printf 'policy drop\nallow 443\n' >"$tmp/lockout.rules"
 run xp apply --check "$tmp/lockout.rules"
+record "$([ $RC -eq 1 ] && [ -z "$OUT" ] && [[ "$ERR" == "xdpport: apply: refusing to drop tcp/22"* ]] &&
+	echo 1 || echo 0)" "--check: what apply would refuse (the guard) fails, exit 1" "$OUT $ERR"
+run xp apply --check --force "$tmp/lockout.rules"
 record "$([ $RC -eq 0 ] && [[ "$OUT" == *": ok: policy tcp drop, udp drop"* ]] &&
-	[[ "$ERR" == *"drops tcp/22"* ]] && echo 1 || echo 0)" \
-	"--check: a valid file: exit 0, a summary, a warning that it drops tcp/22" "$OUT $ERR"
+	[[ "$ERR" == *"drops tcp/22"*"--force"* ]] && echo 1 || echo 0)" \
+	"--check --force: exit 0, a summary, a warning that it drops tcp/22" "$OUT $ERR"
 record "$([ "$(running)" = "$before" ] && echo 1 || echo 0)" "--check: changes nothing"
 run xp apply --check --json "$tmp/bad.rules"
 record "$([ $RC -eq 2 ] && [[ "$OUT" == '{"file":'*'"errors":[{"line":3,"message":"allow 7o: '* ]] &&

@@ -49,7 +49,8 @@ expect_error "in session: deny 2222" 1 \
 	xp deny 2222
 check "in session: deny 22 is fine" xp deny 22
 expect_error "in session: policy drop" 1 "tcp/2222" xp policy drop
-check "in session: status names the port" grep -q "tcp/2222 stays open" <<<"$(xp status)"
+check "in session: status names the port" grep -q "tcp/2222 open: the port of the SSH session" \
+	<<<"$(xp status)"
 check "in session: --force after the command" xp deny 2222 --force
 expect_dropped "forced: tcp/2222 dropped" xp41a tcp 2222 198.18.41.2
 unset SSH_CONNECTION

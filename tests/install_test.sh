@@ -2,8 +2,9 @@
 # make install into a staging folder: the files, their modes and substituted paths,
 # the man page (no groff warnings), the systemd unit (systemd-analyze verify), the
 # bash completion, make uninstall. Then the boot helper the unit runs, end to end in
-# network namespaces: rules before attach, real TCP traffic, reload, all or nothing,
-# the lockout guard, bad configurations, stop. Run through tests/run.sh.
+# network namespaces: rules before attach, real TCP traffic, reload, never failing
+# open (a missing interface leaves the others filtered; check fails on it and on what
+# the lockout guard refuses), bad configurations, stop. Run through tests/run.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source tests/lib/report.sh
@@ -73,18 +74,20 @@ record "$([ $? -eq 0 ] && [ ! -s "$tmp/man.err" ] && echo 1 || echo 0)" \
 # Plain text (no bold, no underline) to look for sections in.
 groff -man -Tutf8 -P-cbou "$stage/usr/local/share/man/man8/xdpport.8" >"$tmp/man.txt" 2>/dev/null
 missing=
-for section in NAME SYNOPSIS DESCRIPTION COMMANDS PORTSPEC "FILE FORMAT" BOOT "EXIT STATUS" \
+for section in NAME SYNOPSIS DESCRIPTION COMMANDS PORTSPEC "FILE FORMAT" BOOT "LOCKOUT GUARD" \
+	"CHANGING RULES ON A REMOTE HOST" "EXIT STATUS" \
 	FILES ENVIRONMENT EXAMPLES "SEE ALSO"; do
 	grep -q "^$section\$" "$tmp/man.txt" || missing+="$section; "
 done
 for cmd in attach detach allow deny delete policy fragments list flush status stats apply \
-	save version help; do
+	confirm rollback save version help; do
 	grep -qE "^   $cmd( |$)" "$tmp/man.txt" || missing+="$cmd; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" \
 	"man: every section, and one subsection per command" "missing: $missing"
 missing=
-for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all; do
+for opt in --watch --json --prometheus --reset --top --check --force --mode --replace --all \
+	--try; do
 	grep -q -- "$opt" "$tmp/man.txt" || missing+="$opt; "
 done
 record "$([ -z "$missing" ] && echo 1 || echo 0)" "man: every option is documented" \
@@ -122,6 +125,11 @@ record "$([ "$(complete_words xdpport apply "$tmp/rules-for")" = "$tmp/rules-for
 record "$([ "$(complete_words xdpport policy drop "")" = "tcp udp" ] &&
 	[ "$(complete_words xdpport stats --p)" = --prometheus ] && echo 1 || echo 0)" \
 	"completion: policy protocols, stats options"
+record "$([ "$(complete_words xdpport co)" = confirm ] &&
+	[ "$(complete_words xdpport policy drop --t)" = --try ] &&
+	[ "$(complete_words xdpport deny 80 --t)" = --try ] &&
+	[ -z "$(complete_words xdpport allow 80 --t)" ] && echo 1 || echo 0)" \
+	"completion: confirm, and --try where it is taken"
 
 # --- make uninstall ---------------------------------------------------------------------
 make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1
@@ -202,23 +210,55 @@ boot stop
 record "$([ $RC -eq 0 ] && ! attached && echo 1 || echo 0)" "boot: stop detaches" "$ERR"
 probe "after stop: nothing filtered (tcp/8080 connects)" 0 8080
 
-# All or nothing: one interface that never appears undoes the others.
+# Never fail open: a missing interface (a renamed NIC) leaves the others filtered,
+# and start says which one it could not filter; check finds it before a reboot does.
 cp "$tmp/a.rules" "$tmp/rules.conf"
 sed -i "s|^INTERFACES=.*|INTERFACES=\"$SERVER_IF nosuchif0\"|; s|^WAIT=.*|WAIT=0|" "$conf"
+boot check
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"no such interface: nosuchif0"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: check fails on an interface that does not exist" "rc $RC: $ERR"
 boot start
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"nosuchif0: no such interface"* ]] && ! attached &&
-	echo 1 || echo 0)" "boot: an interface missing: start fails and attaches nothing" "$ERR"
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"not filtered, no such interface: nosuchif0"* ]] &&
+	attached && echo 1 || echo 0)" \
+	"boot: an interface missing: start fails, names it, and filters the one there is" \
+	"rc $RC: $ERR"
+probe "an interface missing: the rules filter the other (tcp/8080 connects)" 0 8080
+probe "an interface missing: the rules filter the other (tcp/8081 is dropped)" 1 8081 300
+boot stop
 sed -i "s|^INTERFACES=.*|INTERFACES=$SERVER_IF|" "$conf"
 
-# The lockout guard: rules that drop tcp/22 need FORCE=yes.
+# The lockout guard: rules that drop tcp/22 need FORCE=yes; check says so first.
 printf 'policy drop\nallow 8080/tcp\n' >"$tmp/rules.conf"
+boot check
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: check fails on rules the guard refuses" "rc $RC: $ERR"
 boot start
 record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && ! attached &&
 	echo 1 || echo 0)" "boot: rules dropping tcp/22 are refused, nothing attached" "$ERR"
 echo "FORCE=yes" >>"$conf"
+boot check
+record "$([ $RC -eq 0 ] && [ "$(cat "$tmp/commands")" = "--force apply --check $tmp/rules.conf" ] &&
+	echo 1 || echo 0)" "boot: check with FORCE=yes passes, as start would" "rc $RC: $ERR"
 boot start
 record "$([ $RC -eq 0 ] && attached && echo 1 || echo 0)" "boot: FORCE=yes applies them" "$ERR"
+sed -i '/^FORCE=yes$/d' "$conf"
+boot check
+record "$([ $RC -eq 0 ] && echo 1 || echo 0)" \
+	"boot: check judges against the running ruleset (it drops tcp/22 already)" "rc $RC: $ERR"
 boot stop
+
+# At boot sshd may not run yet: the guard reads the ports its configuration names.
+"$XDPPORT" flush >/dev/null
+printf 'Include %s/sshd_config.d/*.conf\n' "$tmp" >"$tmp/sshd_config"
+mkdir -p "$tmp/sshd_config.d" && printf 'Port 2222\n' >"$tmp/sshd_config.d/port.conf"
+printf 'policy drop\nallow 22/tcp 8080/tcp\n' >"$tmp/rules.conf"
+XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot check
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222, the port $tmp/sshd_config gives sshd (not running yet)"* ]] &&
+	echo 1 || echo 0)" "boot: check fails on rules that drop the port sshd_config names" \
+	"rc $RC: $ERR"
+XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot start
+record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222"* ]] && ! attached &&
+	echo 1 || echo 0)" "boot: start refuses them too, nothing attached" "rc $RC: $ERR"
 
 # Bad configurations: the line and what is wrong, exit 2, nothing done.
 bad_conf() {	# bad_conf NAME PATTERN LINE...

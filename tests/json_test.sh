@@ -97,6 +97,20 @@ schema "apply --json, errors" apply 2 xp apply --json "$tmp/bad.rules"
 schema "apply --json, unreadable" apply 2 xp apply --json "$tmp/none"
 printf 'policy drop\n' >"$tmp/lockout.rules"
 schema "apply --json, refused by the guard" apply 1 xp apply --json "$tmp/lockout.rules"
+schema "apply --check --json, refused by the guard" apply_check 1 \
+	xp apply --check --json "$tmp/lockout.rules"
+
+# --- a change on trial: status shows it; confirm and rollback end it --------------------
+xp deny 9100 --try 60 >/dev/null
+schema "status --json, a change on trial" status 0 xp status --json
+check "status --json: the trial's command" test "$(jq -r .try.what "$tmp/out")" = "deny 9100"
+schema "confirm --json" confirm 0 xp confirm --json
+xp deny 9101 --try 60 >/dev/null
+schema "rollback --json" rollback 0 xp rollback --json
+rc=0
+out=$(xp confirm --json 2>/dev/null) || rc=$?
+record "$([ $rc -eq 1 ] && [ -z "$out" ] && echo 1 || echo 0)" \
+	"confirm --json, nothing on trial: status 1, no output" "rc $rc: $out"
 
 # --- attach --replace: what it replaced -------------------------------------------------
 netns_pair 73
@@ -124,7 +138,8 @@ schema "detach --json" detach 0 in_ns "$server" "$XDPPORT" detach "$server_if" -
 schema "detach --all --json" detach 0 xp detach --all --json
 
 # --- every top-level schema was used ----------------------------------------------------
-for top in version list status stats stats_watch attach detach apply apply_check; do
+for top in version list status stats stats_watch attach detach apply apply_check confirm \
+	rollback; do
 	used=
 	for s in "${checked[@]}"; do [ "$s" = "$top" ] && used=1; done
 	record "${used:-0}" "the $top schema was checked against real output"

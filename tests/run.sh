@@ -3,9 +3,10 @@
 # Each test prints one line per case and ends with "N passed, N failed"; this runner
 # adds them up and ends with the same line for the whole run.
 #
-# Tests run in their own mount and network namespaces, with a private bpffs and a
-# private /run/netns: they never see the host's filter, nothing they create
-# outlives them, and nothing an earlier failed run left behind can reach them.
+# Tests run in their own mount, network and PID namespaces, with a private bpffs, /proc
+# and /run (/run/netns, /run/xdpport): they never see the host's filter or its
+# processes (an sshd the lockout guard would protect), nothing they create outlives
+# them, and nothing an earlier failed run left behind can reach them.
 #   tests/run.sh [NAME...]    run only tests whose name contains NAME
 #   BUILD=build/sanitize tests/run.sh   run the sanitizer build's tests
 set -uo pipefail
@@ -19,10 +20,14 @@ fi
 
 if [ -z "${XDPPORT_TEST_SANDBOX:-}" ]; then
 	export XDPPORT_TEST_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
+	exec unshare --mount --net --pid --fork --mount-proc --propagation private -- "$0" "$@"
 fi
 mount -t bpf bpf /sys/fs/bpf
-mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/netns
+# The host's sshd configuration is none of the guard's business in a test: the tests
+# that want one write their own.
+export XDPPORT_SSHD_CONFIG=/dev/null
 ip link set lo up
 
 # Sanitizer reports (SANITIZE=1 builds, fuzz targets) abort the process and are also

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs one command in the sandbox tests/run.sh gives every test: its own mount and
-# network namespaces, a private bpffs and /run/netns, loopback up. For fuzzers and
+# Runs one command in the sandbox tests/run.sh gives every test: its own mount, network
+# and PID namespaces, a private bpffs, /proc and /run, loopback up. For fuzzers and
 # for replaying a single test case by hand:
 #   tests/sandbox.sh build/tests/differential_test --seed 0x1 --only 42
 set -euo pipefail
@@ -17,9 +17,11 @@ if [ -n "${XDPPORT_TEST_SANDBOX:-}" ]; then
 	exec "$@"
 fi
 export XDPPORT_TEST_SANDBOX=1
-exec unshare --mount --net --propagation private -- bash -c '
+exec unshare --mount --net --pid --fork --mount-proc --propagation private -- bash -c '
 	set -e
 	mount -t bpf bpf /sys/fs/bpf
-	mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+	mount -t tmpfs -o mode=0755 tmpfs /run
+	mkdir -p /run/netns
+	export XDPPORT_SSHD_CONFIG=/dev/null
 	ip link set lo up
 	exec "$@"' sandbox "$@"

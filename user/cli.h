@@ -81,5 +81,7 @@ int cmd_stats(struct cmdline *cl);
 int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
 int cmd_capture(struct cmdline *cl);
+int cmd_confirm(struct cmdline *cl);
+int cmd_rollback(struct cmdline *cl);
 
 #endif

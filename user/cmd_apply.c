@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "errors.h"
 #include "filter.h"
@@ -20,6 +21,7 @@
 #include "links.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "try.h"
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
 
@@ -92,11 +94,37 @@ static const char *verdict_name(int v)
 	return v == VERDICT_DROP ? "drop" : "pass";
 }
 
-/* --check: what apply would do, without touching (or needing) the filter. */
-static void report_check(struct cmdline *cl, const char *path)
+/* The first guarded port `next` drops, or -1. */
+static int dropped_guarded_port(void)
 {
-	__u16 port = guard_port();
-	bool drops_guarded = ruleset_verdict(&next, XDPPORT_TCP, port) == VERDICT_DROP;
+	const struct guarded_port *g;
+	int n = guard_ports(&g);
+
+	for (int i = 0; i < n; i++)
+		if (ruleset_verdict(&next, XDPPORT_TCP, g[i].port) == VERDICT_DROP)
+			return g[i].port;
+	return -1;
+}
+
+/* The guard's decision apply would take: against the running ruleset, or the clean
+ * one a boot starts from when there is none (or it cannot be read: no privileges). */
+static int check_guard(struct cmdline *cl)
+{
+	struct filter f;
+
+	ruleset_reset(&running);
+	if (caps_have_bpf() && !filter_open(&f, 0, cl->cmd->name)) {
+		filter_read(&f, &running);
+		filter_close(&f);
+	}
+	return guard_check(&running, &next, cl->force, cl->cmd->name);
+}
+
+/* --check: what apply would do, changing nothing; fails where apply would. */
+static int report_check(struct cmdline *cl, const char *path)
+{
+	int guard_err = check_guard(cl), port = dropped_guarded_port();
+	bool drops_guarded = port >= 0;
 
 	if (cl->json) {
 		json_object_begin("policy");
@@ -109,17 +137,21 @@ static void report_check(struct cmdline *cl, const char *path)
 			json_uint(proto_name(p), ruleset_count(&next, p));
 		json_object_end();
 		json_bool("drops_guarded_port", drops_guarded);
-		return;
+		json_bool("guard_refuses", guard_err != 0);
+		return guard_err;
 	}
+	if (guard_err)
+		return guard_err;
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
 	       "rules\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
 	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
 	if (drops_guarded)
-		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
-		     "running ruleset drops it already, or with --force",
+		warn("%s drops tcp/%d (a port the lockout guard protects): apply takes it only "
+		     "because the running ruleset drops it already, or with --force",
 		     display_name(path), port);
+	return 0;
 }
 
 /* Makes `next` the running ruleset in one switch, behind the lockout guard. */
@@ -132,6 +164,8 @@ static int switch_to_next(struct cmdline *cl)
 		return err;
 	filter_read(&f, &running);
 	err = guard_check(&running, &next, cl->force, cl->cmd->name);
+	if (!err)
+		err = try_arm(cl, &running, NULL);
 	if (!err) {
 		filter_replace(&f, &next);
 		if (links_live_count() == 0)
@@ -139,7 +173,7 @@ static int switch_to_next(struct cmdline *cl)
 			     "yet ('xdpport attach IFACE')");
 	}
 	filter_close(&f);
-	return err;
+	return try_done(cl, err);
 }
 
 int cmd_apply(struct cmdline *cl)
@@ -148,13 +182,15 @@ int cmd_apply(struct cmdline *cl)
 	bool check = cmd_opt(cl, "check");
 	int err;
 
+	if (check && cmd_opt(cl, "try"))
+		return usage_error(cl, "--check changes nothing, so there is nothing to --try");
 	if (cl->json) {
 		json_object_begin(NULL);
 		json_string("file", display_name(path));
 	}
 	err = parse_file(cl, path);	/* before the filter is even opened */
 	if (!err && check)
-		report_check(cl, path);
+		err = report_check(cl, path);
 	else if (!err)
 		err = switch_to_next(cl);
 	if (cl->json) {

@@ -20,6 +20,7 @@
 #include "json.h"
 #include "links.h"
 #include "ruleset.h"
+#include "try.h"
 #include "xdpport.skel.h"
 
 static const char *mode_name(__u32 attach_mode)
@@ -308,6 +309,8 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	ruleset_reset(&open_all);
 	snprintf(guard_what, sizeof(guard_what), "attach %s", iface);
 	err = guard_check(&open_all, filter_live(f), cl->force, guard_what);
+	if (!err)
+		err = try_arm(cl, NULL, path);	/* its rollback removes the link */
 	if (err)
 		return err;
 	slot = free_iface_slot(f);
@@ -343,6 +346,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	} else {
 		row = (struct xdpport_iface){};
 		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		try_disarm(cl);
 	}
 	if (link_fd >= 0)
 		close(link_fd);	/* the pin keeps the link, or nothing does if it failed */
@@ -374,7 +378,7 @@ int cmd_attach(struct cmdline *cl)
 	if (err && f.created)
 		filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
 	filter_close(&f);
-	return err;
+	return try_done(cl, err);
 }
 
 /* Takes the filter off the interface pinned at `pin`; its row is forgotten after. */

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "links.h"
 #include "ruleset.h"
+#include "try.h"
 
 enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
 
@@ -60,21 +61,28 @@ static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
 	const struct xdpport_ruleset *live = filter_live(f);
 	int err = guard_check(live, &next, cl->force, what);
 
+	if (!err)
+		err = try_arm(cl, live, NULL);
 	if (!err && memcmp(live, &next, sizeof(next)))
 		filter_commit(f, &next);
-	return end_change(f, err);
+	return try_done(cl, end_change(f, err));
 }
 
-/* The argument that puts the guarded port under a drop, for the guard's message. */
-static int guarded_arg(const struct cmdline *cl, const struct portspec *specs)
+/* The argument that puts a guarded port under a drop, for the guard's message. allow
+ * never drops and --force is never refused: no need to look for SSH then. */
+static int guarded_arg(const struct cmdline *cl, const struct portspec *specs,
+		       enum port_action action)
 {
-	__u16 port = guard_port();
+	const struct guarded_port *g;
+	int n = action == ACTION_ALLOW || cl->force ? 0 : guard_ports(&g);
 
 	for (int i = 0; i < cl->argc; i++)
 		for (int r = 0; r < specs[i].n; r++)
-			if ((specs[i].range[r].protos & PROTO_BIT(XDPPORT_TCP)) &&
-			    specs[i].range[r].first <= port && port <= specs[i].range[r].last)
-				return i;
+			for (int k = 0; k < n; k++)
+				if ((specs[i].range[r].protos & PROTO_BIT(XDPPORT_TCP)) &&
+				    specs[i].range[r].first <= g[k].port &&
+				    g[k].port <= specs[i].range[r].last)
+					return i;
 	return 0;
 }
 
@@ -156,8 +164,10 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
 	if (!err)
+		err = try_arm(cl, live, NULL);
+	if (!err)
 		filter_commit_port(&f, port, entry);
-	return end_change(&f, err);
+	return try_done(cl, end_change(&f, err));
 }
 
 /* Anything larger: the whole next ruleset, switched in at once. */
@@ -199,7 +209,7 @@ static int edit_ports(struct cmdline *cl, enum port_action action)
 		}
 	}
 	if (!err) {
-		cli_what(cl, guarded_arg(cl, specs), 1, what, sizeof(what));
+		cli_what(cl, guarded_arg(cl, specs, action), 1, what, sizeof(what));
 		port = single_port(specs, cl->argc);
 		err = port >= 0 ? edit_one_port(cl, specs, action, port, what)
 				: edit_ranges(cl, specs, action, what);

@@ -18,6 +18,7 @@
 #include "links.h"
 #include "netns.h"
 #include "ruleset.h"
+#include "try.h"
 
 #define MAX_PINS (XDPPORT_IFACE_SLOTS * 2)
 
@@ -100,6 +101,97 @@ static const char *verdict_word(__u8 v)
 	return v ? "drop" : "pass";
 }
 
+/* What the running ruleset does to a guarded port: "open", or what drops it. */
+static const char *guard_verdict(__u16 port)
+{
+	__u8 entry = running->entry[XDPPORT_TCP][port];
+
+	if (!(entry & XDPPORT_ENTRY_DROP))
+		return "open";
+	return entry & XDPPORT_ENTRY_RULE ? "dropped by a deny rule" : "dropped by the tcp policy";
+}
+
+static const char *source_name(enum guard_source s)
+{
+	static const char *const names[] = { "ssh_session", "ssh_connection", "sshd_listener",
+					     "sshd_config", "default" };
+
+	return names[s];
+}
+
+static void guard_json(void)
+{
+	const struct guarded_port *g;
+	int n = guard_ports(&g);
+	struct try_state st;
+
+	json_uint("guarded_port", g[0].port);
+	json_bool("guard_from_ssh_session",
+		  g[0].source == GUARD_SESSION || g[0].source == GUARD_ENVIRONMENT);
+	json_array_begin("guard");
+	for (int i = 0; i < n; i++) {
+		__u8 entry = running->entry[XDPPORT_TCP][g[i].port];
+
+		json_object_begin(NULL);
+		json_uint("port", g[i].port);
+		json_string("protocol", "tcp");
+		json_string("source", source_name(g[i].source));
+		if (g[i].pid)
+			json_uint("sshd_pid", g[i].pid);
+		else
+			json_null("sshd_pid");
+		if (g[i].client[0])
+			json_string("client", g[i].client);
+		else
+			json_null("client");
+		json_bool("open", !(entry & XDPPORT_ENTRY_DROP));
+		if (!(entry & XDPPORT_ENTRY_DROP))
+			json_null("dropped_by");
+		else
+			json_string("dropped_by", entry & XDPPORT_ENTRY_RULE ? "rule" : "policy");
+		json_object_end();
+	}
+	json_array_end();
+	if (try_pending(&st)) {
+		json_object_begin("try");
+		json_string("what", st.what);
+		json_uint("seconds_left", try_seconds_left(&st));
+		json_uint("timer_pid", st.timer_pid);
+		json_bool("timer_alive", try_timer_alive(&st));
+		json_object_end();
+	} else {
+		json_null("try");
+	}
+}
+
+static void guard_text(void)
+{
+	const struct guarded_port *g;
+	int n = guard_ports(&g);
+	struct try_state st;
+	char last[256];
+
+	for (int i = 0; i < n; i++) {
+		char why[128];
+
+		guard_reason(&g[i], why, sizeof(why));
+		if (g[i].client[0])
+			snprintf(why + strlen(why), sizeof(why) - strlen(why), ", client %s",
+				 g[i].client);
+		printf("%-12s tcp/%u %s: %s\n", i == 0 ? "guard" : "", g[i].port,
+		       guard_verdict(g[i].port), why);
+	}
+	if (try_pending(&st) && try_timer_alive(&st))
+		printf("%-12s '%s' is reverted in %lld s unless 'xdpport confirm' (timer pid %d)\n",
+		       "on trial", st.what, try_seconds_left(&st), st.timer_pid);
+	else if (try_pending(&st))
+		printf("%-12s '%s': its timer (pid %d) is gone; 'xdpport rollback' or "
+		       "'xdpport confirm' ends the trial\n",
+		       "on trial", st.what, st.timer_pid);
+	else if (try_last(last, sizeof(last)))
+		printf("%-12s %s\n", "last trial", last);
+}
+
 static void status_json(const struct attachment *a, int n, bool set_up)
 {
 	json_object_begin(NULL);
@@ -137,8 +229,7 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 		json_uint(proto_name(p), ruleset_count(running, p));
 	json_object_end();
 	json_bool("up", set_up);
-	json_uint("guarded_port", guard_port());
-	json_bool("guard_from_ssh_session", guard_from_session());
+	guard_json();
 	json_object_end();
 }
 
@@ -173,8 +264,7 @@ static void status_text(const struct attachment *a, int n)
 	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));
 	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(running, XDPPORT_TCP),
 	       ruleset_count(running, XDPPORT_UDP));
-	printf("%-12s tcp/%u stays open (%s; --force overrides)\n", "guard", guard_port(),
-	       guard_from_session() ? "the port of this SSH session" : "SSH");
+	guard_text();
 }
 
 /* A stable order: by namespace, then ifindex. */

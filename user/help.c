@@ -9,9 +9,15 @@
 	"it means both (a service name: the protocols /etc/services lists it for).\n"
 
 #define GUARD_HELP \
-	"The lockout guard refuses, changing nothing, what would start dropping tcp/22\n" \
-	"or, inside an SSH session, the port of that session (from SSH_CONNECTION);\n" \
-	"--force overrides it.\n"
+	"The lockout guard refuses, changing nothing, what would start dropping a TCP\n" \
+	"port SSH needs: the port of the SSH session this runs in (found from its sshd's\n" \
+	"socket, so also under sudo; or SSH_CONNECTION), every port an sshd listens on\n" \
+	"(with no sshd running, the ports sshd_config names), and tcp/22 when none is\n" \
+	"found; --force overrides it.\n"
+
+#define TRY_HELP \
+	"On a remote host, add --try SECS: the change is reverted after SECS seconds\n" \
+	"unless 'xdpport confirm' runs first (see 'xdpport help confirm').\n"
 
 static const struct help_text texts[] = {
 	{ "attach",
@@ -27,12 +33,13 @@ static const struct help_text texts[] = {
 	  "\n"
 	  "Refuses if IFACE already runs another XDP program, unless --replace.\n"
 	  "\n"
-	  "Refuses, changing nothing, if the current rules drop tcp/22 or, inside an SSH\n"
-	  "session, the port of that session (from SSH_CONNECTION); --force overrides\n"
-	  "this lockout guard.\n"
+	  "It starts filtering with the current rules, so the lockout guard applies.\n"
+	  GUARD_HELP
+	  "\n" TRY_HELP "With --try, the interface is detached again unless confirmed.\n"
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport attach eth0\n"
+	  "  xdpport attach eth0 --try 60 && xdpport confirm\n"
 	  "  xdpport attach eth1 --mode generic\n",
 	  HELP_JSON | HELP_FORCE },
 	{ "detach",
@@ -61,6 +68,7 @@ static const struct help_text texts[] = {
 	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
 	  "before anything changes, and the whole command takes effect at once.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Examples:\n"
@@ -74,6 +82,7 @@ static const struct help_text texts[] = {
 	  "8051-8100. A PORTSPEC none of whose ports has a rule gets a warning, and the\n"
 	  "status stays 0.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
 	  "Example:\n"
@@ -84,10 +93,12 @@ static const struct help_text texts[] = {
 	  "A new filter passes everything; 'policy drop' plus 'allow' rules is a\n"
 	  "default-deny firewall: allow your SSH port first.\n"
 	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport allow ssh https\n"
-	  "  xdpport policy drop\n"
+	  "  xdpport policy drop --try 60\n"
+	  "  xdpport confirm\n"
 	  "  xdpport policy pass udp\n",
 	  HELP_FORCE },
 	{ "fragments",
@@ -119,12 +130,14 @@ static const struct help_text texts[] = {
 	  "  allow|deny|delete PORTSPEC...\n"
 	  "'xdpport save' writes one. Details: xdpport(8), FILE FORMAT.\n"
 	  "\n"
-	  "The lockout guard refuses, changing nothing, a file that would start dropping\n"
-	  "tcp/22 or, inside an SSH session, the port of that session; --force overrides it.\n"
+	  "--check changes nothing and fails where apply would: errors, and what the\n"
+	  "lockout guard refuses, judged against the running ruleset.\n"
+	  "\n" GUARD_HELP
+	  "\n" TRY_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport apply --check /etc/xdpport/rules.conf\n"
-	  "  xdpport apply /etc/xdpport/rules.conf\n"
+	  "  xdpport apply --try 60 /etc/xdpport/rules.conf && xdpport confirm\n"
 	  "  xdpport save | sed 's/^allow 8080$/deny 8080/' | xdpport apply -\n",
 	  HELP_JSON | HELP_FORCE },
 	{ "save",
@@ -144,7 +157,9 @@ static const struct help_text texts[] = {
 	{ "status",
 	  "Prints the interfaces the filter is attached to (those in other network\n"
 	  "namespaces too), the mode and program of each, the policies, how many ports\n"
-	  "have rules, and the port the lockout guard keeps open.\n",
+	  "have rules, every port the lockout guard protects (why, and whether the running\n"
+	  "rules pass it or what drops it), and a change on trial (--try) with the seconds\n"
+	  "left before it is reverted.\n",
 	  HELP_JSON },
 	{ "stats",
 	  "Prints packets and bytes passed and dropped by reason, per interface, and the\n"
@@ -167,6 +182,23 @@ static const struct help_text texts[] = {
 	  "  xdpport capture -c 1000 --port 443 -w flood.pcap\n"
 	  "  xdpport capture -w - --reason drop-policy | tcpdump -nr -\n"
 	  "  xdpport capture --duration 10 --json udp and not port 53\n",
+	  HELP_JSON },
+	{ "confirm",
+	  "Keeps the change on trial. Changing the rules of a remote host safely:\n"
+	  "\n"
+	  "  xdpport apply --try 60 new.rules   # in force; the old rules are back in 60 s\n"
+	  "  ssh host true                      # from another terminal: still reachable?\n"
+	  "  xdpport confirm                    # ... unless you confirm in time\n"
+	  "\n"
+	  "--try SECS works on apply, policy, deny, delete and attach. The revert is done\n"
+	  "by a timer process of its own, so it happens even if the session that ran the\n"
+	  "change dies or is cut by it. On a terminal --try asks: ENTER keeps the change.\n"
+	  "One trial at a time: a second --try is refused until confirm or rollback.\n"
+	  "'xdpport status' shows the trial and the seconds left. State: /run/xdpport.\n",
+	  HELP_JSON },
+	{ "rollback",
+	  "Puts back, now, what was there before the change on trial (--try), and ends\n"
+	  "the trial (see 'xdpport help confirm').\n",
 	  HELP_JSON },
 	{ "version", "Prints the version.\n", HELP_JSON },
 	{ "help", "Prints the list of commands, or the help of one.\n", 0 },

@@ -88,3 +88,15 @@ int input_read(const char *path, size_t max, char **buf, size_t *len, char *why,
 		close(fd);
 	return err;
 }
+
+bool input_read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	bool ok = f && fgets(buf, len, f);
+
+	if (f)
+		fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}

@@ -4,6 +4,7 @@
 #ifndef XDPPORT_INPUT_H
 #define XDPPORT_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -13,5 +14,9 @@
  */
 int input_read(const char *path, size_t max, char **buf, size_t *len, char *why,
 	       size_t why_len);
+
+/* The first line of `path` without its newline (a /proc file, a state file), cut to
+ * fit `len`; false when it cannot be read or is empty. */
+bool input_read_line(const char *path, char *buf, size_t len);
 
 #endif

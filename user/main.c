@@ -11,10 +11,15 @@
 #include "json.h"
 #include "reasons.h"
 #include "suggest.h"
+#include "try.h"
 
 #ifndef XDPPORT_VERSION
 #define XDPPORT_VERSION "0.1.0"
 #endif
+
+/* Commands that can cut an SSH session take --try (user/try.c). */
+#define OPT_TRY { "try", OPT_VALUE, "--try SECS  on trial: reverted after SECS s unless " \
+				   "'xdpport confirm'" }
 
 static int cmd_help(struct cmdline *cl);
 static int cmd_version(struct cmdline *cl);
@@ -23,19 +28,21 @@ static const struct command commands[] = {
 	{ "attach", cmd_attach, "IFACE", "load the filter onto an interface", 1, 1,
 	  { { "mode", OPT_VALUE, "--mode auto|native|generic  XDP mode (default auto: native, "
 				 "else generic with a warning)" },
-	    { "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" } } },
+	    { "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" },
+	    OPT_TRY } },
 	{ "detach", cmd_detach, "IFACE | --all", "remove the filter from an interface", 0, 1,
 	  { { "all", OPT_FLAG, "--all  from every interface" } } },
 	{ "allow", cmd_allow, "PORTSPEC...", "pass these ports", 1, -1, {} },
-	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, {} },
+	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, { OPT_TRY } },
 	{ "delete", cmd_delete, "PORTSPEC...", "remove rules: the ports follow the policy", 1, -1,
-	  {} },
+	  { OPT_TRY } },
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
-	  {} },
+	  { OPT_TRY } },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
-	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
+	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
+		  OPT_TRY } },
 	{ "save", cmd_save, "", "print the running ruleset as a rules file", 0, 0, {} },
 	{ "flush", cmd_flush, "", "forget every rule and policy (back to pass everything)", 0, 0,
 	  {} },
@@ -60,6 +67,9 @@ static const struct command commands[] = {
 	    { "all", OPT_FLAG, "--all  passed frames too (default: dropped only)" },
 	    { "rate", OPT_VALUE, "--rate N  at most N frames/s per CPU (default 10000; 0: no cap)" },
 	    { "sample", OPT_VALUE, "--sample N  one frame in N" } } },
+	{ "confirm", cmd_confirm, "", "keep the change on trial (--try): cancel its revert", 0, 0,
+	  {} },
+	{ "rollback", cmd_rollback, "", "revert the change on trial (--try) now", 0, 0, {} },
 	{ "version", cmd_version, "", "print the version", 0, 0, {} },
 	{ "help", cmd_help, "[COMMAND]", "show help", 0, 1, {} },
 };
@@ -91,9 +101,14 @@ static void print_usage(FILE *out)
 		     "\nOptions:\n"
 		     "  --json   print JSON (commands that print)\n"
 		     "  --force  change rules even if that drops the SSH port\n"
+		     "  --try SECS  (apply, policy, deny, delete, attach) revert after SECS\n"
+		     "           unless 'xdpport confirm'\n"
 		     "  --help   help for a command, also 'xdpport help COMMAND'\n"
 		     "\nExample:\n"
 		     "  xdpport allow ssh https && xdpport policy drop && xdpport attach eth0\n"
+		     "\nOn a remote host, put changes on trial ('xdpport help confirm'):\n"
+		     "  xdpport apply --try 60 new.rules   # then, if you can still log in:\n"
+		     "  xdpport confirm\n"
 		     "\nExit status: 0 ok, 1 failure (nothing changed), 2 usage error.\n");
 }
 
@@ -267,6 +282,8 @@ int main(int argc, char **argv)
 		return usage_error(&cl, "missing %s", cl.cmd->args);
 	if (cl.cmd->max_args >= 0 && cl.argc > cl.cmd->max_args)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
+	if (try_check_usage(&cl))
+		return EXIT_USAGE;
 	status = cl.cmd->run(&cl);
 	/* Output that did not get out (a full disk) is a failure too; a reader that went
 	 * away (stats --watch | head) is not: it had what it wanted. */
