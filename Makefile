@@ -27,16 +27,20 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iuser -I$(BUILD) -MMD -MP \
 	   $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz) -lpcap
 # The build directory baked into test binaries and scripts that look for tools.
 export BUILD
 # The CLI links libbpf, libelf and zlib statically: every command is a fresh process,
 # and not loading three shared libraries saves 0.5-1 ms of each (README, Speed).
 # STATIC_LIBS=0 links them dynamically.
 STATIC_LIBS ?= 1
+# libpcap (capture) too: Debian's static libpcap needs static libdbus-1, which needs
+# two functions of libsystemd, shipped shared only; user/link/systemd_stubs.c says why
+# the binary answers them itself rather than load libsystemd into every command.
 ifeq ($(STATIC_LIBS),1)
 XDPPORT_LDLIBS := -Wl,-Bstatic $(shell pkg-config --static --libs $(PKGS) 2>/dev/null || \
-		  echo -lbpf -lelf -lz) -Wl,-Bdynamic
+		  echo -lbpf -lelf -lz) -lpcap -ldbus-1 -Wl,-Bdynamic
+XDPPORT_EXTRA_OBJS := $(BUILD)/user/link/systemd_stubs.o
 else
 XDPPORT_LDLIBS := $(LDLIBS)
 endif
@@ -55,7 +59,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # BPF programs: the filter, and the helpers tests and benchmarks load.
-BPF_NAMES := xdpport xdp_floor trafficgen limit_percpu
+BPF_NAMES := xdpport capture xdp_floor trafficgen limit_percpu
 BPF_OBJS  := $(BPF_NAMES:%=$(BUILD)/%.bpf.o)
 SKELS	  := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
 
@@ -86,13 +90,13 @@ all: $(BUILD)/layout-check $(SKELS) $(if $(USER_SRCS),$(BUILD)/xdpport)
 
 # The shared structs have no padding holes (include/xdpport.h says why): compiled
 # on their own with -Wpadded, any hole is an error.
-$(BUILD)/layout-check: include/xdpport.h | $(BUILD)
-	$(call msg,CHECK,$<)
-	$(Q)printf '#include <linux/types.h>\n#include "xdpport.h"\n' | \
+$(BUILD)/layout-check: include/xdpport.h include/capture.h | $(BUILD)
+	$(call msg,CHECK,$^)
+	$(Q)printf '#include <linux/types.h>\n#include "xdpport.h"\n#include "capture.h"\n' | \
 		$(CC) -x c -std=gnu11 -fsyntax-only -Wpadded -Werror -Iinclude -
 	$(Q)touch $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools $(BUILD)/tests/bench:
+$(BUILD) $(BUILD)/user $(BUILD)/user/link $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools $(BUILD)/tests/bench:
 	$(Q)mkdir -p $@
 
 # Objects depend on the compiler's name: another CC rebuilds them instead of mixing
@@ -110,11 +114,11 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(BUILD)/user/%.o: user/%.c $(BUILD)/compiler | $(BUILD)/user $(SKELS)
+$(BUILD)/user/%.o: user/%.c $(BUILD)/compiler | $(BUILD)/user $(BUILD)/user/link $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/xdpport: $(USER_OBJS)
+$(BUILD)/xdpport: $(USER_OBJS) $(XDPPORT_EXTRA_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(XDPPORT_LDLIBS) -o $@
 

@@ -56,6 +56,55 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xdpport_ifaces SEC(".maps");
 
+/* `xdpport capture` fills the slot of each reason it captures with bpf/capture.bpf.c,
+ * only while it runs; the map is this copy's own (not pinned), so when the capture
+ * exits, however, the kernel empties it. An empty slot: the tail call falls through. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, XDPPORT_NREASONS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xdpport_capture SEC(".maps");
+
+/* The tail call into the reason's slot, one call site per reason with a constant key:
+ * the JIT patches each into a direct jump (a no-op while the slot is empty) instead
+ * of an indirect one, which costs a retpoline. Returns only when not captured. */
+static __always_inline void capture_hook(struct xdp_md *ctx, __u32 reason)
+{
+	switch (reason) {
+	case XDPPORT_PASS_POLICY:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_POLICY);
+		break;
+	case XDPPORT_DROP_POLICY:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_POLICY);
+		break;
+	case XDPPORT_PASS_RULE:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_RULE);
+		break;
+	case XDPPORT_DROP_RULE:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_RULE);
+		break;
+	case XDPPORT_PASS_FRAGMENT:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_FRAGMENT);
+		break;
+	case XDPPORT_DROP_FRAGMENT:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_FRAGMENT);
+		break;
+	case XDPPORT_PASS_UNFILTERED:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_UNFILTERED);
+		break;
+	case XDPPORT_DROP_MALFORMED:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_MALFORMED);
+		break;
+	case XDPPORT_PASS_REPLY:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_REPLY);
+		break;
+	case XDPPORT_DROP_LIMIT:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_LIMIT);
+		break;
+	}
+}
+
 static __always_inline void count_port(const struct frame *f, __u32 reason)
 {
 	__u32 key = f->proto * XDPPORT_PORTS + f->port;
@@ -125,6 +174,7 @@ int xdpport(struct xdp_md *ctx)
 	 * but jumbo frames split by the driver); bpf_xdp_get_buff_len() would cost
 	 * about a tenth of the program for every frame. */
 	count_reason(reason, data_end - data);
+	capture_hook(ctx, reason);
 	return reason & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS;
 }
 

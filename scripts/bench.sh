@@ -6,6 +6,7 @@
 #     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores;
 #  3. (scripts/bench-control.sh) the control plane; 4. (scripts/bench-limits.sh) flood
 #     limits: cost, accuracy, spoofed floods, against nftables limit rate and a meter.
+#  5. the same filter with and without `xdpport capture` running (bench-capture.sh).
 # Writes BENCHMARKS.md (Markdown tables, every figure a median ± half the range of its
 # rounds) and bench.png (gnuplot) to docs/, or to build/bench/ for a smoke run.
 #
@@ -469,6 +470,10 @@ report() {
 		echo
 		cat "$WORK/limits.md"
 		echo
+		echo "## 5. Capture (\`xdpport capture\`)"
+		echo
+		cat "$WORK/capture.md" 2>/dev/null || echo "Not measured in this run."
+		echo
 		echo "## Reproduce"
 		echo
 		echo '```'
@@ -489,6 +494,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
 	end_to_end
 	echo "flood limits (scripts/bench-limits.sh)"
 	scripts/bench-limits.sh "$WORK" >"$WORK/limits.md"
+	echo "capture: the filter with and without a capture running"
+	scripts/bench-capture.sh >"$WORK/capture.md"
 	machine >"$WORK/machine.md"
 fi
 for clock in wall cpu; do

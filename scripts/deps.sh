@@ -16,6 +16,9 @@ packages+=(jq)	# the stats tests read JSON output with it
 packages+=(python3)	# tests/tools/jsoncheck.py: every --json output against docs/json.md
 packages+=(bash-completion)	# tests/completion_test.sh runs the completion with its helpers
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
+# xdpport capture: libpcap (filter expressions, pcap files), linked statically with the
+# static libdbus-1 it needs; tcpdump reads what the capture tests wrote.
+packages+=(libpcap-dev libdbus-1-dev tcpdump)
 packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH session
 # tests/replies_*_test.sh: real servers and clients in the world the filtered host talks
 # to: dnsmasq (DNS, DHCPv4, DHCPv6), dhclient, busybox httpd, curl, dig.

@@ -23,7 +23,18 @@ static const struct command attach = {
 	  { "watch", OPT_OPTIONAL, "--watch [S]  watch" } },
 };
 
-/* Parses the words of `line` as the arguments of `attach`. */
+/* A command with short options and a list option, like capture. */
+static const struct command capture = {
+	"capture", run_nothing, "[EXPRESSION]", "test", 0, -1,
+	{ { "write", OPT_VALUE, "-w FILE  write" },
+	  { "count", OPT_VALUE, "-c N  count" },
+	  { "reason", OPT_LIST, "--reason R...  reasons" },
+	  { "all", OPT_FLAG, "--all  all" } },
+};
+
+static const struct command *parsed_as = &attach;
+
+/* Parses the words of `line` as the arguments of `parsed_as` (attach). */
 static int parse(const char *line, struct cmdline *cl)
 {
 	static char buf[256];
@@ -33,7 +44,7 @@ static int parse(const char *line, struct cmdline *cl)
 	snprintf(buf, sizeof(buf), "%s", line);
 	for (char *tok = strtok(buf, " "); tok && argc < 15; tok = strtok(NULL, " "))
 		argv[argc++] = strcmp(tok, "''") ? tok : "";
-	*cl = (struct cmdline){ .cmd = &attach };
+	*cl = (struct cmdline){ .cmd = parsed_as };
 	return cli_parse_args(cl, argc, argv);
 }
 
@@ -73,6 +84,28 @@ int main(void)
 	report(parse("eth0 --replace --replace --json --json", &cl) == 0 &&
 		       cmd_opt(&cl, "replace") && cl.json,
 	       "a flag given twice: harmless");
+
+	report(parse("-w eth0", &cl) == -1, "a command without short options: -w is unknown");
+
+	parsed_as = &capture;
+	const char *reasons[4];
+
+	report(parse("-w out.pcap -c5 tcp port 22", &cl) == 0 && cl.argc == 3 &&
+		       !strcmp(cmd_opt(&cl, "write"), "out.pcap") && !strcmp(cmd_opt(&cl, "count"), "5") &&
+		       !strcmp(cl.argv[0], "tcp") && !strcmp(cl.argv[2], "22"),
+	       "short options: -w VALUE and -cVALUE, the rest positional");
+	report(parse("--write=- --count 3", &cl) == 0 && !strcmp(cmd_opt(&cl, "write"), "-") &&
+		       !strcmp(cmd_opt(&cl, "count"), "3"),
+	       "short options have their long names too");
+	report(parse("--reason a tcp --reason b,c", &cl) == 0 && cl.argc == 1 &&
+		       cmd_opt_list(&cl, "reason", reasons, 4) == 2 && !strcmp(reasons[0], "a") &&
+		       !strcmp(reasons[1], "b,c"),
+	       "a list option given twice keeps both values, in order");
+	report(parse("-x", &cl) == -1 && parse("-w", &cl) == -1 && parse("-w a -w b", &cl) == -1 &&
+		       parse("--reason", &cl) == -1,
+	       "unknown short option, -w without its value, -w twice: usage errors");
+	report(parse("- -5", &cl) == 0 && cl.argc == 2, "'-' and '-5' stay arguments");
+	parsed_as = &attach;
 
 	parse("eth0 '' 22", &cl);
 	cli_what(&cl, 2, 1, what, sizeof(what));

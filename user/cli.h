@@ -6,18 +6,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CMD_MAX_OPTIONS 8
+#define CMD_MAX_OPTIONS 12
+#define CMD_MAX_LIST_VALUES 16	/* values of OPT_LIST options, all together */
 
 enum opt_arg {
 	OPT_FLAG,		/* --replace */
 	OPT_VALUE,		/* --mode native, --mode=native */
 	OPT_OPTIONAL,		/* --watch, --watch 2, --watch=2 */
+	OPT_LIST,		/* --reason a --reason b: a value each time (cmd_opt_list) */
 };
 
 struct cmd_option {
 	const char *name;	/* without the leading "--" */
 	enum opt_arg arg;
-	const char *help;	/* "--mode auto|native|generic  how to attach" */
+	const char *help;	/* "--mode auto|native|generic  how to attach"; one that
+				 * starts "-w FILE" gives the option a short name too:
+				 * -w FILE, -wFILE */
 };
 
 struct cmdline;
@@ -37,6 +41,9 @@ struct cmdline {
 	char **argv;
 	bool json, force;
 	const char *opt_value[CMD_MAX_OPTIONS];	/* NULL: absent; "" a flag or no value */
+	const char *list_value[CMD_MAX_LIST_VALUES];	/* OPT_LIST values, in order */
+	int list_option[CMD_MAX_LIST_VALUES];		/* ...and whose they are */
+	int n_list;
 };
 
 /* Splits argv into options and positional arguments (kept in place, in order).
@@ -45,6 +52,10 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv);
 
 /* The value of a command option: NULL when it was not given. */
 const char *cmd_opt(const struct cmdline *cl, const char *name);
+
+/* The values of an OPT_LIST option, in the order given: fills up to `max`, returns
+ * how many there are. */
+int cmd_opt_list(const struct cmdline *cl, const char *name, const char **out, int max);
 
 /* Writes "COMMAND ARG..." for the `count` positional arguments from `first` (all of
  * them with count -1) into `buf`: what an error line names. Empty arguments show
@@ -69,6 +80,7 @@ int cmd_flush(struct cmdline *cl);
 int cmd_stats(struct cmdline *cl);
 int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
+int cmd_capture(struct cmdline *cl);
 int cmd_confirm(struct cmdline *cl);
 int cmd_rollback(struct cmdline *cl);
 int cmd_limit(struct cmdline *cl);

@@ -242,6 +242,24 @@ static const struct help_text texts[] = {
 	  "  xdpport stats --top 20\n"
 	  "  xdpport stats --textfile /var/lib/prometheus/node-exporter --watch 15\n",
 	  HELP_JSON },
+	{ "capture",
+	  "Shows the frames the filter drops on every attached interface (--all: passed\n"
+	  "ones too), as pcap with -w (Ethernet frames, for tcpdump and Wireshark; '-w -'\n"
+	  "writes to stdout, flushed per frame), else as one line each: time, interface,\n"
+	  "reason, length, port. --json: a JSON object per frame with its reason and\n"
+	  "interface, which pcap cannot carry. Ends after COUNT frames, SECS seconds or\n"
+	  "Ctrl-C, then prints one line on stderr: captured, left out by the rate cap,\n"
+	  "lost. The kernel copies at most --rate frames a second per CPU (default 10000),\n"
+	  "so a capture cannot slow the filter down; --reason and --all choose in the\n"
+	  "kernel, before the cap, --port and EXPRESSION (a tcpdump filter) after it.\n"
+	  "Nothing stays attached after it ends, however it ends. REASON: the names\n"
+	  "'xdpport stats' uses (drop-rule, drop-policy, ...).\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport capture -c 1000 --port 443 -w flood.pcap\n"
+	  "  xdpport capture -w - --reason drop-policy | tcpdump -nr -\n"
+	  "  xdpport capture --duration 10 --json udp and not port 53\n",
+	  HELP_JSON },
 	{ "confirm",
 	  "Keeps the change on trial. Changing the rules of a remote host safely:\n"
 	  "\n"

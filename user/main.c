@@ -68,6 +68,17 @@ static const struct command commands[] = {
 				 "CPUs" },
 	    { "textfile", OPT_VALUE, "--textfile DIR  write --prometheus to DIR/xdpport.prom, "
 				     "atomically" } } },
+	{ "capture", cmd_capture, "[EXPRESSION]", "the frames the filter drops, as pcap or lines",
+	  0, -1,
+	  { { "write", OPT_VALUE, "-w FILE|-  write pcap (Ethernet) to FILE, or to stdout with -" },
+	    { "count", OPT_VALUE, "-c COUNT  end after COUNT frames" },
+	    { "duration", OPT_VALUE, "--duration SECS  end after SECS seconds" },
+	    { "snaplen", OPT_VALUE, "-s SNAPLEN  bytes kept of each frame (default, 0: 9216)" },
+	    { "reason", OPT_LIST, "--reason REASON...  only these reasons (repeat, or a,b)" },
+	    { "port", OPT_VALUE, "--port PORTSPEC  only frames to these ports" },
+	    { "all", OPT_FLAG, "--all  passed frames too (default: dropped only)" },
+	    { "rate", OPT_VALUE, "--rate N  at most N frames/s per CPU (default 10000; 0: no cap)" },
+	    { "sample", OPT_VALUE, "--sample N  one frame in N" } } },
 	{ "confirm", cmd_confirm, "", "keep the change on trial (--try): cancel its revert", 0, 0,
 	  {} },
 	{ "rollback", cmd_rollback, "", "revert the change on trial (--try) now", 0, 0, {} },
@@ -140,7 +151,12 @@ static void print_command_help(const struct command *cmd)
 	const struct help_text *help = help_text(cmd->name);
 	unsigned globals = command_globals(cmd);
 
-	printf("Usage: xdpport %s%s%s", cmd->name, cmd->args[0] ? " " : "", cmd->args);
+	/* An optional trailing argument ("[EXPRESSION]") reads best after the options. */
+	bool args_last = cmd->args[0] == '[';
+
+	printf("Usage: xdpport %s", cmd->name);
+	if (cmd->args[0] && !args_last)
+		printf(" %s", cmd->args);
 	for (int i = 0; i < CMD_MAX_OPTIONS && cmd->options[i].name; i++) {
 		const char *h = cmd->options[i].help, *gap = strstr(h, "  ");
 
@@ -148,6 +164,8 @@ static void print_command_help(const struct command *cmd)
 		if (!strstr(cmd->args, h) && !(gap && strstr(cmd->args, cmd->options[i].name)))
 			printf(" [%.*s]", gap ? (int)(gap - h) : (int)strlen(h), h);
 	}
+	if (args_last)
+		printf(" %s", cmd->args);
 	printf("\n\n");
 	if (help)
 		printf("%s", help->text);
