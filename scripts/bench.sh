@@ -6,7 +6,9 @@
 #     where they arrive in the other, for xdpport and every alternative, on 1 and 2 cores;
 #  3. (scripts/bench-control.sh) the control plane; 4. (scripts/bench-limits.sh) flood
 #     limits: cost, accuracy, spoofed floods, against nftables limit rate and a meter.
-#  5. the same filter with and without `xdpport capture` running (bench-capture.sh).
+#  5. the same filter with and without `xdpport capture` running (bench-capture.sh);
+#  6. (scripts/bench-replies.sh) replies: floods with no flow, outbound TCP throughput
+#     with the egress program, against nftables ct state.
 # Writes BENCHMARKS.md (Markdown tables, every figure a median ± half the range of its
 # rounds) and bench.png (gnuplot) to docs/, or to build/bench/ for a smoke run.
 #
@@ -474,6 +476,10 @@ report() {
 		echo
 		cat "$WORK/capture.md" 2>/dev/null || echo "Not measured in this run."
 		echo
+		echo "## 6. Replies"
+		echo
+		sed 's/^#/###/' "$WORK/replies.md" 2>/dev/null || echo "Not measured in this run."
+		echo
 		echo "## Reproduce"
 		echo
 		echo '```'
@@ -496,6 +502,8 @@ if [ -z "${BENCH_REPORT_ONLY:-}" ]; then
 	scripts/bench-limits.sh "$WORK" >"$WORK/limits.md"
 	echo "capture: the filter with and without a capture running"
 	scripts/bench-capture.sh >"$WORK/capture.md"
+	echo "replies: floods with no flow, outbound TCP with the egress program"
+	BENCH_ROUNDS=$ROUNDS scripts/bench-replies.sh >"$WORK/replies.md"
 	machine >"$WORK/machine.md"
 fi
 for clock in wall cpu; do
