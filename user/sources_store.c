@@ -247,12 +247,25 @@ static int trie_map(const struct source_tables *t)
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
 	int fd = bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xdpport_srctrie",
 				sizeof(struct xdpport_source_key), 1, t->ntrie, &opts);
+	struct xdpport_source_key *keys = malloc(sizeof(*keys) * t->ntrie);
+	__u8 *values = malloc(t->ntrie);
 
-	for (size_t i = 0; fd >= 0 && i < t->ntrie; i++)
-		if (bpf_map_update_elem(fd, &t->trie[i].key, &t->trie[i].origin, BPF_ANY)) {
+	if (fd >= 0 && keys && values) {
+		for (size_t i = 0; i < t->ntrie; i++) {
+			keys[i] = t->trie[i].key;
+			values[i] = t->trie[i].origin;
+		}
+		/* In order (a later deny overwrites a pass of the same key): one batch. */
+		if (fill(fd, keys, sizeof(*keys), values, 1, t->ntrie)) {
 			close(fd);
 			fd = -1;
 		}
+	} else if (fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	free(keys);
+	free(values);
 	return fd;
 }
 
