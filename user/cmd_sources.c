@@ -43,7 +43,9 @@ static int change_sources(struct cmdline *cl, source_edit_fn edit, void *ctx, co
 	if (sources_copy(&after, &before)) {
 		err = fail(EXIT_FAIL, what, "out of memory");
 	} else {
-		err = edit(&after, ctx, why, sizeof(why)) ? fail(EXIT_USAGE, what, "%s", why) : 0;
+		err = edit(&after, ctx, why, sizeof(why));
+		if (err)	/* -1: the words are wrong; -2: the running rules refuse them */
+			err = fail(err == -2 ? EXIT_FAIL : EXIT_USAGE, what, "%s", why);
 		if (!err)
 			err = sources_commit(&f, &next, &before, &after, cl->force, what);
 		sources_free(&after);
@@ -72,13 +74,13 @@ static int edit_rules(struct sources *s, void *ctx, char *why, size_t why_len)
 int sources_edit(struct cmdline *cl, int action, int from)
 {
 	struct rule_edit e = { cl, action, from };
-	char what[128];
 
-	cli_what(cl, 0, -1, what, sizeof(what));
 	if (from == cl->argc - 1)
 		return usage_error(cl, "'from' needs at least one SOURCE (an address, a CIDR or "
 				       "@SET)");
-	return change_sources(cl, edit_rules, &e, what);
+	/* The command's name alone: IPv6 addresses would put colons in the subject. The
+	 * reason quotes the word at fault. */
+	return change_sources(cl, edit_rules, &e, cl->cmd->name);
 }
 
 static int put_set(struct sources *s, void *ctx, char *why, size_t why_len)

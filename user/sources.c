@@ -243,7 +243,7 @@ int sources_delete_set(struct sources *s, const char *name, char *why, size_t wh
 	}
 	if (sources_set_used(s, set->origin)) {
 		snprintf(why, why_len, "rules use @%s: delete them first", name);
-		return -1;
+		return -2;
 	}
 	free(set->prefix);
 	memmove(set, set + 1, sizeof(*set) * (s->nsets - (set - s->set) - 1));

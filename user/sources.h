@@ -65,7 +65,7 @@ struct source_set *sources_set_by_origin(const struct sources *s, __u8 origin);
  * replacing a set of that name. Returns -1 (why) when out of origins or memory. */
 int sources_put_set(struct sources *s, struct source_set *set, char *why, size_t why_len);
 
-/* Removes a set no rule uses; -1 (why) otherwise. */
+/* Removes a set no rule uses; -1 (why) when there is none, -2 when rules use it. */
 int sources_delete_set(struct sources *s, const char *name, char *why, size_t why_len);
 
 /* Adds a rule; one of the same ports and source is replaced. -1 out of memory. */
