@@ -281,8 +281,8 @@ static void parse_words(struct parser *p)
 		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
 			 "set, allow, deny and delete lines", cmd);
 	else
-		error(p, "unknown word '%s'; a rules file holds policy, fragments, allow, deny "
-			 "and delete lines", quote(cmd, q));
+		error(p, "unknown word '%s'; a rules file holds policy, fragments, set, allow, "
+			 "deny and delete lines", quote(cmd, q));
 }
 
 /* Reports the first bad byte of a line: NUL anywhere, and outside the comment
