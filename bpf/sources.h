@@ -2,9 +2,11 @@
 /*
  * Source addresses: `allow/deny from` (every IP frame) and a port's own source rules.
  *
- * IPv4 `allow/deny from` is one byte per /24 (16 MiB, a DIR-24-8 table): one load for
- * any list, whatever its size; a /24 that holds longer prefixes says so and is
- * resolved by a hash with a byte per address. IPv6 and the ports' rules use the
+ * IPv4 `allow/deny from` is two bits per /24 (4 MiB): one load for any list, whatever
+ * its size, from a table small enough to stay in cache under random sources. Code 3
+ * sends the rare /24 the two bits cannot say (another set's answer, prefixes longer
+ * than /24) to a byte per /24 (16 MiB, a DIR-24-8 table), and a /24 that holds longer
+ * prefixes from there to a hash with a byte per address. IPv6 and the ports' rules use the
  * kernel's LPM trie, keyed by scope and address. The CLI builds all of them from the
  * rules and sets, longest prefix first (include/xdpport.h). A ruleset without source
  * rules never reaches a lookup: the stages test a flag or the port's entry first.
@@ -34,6 +36,14 @@ struct src4_table {
 	__uint(value_size, sizeof(struct xdpport_src4_chunk));
 };
 
+struct src4_bits_table {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE | BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct xdpport_src4_bits));
+};
+
 struct src4_long_table {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);	/* each inner map is sized by the CLI */
@@ -58,6 +68,14 @@ struct src_model {
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(struct xdpport_src4_chunk));
 };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct src4_bits_table);
+} xdpport_src4_bits SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
@@ -99,8 +117,8 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } xdpport_set_hits SEC(".maps");
 
-/* The /24 table, then the /24's own bytes when it holds longer prefixes. */
-static __always_inline __u8 source_lookup4(__u32 slot, __u32 addr)
+/* The byte table, then the /24's own bytes when it holds longer prefixes. */
+static __always_inline __u8 source_lookup4_byte(__u32 slot, __u32 addr)
 {
 	__u32 chunk = addr >> 20, net = addr >> 8;
 	struct xdpport_src4_chunk *c;
@@ -122,6 +140,29 @@ static __always_inline __u8 source_lookup4(__u32 slot, __u32 addr)
 		return XDPPORT_SOURCE_NONE;
 	l = bpf_map_lookup_elem(table, &net);
 	return l ? l->origin[addr & 0xff] : XDPPORT_SOURCE_NONE;
+}
+
+/* The two bits of the /24, and what they stand for. */
+static __always_inline __u8 source_lookup4(const struct xdpport_ruleset *rs, __u32 slot,
+					   __u32 addr)
+{
+	__u32 net = addr >> 8, chunk = net >> 14;
+	struct xdpport_src4_bits *bits;
+	void *table;
+	__u32 code;
+
+	table = bpf_map_lookup_elem(&xdpport_src4_bits, &slot);
+	if (!table)
+		return XDPPORT_SOURCE_NONE;
+	bits = bpf_map_lookup_elem(table, &chunk);
+	if (!bits)
+		return XDPPORT_SOURCE_NONE;
+	code = bits->word[(net >> 5) & (XDPPORT_SRC4_BITS_WORDS - 1)] >> 2 * (net & 31) & 3;
+	if (code == XDPPORT_SOURCE_NONE)
+		return XDPPORT_SOURCE_NONE;
+	if (code != XDPPORT_SRC4_BYTE)
+		return rs->src4_value[(code - 1) & 1];
+	return source_lookup4_byte(slot, addr);
 }
 
 /* The trie's longest match for the frame's source in `scope`. */
@@ -179,7 +220,7 @@ static __always_inline __u32 source_global(const struct xdpport_ruleset *rs,
 
 		if ((void *)(ip + 1) > data_end)
 			return SOURCE_UNDECIDED;
-		return source_reason(source_lookup4(slot, bpf_ntohl(ip->saddr)));
+		return source_reason(source_lookup4(rs, slot, bpf_ntohl(ip->saddr)));
 	}
 	if (f->family == 6 && (rs->sources & XDPPORT_SOURCES_V6))
 		return source_reason(source_lookup_trie(slot, f, data_end,

@@ -76,7 +76,8 @@ struct xdpport_ruleset {
 	 * slot, then switches rulesets: one flip of `active` switches both. */
 	__u8 sources;
 	__u8 source_slot;
-	__u8 reserved_sources[6];
+	__u8 src4_value[2];	/* what 2-bit codes 1 and 2 of xdpport_src4_bits stand for */
+	__u8 reserved_sources[4];
 };
 #define XDPPORT_SOURCES_V4	1	/* an IPv4 `allow/deny from`: the /24 table */
 #define XDPPORT_SOURCES_V6	2	/* an IPv6 one: the trie, global scope */
@@ -95,9 +96,14 @@ struct xdpport_ruleset {
 #define XDPPORT_SOURCE_LONGER	0xff
 
 /*
- * Maps "xdpport_src4", "xdpport_src4_long", "xdpport_src_trie": arrays of two maps,
- * one per source slot (a slot without rules of that kind has none).
- * - src4: IPv4 `allow/deny from` by /24: XDPPORT_SRC4_CHUNKS elements of
+ * Maps "xdpport_src4_bits", "xdpport_src4", "xdpport_src4_long", "xdpport_src_trie":
+ * arrays of two maps, one per source slot (a slot without rules of that kind has none).
+ * - src4_bits: IPv4 `allow/deny from` by /24, 2 bits each (4 MiB: small enough to
+ *   stay in cache under random sources): 0 no rule, 1 and 2 the ruleset's
+ *   src4_value[0] and [1] (the commonest pass and drop answers), 3 look in src4.
+ *   XDPPORT_SRC4_BITS_CHUNKS elements of 512 words; /24 `net`: element net >> 14,
+ *   word (net >> 5) & 511, bits 2 * (net & 31).
+ * - src4: the answer byte of every /24, when some are code 3: XDPPORT_SRC4_CHUNKS elements of
  *   XDPPORT_SRC4_CHUNK bytes, one byte per /24 (16 MiB); index addr >> 20, byte
  *   (addr >> 8) & 0xfff, addr in host order.
  * - src4_long: hash from the /24 (addr >> 8) to a byte per address, for the /24s
@@ -109,6 +115,14 @@ struct xdpport_ruleset {
 
 struct xdpport_src4_chunk {
 	__u8 origin[XDPPORT_SRC4_CHUNK];
+};
+
+#define XDPPORT_SRC4_BITS_WORDS		512
+#define XDPPORT_SRC4_BITS_CHUNKS	1024
+#define XDPPORT_SRC4_BYTE		3	/* the 2-bit code: see the byte table */
+
+struct xdpport_src4_bits {
+	__u64 word[XDPPORT_SRC4_BITS_WORDS];
 };
 
 struct xdpport_src4_long {
@@ -179,6 +193,8 @@ _Static_assert(sizeof(struct xdpport_source_key) == 24, "struct xdpport_source_k
 _Static_assert(sizeof(struct xdpport_src4_chunk) == XDPPORT_SRC4_CHUNK,
 	       "struct xdpport_src4_chunk has a hole");
 _Static_assert(XDPPORT_SRC4_CHUNK * XDPPORT_SRC4_CHUNKS == 1 << 24, "one byte per /24");
+_Static_assert(XDPPORT_SRC4_BITS_WORDS * 32 * XDPPORT_SRC4_BITS_CHUNKS == 1 << 24,
+	       "two bits per /24");
 _Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");
 _Static_assert(sizeof(struct xdpport_totals) == 16 * XDPPORT_NREASONS,
 	       "struct xdpport_totals has a hole");

@@ -63,13 +63,16 @@ SET=${BENCH_SET:-} SET6=${BENCH_SET6:-}
 if [ -z "$SET" ]; then
 	command -v location >/dev/null ||
 		{ echo "bench-sources.sh: no 'location' (scripts/deps.sh bench): set BENCH_SET" >&2; exit 1; }
-	rm -rf "$WORK/loc4" "$WORK/loc6"
-	mkdir -p "$WORK/loc4" "$WORK/loc6"
-	location export --format list --family ipv4 --directory "$WORK/loc4"
-	location export --format list --family ipv6 --directory "$WORK/loc6"
-	# Countries overlap (EU and its members...): one copy of each network.
-	cat "$WORK"/loc4/* | sort -u >"$WORK/set4"
-	cat "$WORK"/loc6/* | sort -u >"$WORK/set6"
+	# Exported once (it takes minutes); countries overlap (EU and its members...):
+	# one copy of each network.
+	if [ ! -s "$WORK/set4" ] || [ ! -s "$WORK/set6" ]; then
+		rm -rf "$WORK/loc4" "$WORK/loc6"
+		mkdir -p "$WORK/loc4" "$WORK/loc6"
+		location export --format list --family ipv4 --directory "$WORK/loc4"
+		location export --format list --family ipv6 --directory "$WORK/loc6"
+		cat "$WORK"/loc4/* | sort -u >"$WORK/set4"
+		cat "$WORK"/loc6/* | sort -u >"$WORK/set6"
+	fi
 	SET=$WORK/set4 SET6=$WORK/set6
 	SOURCE="Debian libloc-database $(dpkg-query -W -f='${Version}' libloc-database 2>/dev/null), every country (location export)"
 else
@@ -142,7 +145,8 @@ receiver_up() {
 			echo "} }"
 			echo "chain ingress { type filter hook ingress device \"$RXDEV\" priority 0;"
 			echo "ip saddr @big counter drop"
-			echo "udp dport 9 counter drop } }"
+			echo "udp dport 9 counter drop"
+			echo "} }"
 		} >"$WORK/nft"
 		LOAD[nftables]=$(timed ip netns exec "$RXNS" nft -f "$WORK/nft")
 		;;
@@ -166,12 +170,12 @@ receiver_down() {
 		in_rx "$XDPPORT" flush >/dev/null 2>&1
 		;;
 	nftables)
-		ip netns exec "$RXNS" nft delete table netdev xsrc
+		ip netns exec "$RXNS" nft delete table netdev xsrc || true
 		in_rx "$RXPROG" detach "$RXDEV"
 		;;
 	ipset)
 		ip netns exec "$RXNS" iptables -t raw -F PREROUTING
-		ip netns exec "$RXNS" ipset destroy big
+		ip netns exec "$RXNS" ipset destroy big || true
 		in_rx "$RXPROG" detach "$RXDEV"
 		;;
 	esac

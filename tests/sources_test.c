@@ -209,6 +209,28 @@ static void test_set_hits(void)
 	report(hits(origin) - before == 1, "set ok counted 1 hit");
 }
 
+/* Several answers among /24s: the commonest pass and drop ones are in the 2-bit table,
+ * the others (code 3) in the byte table; each counts on its own set. */
+static void test_many_origins(void)
+{
+	__u64 a, b;
+
+	if (!install("set a 198.18.10.0/24 198.18.11.0/24 198.18.16.0/24\nset b 198.18.12.0/24\n"
+		     "deny from @a\ndeny from @b\ndeny from 198.18.13.0/24\n"
+		     "allow from 198.18.14.0/24\n"))
+		return;
+	a = hits(sources_find_set(&src, "a")->origin);
+	b = hits(sources_find_set(&src, "b")->origin);
+	expect("198.18.10.1", IPPROTO_TCP, 80, XDPPORT_DROP_SOURCE);
+	expect("198.18.12.1", IPPROTO_TCP, 80, XDPPORT_DROP_SOURCE);
+	expect("198.18.13.1", IPPROTO_TCP, 80, XDPPORT_DROP_SOURCE);
+	expect("198.18.14.1", IPPROTO_TCP, 80, XDPPORT_PASS_SOURCE);
+	expect("198.18.15.1", IPPROTO_TCP, 80, XDPPORT_PASS_POLICY);
+	report(hits(sources_find_set(&src, "a")->origin) - a == 1 &&
+		       hits(sources_find_set(&src, "b")->origin) - b == 1,
+	       "sets a and b (2-bit code and byte table) counted their own hits");
+}
+
 /* Random prefixes in 198.18.0.0/15 (all lengths, both verdicts, global and on a
  * port), random addresses: the kernel agrees with the rules read directly. */
 static void test_random(void)
@@ -260,7 +282,8 @@ static void test_random(void)
 int main(void)
 {
 	harness_open(&h);
-	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4),
+	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4_bits),
+				     bpf_map__fd(h.skel->maps.xdpport_src4),
 				     bpf_map__fd(h.skel->maps.xdpport_src4_long),
 				     bpf_map__fd(h.skel->maps.xdpport_src_trie),
 				     bpf_map__fd(h.skel->maps.xdpport_src_model) };
@@ -268,6 +291,7 @@ int main(void)
 	test_global_rules();
 	test_longest_prefix();
 	test_set_hits();
+	test_many_origins();
 	test_random();
 	sources_free(&src);
 	harness_close(&h);

@@ -344,6 +344,36 @@ static int sort_by_length(struct item *v, size_t n)
 	return 0;
 }
 
+/* The two bits of every /24: the commonest pass and drop answers get codes 1 and 2
+ * (a blocklist: every /24 of it), anything else code 3, the byte table. */
+static int compile_v4_bits(struct source_tables *t)
+{
+	size_t count[256] = { 0 };
+	int best[2] = { -1, -1 };
+
+	t->src4_bits = calloc(XDPPORT_SRC4_BITS_CHUNKS, sizeof(struct xdpport_src4_bits));
+	if (!t->src4_bits)
+		return -1;
+	for (size_t net = 0; net < 1u << 24; net++)
+		count[t->src4[net]]++;
+	for (int v = 1; v < XDPPORT_SOURCE_LONGER; v++)
+		if (count[v] && (best[v & 1] < 0 || count[v] > count[best[v & 1]]))
+			best[v & 1] = v;
+	t->src4_value[0] = best[0] > 0 ? best[0] : 0;
+	t->src4_value[1] = best[1] > 0 ? best[1] : 0;
+	for (size_t net = 0; net < 1u << 24; net++) {
+		__u8 v = t->src4[net];
+		__u64 code = v == XDPPORT_SOURCE_NONE	 ? 0
+			     : v == t->src4_value[0] ? 1
+			     : v == t->src4_value[1] ? 2
+						     : XDPPORT_SRC4_BYTE;
+
+		t->src4_bytes_used |= code == XDPPORT_SRC4_BYTE;
+		t->src4_bits[net >> 5] |= code << 2 * (net & 31);
+	}
+	return 0;
+}
+
 /* The IPv4 `from` prefixes: painted shortest first (longer ones overwrite), /24 by
  * /24; a /24 with longer prefixes gets a block of its own. */
 static int compile_v4(struct item *v4, size_t n, struct source_tables *t)
@@ -376,7 +406,7 @@ static int compile_v4(struct item *v4, size_t n, struct source_tables *t)
 	for (size_t i = 0; i < nlong; i++)
 		t->src4[t->longer[i].net] = XDPPORT_SOURCE_LONGER;
 	t->nlonger = nlong;
-	return 0;
+	return compile_v4_bits(t);
 }
 
 static void trie_entry(struct source_trie_entry *e, const struct prefix *p, __u32 scope,
@@ -487,6 +517,8 @@ int sources_compile(const struct sources *s, struct xdpport_ruleset *rs,
 	t->flags = (nv4 ? XDPPORT_SOURCES_V4 : 0) | (nv6 ? XDPPORT_SOURCES_V6 : 0);
 	mark_ports(s, rs);
 	rs->sources = t->flags;
+	rs->src4_value[0] = t->src4_value[0];
+	rs->src4_value[1] = t->src4_value[1];
 	err = 0;
 out:
 	if (err) {
@@ -499,6 +531,7 @@ out:
 
 void source_tables_free(struct source_tables *t)
 {
+	free(t->src4_bits);
 	free(t->src4);
 	free(t->longer);
 	free(t->trie);

@@ -95,6 +95,9 @@ struct source_trie_entry {
 };
 
 struct source_tables {
+	__u64 *src4_bits;		/* 2 bits a /24: XDPPORT_SRC4_BITS_CHUNKS elements */
+	__u8 src4_value[2];		/* what codes 1 and 2 stand for */
+	bool src4_bytes_used;		/* some /24 has code 3: src4 is needed */
 	__u8 *src4;			/* 1 << 24 bytes, NULL without IPv4 `from` rules */
 	struct source_long *longer;
 	size_t nlonger;

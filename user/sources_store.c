@@ -282,11 +282,12 @@ static int put_inner(int outer, __u32 slot, int fd)
 
 int source_maps_open(struct source_maps *m)
 {
+	m->src4_bits = pinned("xdpport_src4_bits");
 	m->src4 = pinned("xdpport_src4");
 	m->src4_long = pinned("xdpport_src4_long");
 	m->trie = pinned("xdpport_src_trie");
 	m->model = pinned("xdpport_src_model");
-	if (m->src4 >= 0 && m->src4_long >= 0 && m->trie >= 0 && m->model >= 0)
+	if (m->src4_bits >= 0 && m->src4 >= 0 && m->src4_long >= 0 && m->trie >= 0 && m->model >= 0)
 		return 0;
 	source_maps_close(m);
 	return -1;
@@ -294,7 +295,7 @@ int source_maps_open(struct source_maps *m)
 
 void source_maps_close(struct source_maps *m)
 {
-	for (int *fd = &m->src4; fd <= &m->model; fd++) {
+	for (int *fd = &m->src4_bits; fd <= &m->model; fd++) {
 		if (*fd >= 0)
 			close(*fd);
 		*fd = -1;
@@ -308,8 +309,14 @@ static int stage_tables(const struct source_maps *m, __u32 slot, const struct so
 	char *model = NULL;
 	int fd, err = 0;
 
-	fd = t->src4 ? array_from("xdpport_src4", t->src4, 1 << 24, XDPPORT_SRC4_CHUNK) : -1;
-	err |= (t->src4 && fd < 0) || put_inner(m->src4, slot, fd);
+	fd = t->src4_bits ? array_from("xdpport_src4b", t->src4_bits,
+					XDPPORT_SRC4_BITS_CHUNKS * sizeof(struct xdpport_src4_bits),
+					sizeof(struct xdpport_src4_bits))
+			  : -1;
+	err |= (t->src4_bits && fd < 0) || put_inner(m->src4_bits, slot, fd);
+	fd = t->src4_bytes_used ? array_from("xdpport_src4", t->src4, 1 << 24, XDPPORT_SRC4_CHUNK)
+				: -1;
+	err |= (t->src4_bytes_used && fd < 0) || put_inner(m->src4, slot, fd);
 	fd = t->nlonger ? longer_map(t) : -1;
 	err |= (t->nlonger && fd < 0) || put_inner(m->src4_long, slot, fd);
 	fd = t->ntrie ? trie_map(t) : -1;
@@ -369,7 +376,7 @@ void sources_release_other(const struct xdpport_ruleset *live)
 
 	if (source_maps_open(&m))
 		return;
-	for (int *fd = &m.src4; fd <= &m.model; fd++)
+	for (int *fd = &m.src4_bits; fd <= &m.model; fd++)
 		put_inner(*fd, slot, -1);
 	source_maps_close(&m);
 }

@@ -18,7 +18,7 @@
 
 /* The four maps-in-maps of the source slots. */
 struct source_maps {
-	int src4, src4_long, trie, model;
+	int src4_bits, src4, src4_long, trie, model;
 };
 
 /* The pinned ones; -1 (errno set) when any is missing. */

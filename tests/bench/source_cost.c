@@ -195,7 +195,8 @@ int main(int argc, char **argv)
 	if (path6)
 		read_set(path6, &set6);
 	harness_open(&h);
-	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4),
+	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4_bits),
+				     bpf_map__fd(h.skel->maps.xdpport_src4),
 				     bpf_map__fd(h.skel->maps.xdpport_src4_long),
 				     bpf_map__fd(h.skel->maps.xdpport_src_trie),
 				     bpf_map__fd(h.skel->maps.xdpport_src_model) };
