@@ -353,11 +353,7 @@ int main(int argc, char **argv)
 	}
 
 	harness_open(&h);
-	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4_bits),
-				     bpf_map__fd(h.skel->maps.xdpport_src4),
-				     bpf_map__fd(h.skel->maps.xdpport_src4_long),
-				     bpf_map__fd(h.skel->maps.xdpport_src_trie),
-				     bpf_map__fd(h.skel->maps.xdpport_src_model) };
+	harness_source_maps(&h, &maps);
 	if (big) {
 		oversize();
 	} else if (have_only) {

@@ -282,11 +282,7 @@ static void test_random(void)
 int main(void)
 {
 	harness_open(&h);
-	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4_bits),
-				     bpf_map__fd(h.skel->maps.xdpport_src4),
-				     bpf_map__fd(h.skel->maps.xdpport_src4_long),
-				     bpf_map__fd(h.skel->maps.xdpport_src_trie),
-				     bpf_map__fd(h.skel->maps.xdpport_src_model) };
+	harness_source_maps(&h, &maps);
 	test_port_rules();
 	test_global_rules();
 	test_longest_prefix();

@@ -195,11 +195,7 @@ int main(int argc, char **argv)
 	if (path6)
 		read_set(path6, &set6);
 	harness_open(&h);
-	maps = (struct source_maps){ bpf_map__fd(h.skel->maps.xdpport_src4_bits),
-				     bpf_map__fd(h.skel->maps.xdpport_src4),
-				     bpf_map__fd(h.skel->maps.xdpport_src4_long),
-				     bpf_map__fd(h.skel->maps.xdpport_src_trie),
-				     bpf_map__fd(h.skel->maps.xdpport_src_model) };
+	harness_source_maps(&h, &maps);
 	miss4 = outside(&set4, 4);
 	miss6 = outside(&set6, 6);
 
