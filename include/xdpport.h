@@ -65,6 +65,8 @@ enum xdpport_entry {
 #define XDPPORT_ENTRY_SOURCES	8	/* the port has source rules (trie, below) */
 #define XDPPORT_ENTRY_REASON	3	/* the bits that are the port's own reason */
 
+#define XDPPORT_SRC16_WORDS	2048	/* 65536 /16s, 2 bits each */
+
 /* A complete ruleset. policy and fragments hold 0 (pass) or 1 (drop). */
 struct xdpport_ruleset {
 	__u8 entry[XDPPORT_NPROTO][XDPPORT_PORTS];	/* enum xdpport_entry */
@@ -76,8 +78,12 @@ struct xdpport_ruleset {
 	 * slot, then switches rulesets: one flip of `active` switches both. */
 	__u8 sources;
 	__u8 source_slot;
-	__u8 src4_value[2];	/* what 2-bit codes 1 and 2 of xdpport_src4_bits stand for */
+	__u8 src4_value[2];	/* what 2-bit codes 1 and 2 of the IPv4 tables stand for */
 	__u8 reserved_sources[4];
+	/* IPv4 `allow/deny from` by /16, 2 bits each (16 KiB, read with the ruleset):
+	 * 0 no rule in the /16, 1 and 2 src4_value[0] and [1] for all of it, 3 it is
+	 * mixed: see xdpport_src4_bits. Real lists leave few /16s mixed (libloc: 1%). */
+	__u64 src16[XDPPORT_SRC16_WORDS];
 };
 #define XDPPORT_SOURCES_V4	1	/* an IPv4 `allow/deny from`: the /24 table */
 #define XDPPORT_SOURCES_V6	2	/* an IPv6 one: the trie, global scope */
@@ -185,7 +191,8 @@ struct xdpport_iface {
 	__u64 netns;		/* inode of the interface's network namespace */
 };
 
-_Static_assert(sizeof(struct xdpport_ruleset) == XDPPORT_NPROTO * XDPPORT_PORTS + 16,
+_Static_assert(sizeof(struct xdpport_ruleset) ==
+		       XDPPORT_NPROTO * XDPPORT_PORTS + 16 + 8 * XDPPORT_SRC16_WORDS,
 	       "struct xdpport_ruleset has a hole");
 _Static_assert(sizeof(struct xdpport_rules) == 8 + 2 * sizeof(struct xdpport_ruleset),
 	       "struct xdpport_rules has a hole");

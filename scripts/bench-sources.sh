@@ -134,8 +134,9 @@ receiver_up() {
 	xdpport-list)
 		in_rx "$XDPPORT" attach "$RXDEV" >/dev/null 2>&1
 		in_rx "$XDPPORT" deny 9/udp 2>/dev/null
-		LOAD[xdpport-list]=$(timed in_rx "$XDPPORT" set big "$SET")
-		in_rx "$XDPPORT" deny from @big 2>/dev/null
+		# The load: reading the list, then building its tables (the rule).
+		LOAD[xdpport-list]=$(timed in_rx bash -c \
+			"'$XDPPORT' set big '$SET' && '$XDPPORT' deny from @big" 2>/dev/null)
 		;;
 	nftables)
 		in_rx "$RXPROG" attach "$RXDEV" floor_pass

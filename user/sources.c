@@ -371,6 +371,17 @@ static int compile_v4_bits(struct source_tables *t)
 		t->src4_bytes_used |= code == XDPPORT_SRC4_BYTE;
 		t->src4_bits[net >> 5] |= code << 2 * (net & 31);
 	}
+	/* A /16 whose 256 /24s share a code (all 0, 1 or 2) is that code; else 3. */
+	for (size_t n16 = 0; n16 < 1u << 16; n16++) {
+		const __u64 *w = &t->src4_bits[n16 * 8];
+		__u64 first = w[0] & 3, same = first * 0x5555555555555555ull, code = first;
+
+		for (int i = 0; i < 8 && code != XDPPORT_SRC4_BYTE; i++)
+			if (w[i] != same)
+				code = XDPPORT_SRC4_BYTE;
+		t->src4_bits_used |= code == XDPPORT_SRC4_BYTE;
+		t->src16[n16 >> 5] |= code << 2 * (n16 & 31);
+	}
 	return 0;
 }
 
@@ -519,6 +530,7 @@ int sources_compile(const struct sources *s, struct xdpport_ruleset *rs,
 	rs->sources = t->flags;
 	rs->src4_value[0] = t->src4_value[0];
 	rs->src4_value[1] = t->src4_value[1];
+	memcpy(rs->src16, t->src16, sizeof(rs->src16));
 	err = 0;
 out:
 	if (err) {

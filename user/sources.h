@@ -95,6 +95,8 @@ struct source_trie_entry {
 };
 
 struct source_tables {
+	__u64 src16[XDPPORT_SRC16_WORDS];	/* 2 bits a /16: into the ruleset */
+	bool src4_bits_used;		/* some /16 has code 3: src4_bits is needed */
 	__u64 *src4_bits;		/* 2 bits a /24: XDPPORT_SRC4_BITS_CHUNKS elements */
 	__u8 src4_value[2];		/* what codes 1 and 2 stand for */
 	bool src4_bytes_used;		/* some /24 has code 3: src4 is needed */

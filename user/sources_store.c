@@ -309,11 +309,11 @@ static int stage_tables(const struct source_maps *m, __u32 slot, const struct so
 	char *model = NULL;
 	int fd, err = 0;
 
-	fd = t->src4_bits ? array_from("xdpport_src4b", t->src4_bits,
-					XDPPORT_SRC4_BITS_CHUNKS * sizeof(struct xdpport_src4_bits),
-					sizeof(struct xdpport_src4_bits))
-			  : -1;
-	err |= (t->src4_bits && fd < 0) || put_inner(m->src4_bits, slot, fd);
+	fd = t->src4_bits_used ? array_from("xdpport_src4b", t->src4_bits,
+					     XDPPORT_SRC4_BITS_CHUNKS * sizeof(struct xdpport_src4_bits),
+					     sizeof(struct xdpport_src4_bits))
+			       : -1;
+	err |= (t->src4_bits_used && fd < 0) || put_inner(m->src4_bits, slot, fd);
 	fd = t->src4_bytes_used ? array_from("xdpport_src4", t->src4, 1 << 24, XDPPORT_SRC4_CHUNK)
 				: -1;
 	err |= (t->src4_bytes_used && fd < 0) || put_inner(m->src4, slot, fd);
