@@ -207,7 +207,7 @@ int main(int argc, char **argv)
 	install("deny 9/udp\n", &set4);
 	row("deny from @big (IPv4): miss", median_ns(&miss4, rounds, repeat), base);
 	if ((hit = member(&set4, 4, false)))
-		row("deny from @big (IPv4): hit, /24 table", median_ns(hit, rounds, repeat), base);
+		row("deny from @big (IPv4): hit, the 2-bit tables", median_ns(hit, rounds, repeat), base);
 	if ((hit = member(&set4, 4, true)))
 		row("deny from @big (IPv4): hit, /24 with longer prefixes",
 		    median_ns(hit, rounds, repeat), base);
