@@ -108,14 +108,17 @@ static void report_check(struct cmdline *cl, const char *path)
 		json_string("fragments", verdict_name(next.fragments));
 		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
 		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
+		json_uint("source_rules", next_sources.nrules);
+		json_uint("sets", next_sources.nsets);
 		json_bool("drops_guarded_port", drops_guarded);
 		return;
 	}
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules\n",
+	       "rules; %zu source rules, %zu sets\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP),
+	       next_sources.nrules, next_sources.nsets);
 	if (drops_guarded)
 		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
 		     "running ruleset drops it already, or with --force",

@@ -389,5 +389,11 @@ int cmd_flush(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_reset(&next);
-	return finish_change(cl, &f, cl->cmd->name);
+	/* finish_change() closes the filter: free the source tables while it is held. */
+	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
+	if (!err) {
+		filter_commit(&f, &next);
+		sources_release_other(filter_live(&f));
+	}
+	return end_change(&f, err);
 }

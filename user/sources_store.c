@@ -376,8 +376,11 @@ void sources_release_other(const struct xdpport_ruleset *live)
 
 	if (source_maps_open(&m))
 		return;
-	for (int *fd = &m.src4_bits; fd <= &m.model; fd++)
+	for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
 		put_inner(*fd, slot, -1);
+		if (!live->sources)	/* flushed: its own slot is unused too */
+			put_inner(*fd, slot ^ 1, -1);
+	}
 	source_maps_close(&m);
 }
 

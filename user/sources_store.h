@@ -44,7 +44,7 @@ int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *ne
 		  const struct sources *s, char *why, size_t why_len);
 
 /* After the switch: frees the maps of the source slot the running ruleset `live`
- * no longer uses. */
+ * no longer uses (both, when it has no sources: after a flush). */
 void sources_release_other(const struct xdpport_ruleset *live);
 
 /*
