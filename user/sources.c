@@ -27,7 +27,8 @@ int sources_copy(struct sources *dst, const struct sources *src)
 	dst->set = calloc(src->nsets + 1, sizeof(*dst->set));
 	if (!dst->rule || !dst->set)
 		goto oom;
-	memcpy(dst->rule, src->rule, sizeof(*dst->rule) * src->nrules);
+	if (src->nrules)
+		memcpy(dst->rule, src->rule, sizeof(*dst->rule) * src->nrules);
 	dst->nrules = src->nrules;
 	for (size_t i = 0; i < src->nsets; i++) {
 		struct source_set *to = &dst->set[i];
@@ -37,7 +38,8 @@ int sources_copy(struct sources *dst, const struct sources *src)
 		to->prefix = malloc(sizeof(*to->prefix) * (to->n + 1));
 		if (!to->prefix)
 			goto oom;
-		memcpy(to->prefix, src->set[i].prefix, sizeof(*to->prefix) * to->n);
+		if (to->n)
+			memcpy(to->prefix, src->set[i].prefix, sizeof(*to->prefix) * to->n);
 		dst->nsets++;
 	}
 	return 0;
@@ -221,7 +223,7 @@ int sources_put_set(struct sources *s, struct source_set *set, char *why, size_t
 	}
 	s->set = grown;
 	s->set[s->nsets++] = *set;
-	qsort(s->set, s->nsets, sizeof(*s->set), by_name);
+	qsort(s->set, s->nsets, sizeof(*s->set), by_name);	/* nsets >= 1 */
 	return 0;
 }
 

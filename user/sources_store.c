@@ -95,7 +95,8 @@ static void model_write(const struct sources *s, char *out, size_t bytes)
 		memcpy(m.name, s->set[i].name, sizeof(m.name));
 		memcpy(p, &m, sizeof(m));
 		p += sizeof(m);
-		memcpy(p, s->set[i].prefix, s->set[i].n * sizeof(struct prefix));
+		if (s->set[i].n)
+			memcpy(p, s->set[i].prefix, s->set[i].n * sizeof(struct prefix));
 		p += s->set[i].n * sizeof(struct prefix);
 	}
 }
