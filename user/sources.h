@@ -83,7 +83,13 @@ bool sources_set_used(const struct sources *s, __u8 origin);
 int source_set_append(struct source_set *set, const struct prefix *p);
 void source_set_sort(struct source_set *set);
 
-/* What the data path is given for a set of sources. */
+/* The prefixes of a rule's source (a set's, or its own one), and the byte the tables
+ * hold for a match: (origin << 1) | drop. */
+const struct prefix *rule_prefixes(const struct sources *s, const struct source_rule *r,
+				   size_t *n);
+__u8 rule_origin(const struct source_rule *r);
+
+/* What the data path is given for a set of sources (user/sources_compile.c). */
 struct source_long {
 	__u32 net;			/* the /24, addr >> 8 */
 	struct xdpport_src4_long block;
