@@ -212,13 +212,15 @@ static __always_inline __u32 source_reason(__u8 origin)
 	return XDPPORT_PASS_SOURCE | (origin & XDPPORT_REASON_DROP);
 }
 
-/* The lookups are subprograms of their own (noinline): a frame that needs none runs
- * only the inline tests before them, and the entry program stays as small as it was. */
-static __noinline __u32 source_global_lookup(const struct xdpport_ruleset *rs,
-					     const struct frame *f, void *data_end)
+/* Stage 2, `allow from` / `deny from`: for every IPv4 or IPv6 frame (f->family set),
+ * whatever its protocol. */
+static __always_inline __u32 source_global(const struct xdpport_ruleset *rs,
+					   const struct frame *f, void *data_end)
 {
 	__u32 slot = rs->source_slot & 1;
 
+	if (!(rs->sources & (XDPPORT_SOURCES_V4 | XDPPORT_SOURCES_V6)))
+		return SOURCE_UNDECIDED;
 	if (f->family == 4 && (rs->sources & XDPPORT_SOURCES_V4)) {
 		struct iphdr *ip = f->l3;
 
@@ -232,24 +234,6 @@ static __noinline __u32 source_global_lookup(const struct xdpport_ruleset *rs,
 	return SOURCE_UNDECIDED;
 }
 
-/* Stage 2, `allow from` / `deny from`: for every IPv4 or IPv6 frame (f->family set),
- * whatever its protocol. */
-static __always_inline __u32 source_global(const struct xdpport_ruleset *rs,
-					   const struct frame *f, void *data_end)
-{
-	if (!(rs->sources & (XDPPORT_SOURCES_V4 | XDPPORT_SOURCES_V6)))
-		return SOURCE_UNDECIDED;
-	return source_global_lookup(rs, f, data_end);
-}
-
-static __noinline __u32 source_port_lookup(const struct xdpport_ruleset *rs,
-					   const struct frame *f, void *data_end)
-{
-	return source_reason(source_lookup_trie(
-		rs->source_slot & 1, f, data_end,
-		xdpport_source_scope(f->family, 1, f->proto & 1, f->port & 0xffff)));
-}
-
 /* Stage 3, a port with source rules (XDPPORT_ENTRY_SOURCES in its entry): its
  * longest matching prefix, else its own rule or the policy (the entry). */
 static __always_inline __u32 source_port(const struct xdpport_ruleset *rs,
@@ -258,7 +242,9 @@ static __always_inline __u32 source_port(const struct xdpport_ruleset *rs,
 	__u32 reason = SOURCE_UNDECIDED;
 
 	if (entry & XDPPORT_ENTRY_SOURCES)
-		reason = source_port_lookup(rs, f, data_end);
+		reason = source_reason(source_lookup_trie(
+			rs->source_slot & 1, f, data_end,
+			xdpport_source_scope(f->family, 1, f->proto & 1, f->port & 0xffff)));
 	return reason == SOURCE_UNDECIDED ? entry & XDPPORT_ENTRY_REASON : reason;
 }
 
