@@ -31,9 +31,15 @@ enum frame_kind {
 	FRAME_MALFORMED,	/* ends inside a header it claims to carry */
 };
 
+/* For FRAME_PORT: what the port stage reads, and where later stages (replies,
+ * limits) find addresses, source port and flags. They read through l3 and l4 with
+ * their own bounds checks: the parser only vouches for the header it read. */
 struct frame {
-	__u32 proto;		/* enum xdpport_proto, for FRAME_PORT */
-	__u32 port;		/* destination port in host order, for FRAME_PORT */
+	__u32 proto;		/* enum xdpport_proto */
+	__u32 port;		/* destination port in host order */
+	void *l3;		/* the IPv4 or IPv6 header */
+	void *l4;		/* the TCP or UDP header */
+	__u32 family;		/* 4 or 6 */
 };
 
 struct cursor {
@@ -95,6 +101,7 @@ static __always_inline enum frame_kind parse_l4(struct cursor *c, __u8 proto, __
 			return FRAME_MALFORMED;
 		f->proto = XDPPORT_TCP;
 		f->port = bpf_ntohs(tcp->dest);
+		f->l4 = tcp;
 		return FRAME_PORT;
 	}
 	if (proto == IPPROTO_UDP) {
@@ -104,6 +111,7 @@ static __always_inline enum frame_kind parse_l4(struct cursor *c, __u8 proto, __
 			return FRAME_MALFORMED;
 		f->proto = XDPPORT_UDP;
 		f->port = bpf_ntohs(udp->dest);
+		f->l4 = udp;
 		return FRAME_PORT;
 	}
 	return FRAME_UNFILTERED;
@@ -122,6 +130,8 @@ static __always_inline enum frame_kind parse_ipv4(struct cursor *c, struct frame
 		return FRAME_MALFORMED;
 	if (ip->frag_off & bpf_htons(IPV4_OFFSET_MASK))
 		return FRAME_FRAGMENT;
+	f->l3 = ip;
+	f->family = 4;
 	c->pos += hdr_len;
 	return parse_l4(c, ip->protocol, tot_len - hdr_len, f);
 }
@@ -147,6 +157,8 @@ static __always_inline enum frame_kind parse_ipv6(struct cursor *c, struct frame
 	payload_len = bpf_ntohs(ip6->payload_len);
 	nexthdr = ip6->nexthdr;
 	c->pos = ip6 + 1;
+	f->l3 = ip6;
+	f->family = 6;
 
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX_CHAIN; i++) {

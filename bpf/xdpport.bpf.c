@@ -3,12 +3,14 @@
  * xdpport: pass or drop every frame by its destination port and protocol.
  *
  * The verdict is one byte of the active ruleset, precomputed by the CLI from rules
- * and policies (include/xdpport.h). Non-first fragments follow the fragments setting,
+ * and policies (include/xdpport.h). Before it, source rules: `allow/deny from`
+ * for every IP frame, then a port's own source rules (bpf/sources.h). Non-first fragments follow the fragments setting,
  * frames that are not TCP/UDP over IP pass, truncated headers drop as malformed.
  * Every frame is counted by reason, and TCP/UDP frames by port too.
  */
 #include <linux/bpf.h>
 #include "parse.h"
+#include "sources.h"
 #include "xdpport.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -83,6 +85,7 @@ int xdpport(struct xdp_md *ctx)
 	struct xdpport_rules *rules;
 	struct frame f = {};
 	__u32 zero = 0, reason;
+	__u8 entry;
 
 	rules = bpf_map_lookup_elem(&xdpport_rules, &zero);
 	if (!rules)	/* cannot happen: the array has its element */
@@ -93,7 +96,10 @@ int xdpport(struct xdp_md *ctx)
 
 	switch (parse_frame(data, data_end, &f)) {
 	case FRAME_PORT:
-		reason = rs->entry[f.proto & 1][f.port & 0xffff] & 3;
+		entry = rs->entry[f.proto & 1][f.port & 0xffff];
+		reason = source_global(rs, &f, data_end);
+		if (reason == SOURCE_UNDECIDED)
+			reason = source_port(rs, &f, data_end, entry);
 		count_port(&f, reason);
 		break;
 	case FRAME_FRAGMENT:
@@ -102,8 +108,10 @@ int xdpport(struct xdp_md *ctx)
 	case FRAME_MALFORMED:
 		reason = XDPPORT_DROP_MALFORMED;
 		break;
-	default:
-		reason = XDPPORT_PASS_UNFILTERED;
+	default:	/* ICMP and the like: `deny from` drops them too */
+		reason = source_global(rs, &f, data_end);
+		if (reason == SOURCE_UNDECIDED)
+			reason = XDPPORT_PASS_UNFILTERED;
 		break;
 	}
 	/* The first buffer's length: exact for every frame that fits one buffer (all

@@ -9,10 +9,13 @@ set -euo pipefail
 packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev netbase)
 if [ "${1:-}" = bench ]; then
-	packages+=(xdp-tools nftables iptables gnuplot-nox)
+	packages+=(xdp-tools nftables iptables ipset gnuplot-nox)
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(valgrind)	# tests/valgrind_test.sh: leaks and memory errors of the real binary
+# tests/cli_sources_test.sh: a real country list (libloc's database and its `location`
+# tool, for tests and benches only: xdpport reads plain address files), and ping.
+packages+=(libloc-database location busybox)
 
 missing=()
 for p in "${packages[@]}"; do

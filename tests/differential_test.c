@@ -25,11 +25,14 @@
 #include <unistd.h>
 
 #include "framegen.h"
+#include "framegen_sources.h"
 #include "harness.h"
 #include "model.h"
 #include "packet.h"
 #include "report.h"
 #include "rng.h"
+#include "sources_store.h"
+#include "xdpport.skel.h"
 
 #define DEFAULT_FRAMES	100000
 #define FIXED_SEED	0x7864707030727431ULL
@@ -37,6 +40,8 @@
 #define NO_REASON	(-1)
 
 static struct harness h;
+static struct source_maps maps;
+static struct sources sources;	/* the current ruleset's, read by the model too */
 
 struct outcome {
 	int model;	/* enum xdpport_reason */
@@ -56,6 +61,7 @@ static const char *reason_name(int reason)
 	static const char *names[XDPPORT_NREASONS] = {
 		"pass-policy", "drop-policy", "pass-rule", "drop-rule",
 		"pass-fragment", "drop-fragment", "pass-unfiltered", "drop-malformed",
+		"(replies)", "(limits)", "pass-source", "drop-source",
 	};
 
 	return reason >= 0 && reason < XDPPORT_NREASONS ? names[reason] : "(no single counter)";
@@ -89,8 +95,26 @@ static int moved_reason(const struct xdpport_totals *before, const struct xdppor
  * slot the program must read. */
 static const struct xdpport_ruleset *load_rules(uint64_t seed, uint64_t index)
 {
-	framegen_rules(seed, index / FRAMEGEN_PER_RULESET, h.rules);
-	return &h.rules->slot[h.rules->active & 1];
+	static struct xdpport_ruleset scratch;
+	uint64_t n = index / FRAMEGEN_PER_RULESET;
+	struct xdpport_ruleset *rs;
+	char why[256];
+
+	framegen_rules(seed, n, h.rules);
+	rs = &h.rules->slot[h.rules->active & 1];
+	sources_free(&sources);
+	framegen_sources(seed, n, &sources);
+	if (sources.nrules || sources.nsets) {
+		if (sources_install(&maps, n & 1, &sources, rs, why, sizeof(why)))
+			report(false, "ruleset %llu: sources: %s", (unsigned long long)n, why);
+	} else {
+		/* No source tables at all; the entries keep any junk in their high bits. */
+		sources_install(&maps, 0, &sources, &scratch, why, sizeof(why));
+		sources_install(&maps, 1, &sources, &scratch, why, sizeof(why));
+		rs->sources = 0;
+	}
+	model_set_sources(&sources);
+	return rs;
 }
 
 /* Runs one frame both ways; `totals` holds the counters before and gets them after.
@@ -160,6 +184,7 @@ static void run_batch(struct batch *b)
 		if (i % FRAMEGEN_PER_RULESET == 0)
 			rs = load_rules(b->seed, i);
 		len = framegen_frame(b->seed, i, frame);
+		framegen_source_address(b->seed, i, frame, len);
 		if (!run_both(frame, len, rs, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
@@ -184,6 +209,8 @@ static void check_coverage(const struct batch *b)
 
 	printf("    reasons:");
 	for (int r = 0; r < XDPPORT_NREASONS; r++) {
+		if (r == 8 || r == 9)	/* replies and limits: their branches */
+			continue;
 		printf(" %s %llu", reason_name(r), (unsigned long long)b->reasons[r]);
 		ok &= b->reasons[r] >= least;
 	}
@@ -200,6 +227,7 @@ static void replay(uint64_t seed, uint64_t index)
 	struct xdpport_totals totals;
 	struct outcome o;
 
+	framegen_source_address(seed, index, frame, len);
 	harness_totals(&h, 0, &totals);
 	if (!run_both(frame, len, rs, &totals, &o)) {
 		printf("    frame %llu: %zu bytes, model %s; too short for BPF_PROG_TEST_RUN\n",
@@ -325,6 +353,7 @@ int main(int argc, char **argv)
 	}
 
 	harness_open(&h);
+	harness_source_maps(&h, &maps);
 	if (big) {
 		oversize();
 	} else if (have_only) {

@@ -69,5 +69,7 @@ int cmd_flush(struct cmdline *cl);
 int cmd_stats(struct cmdline *cl);
 int cmd_apply(struct cmdline *cl);
 int cmd_save(struct cmdline *cl);
+int cmd_set(struct cmdline *cl);
+int cmd_sets(struct cmdline *cl);
 
 #endif

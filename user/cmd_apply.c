@@ -20,11 +20,13 @@
 #include "links.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "sources_store.h"
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
 
 /* Two rulesets are too big for a comfortable stack. */
 static struct xdpport_ruleset running, next;
+static struct sources next_sources;	/* the file's source rules and sets */
 
 struct error_sink {
 	bool json;
@@ -72,7 +74,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	}
 	if (cl->json)
 		json_array_begin("errors");
-	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
+	errors = rulesfile_parse_sources(buf, len, name, &next, &next_sources, print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
@@ -106,14 +108,17 @@ static void report_check(struct cmdline *cl, const char *path)
 		json_string("fragments", verdict_name(next.fragments));
 		json_uint("tcp_rules", ruleset_count(&next, XDPPORT_TCP));
 		json_uint("udp_rules", ruleset_count(&next, XDPPORT_UDP));
+		json_uint("source_rules", next_sources.nrules);
+		json_uint("sets", next_sources.nsets);
 		json_bool("drops_guarded_port", drops_guarded);
 		return;
 	}
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; %u tcp and %u udp ports with "
-	       "rules\n",
+	       "rules; %zu source rules, %zu sets\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP));
+	       ruleset_count(&next, XDPPORT_TCP), ruleset_count(&next, XDPPORT_UDP),
+	       next_sources.nrules, next_sources.nsets);
 	if (drops_guarded)
 		warn("%s drops tcp/%u (the lockout guard's port): apply refuses it unless the "
 		     "running ruleset drops it already, or with --force",
@@ -129,9 +134,23 @@ static int switch_to_next(struct cmdline *cl)
 	if (err)
 		return err;
 	filter_read(&f, &running);
-	err = guard_check(&running, &next, cl->force, cl->cmd->name);
+	if (next_sources.nrules || next_sources.nsets ||
+	    (running.sources & XDPPORT_SOURCES_MODEL)) {
+		struct sources before;
+		char why[256];
+
+		if (sources_load(&running, &before, why, sizeof(why)))
+			err = fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+		else
+			err = sources_commit(&f, &next, &before, &next_sources, cl->force,
+					     cl->cmd->name);
+		sources_free(&before);
+	} else {
+		err = guard_check(&running, &next, cl->force, cl->cmd->name);
+		if (!err)
+			filter_replace(&f, &next);
+	}
 	if (!err) {
-		filter_replace(&f, &next);
 		if (links_live_count() == 0)
 			warn("ruleset applied, but the filter is not attached to any interface "
 			     "yet ('xdpport attach IFACE')");
@@ -160,6 +179,7 @@ int cmd_apply(struct cmdline *cl)
 			json_bool("applied", !err);
 		json_object_end();
 	}
+	sources_free(&next_sources);
 	return err;
 }
 
@@ -184,7 +204,9 @@ static void print_header(void)
 
 int cmd_save(struct cmdline *cl)
 {
+	struct sources src;
 	struct filter f;
+	char why[256];
 	int err;
 
 	if (cl->json)
@@ -198,9 +220,14 @@ int cmd_save(struct cmdline *cl)
 		return err;
 	else
 		filter_read(&f, &running);
+	err = sources_load(&running, &src, why, sizeof(why));
 	filter_close(&f);
+	if (err)
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
 	print_header();
-	if (rulesfile_write(stdout, &running) || fflush(stdout))
+	err = rulesfile_write_sources(stdout, &running, &src) || fflush(stdout);
+	sources_free(&src);
+	if (err)
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
 			    errno_reason(errno));
 	return EXIT_OK;

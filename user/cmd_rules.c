@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_sources.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
 #include "json.h"
 #include "links.h"
 #include "ruleset.h"
+#include "source_args.h"
+#include "sources_store.h"
 
 enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
 
@@ -121,7 +124,8 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 		for (int r = 0; r < specs[i].n; r++)
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
-					entry[p] = action_entry(action, live, p);
+					entry[p] = (entry[p] & XDPPORT_ENTRY_SOURCES) |
+						   action_entry(action, live, p);
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
@@ -153,9 +157,14 @@ static int edit_ranges(struct cmdline *cl, const struct portspec *specs,
 static int edit_ports(struct cmdline *cl, enum port_action action)
 {
 	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
+	int from = source_from_index(cl->argv, cl->argc);
 	char what[128];
 	int err = 0, port;
 
+	if (from >= 0) {
+		free(specs);
+		return sources_edit(cl, action, from);
+	}
 	if (!specs)
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	for (int i = 0; i < cl->argc && !err; i++) {
@@ -231,17 +240,65 @@ int cmd_fragments(struct cmdline *cl)
 	return finish_change(cl, &f, cl->cmd->name);
 }
 
-static void format_range(char *buf, size_t len, const struct port_range *r)
+static size_t set_family_count(const struct source_set *set, int family)
 {
-	int n = r->first == r->last ? snprintf(buf, len, "%u", r->first)
-				    : snprintf(buf, len, "%u-%u", r->first, r->last);
+	size_t n = 0;
 
-	if (r->protos != PROTOS_ALL)
-		snprintf(buf + n, len - n, "/%s",
-			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
+	for (size_t i = 0; i < set->n; i++)
+		n += set->prefix[i].family == family;
+	return n;
 }
 
-static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+static void list_sources_json(const struct sources *src)
+{
+	json_array_begin("sources");
+	for (size_t i = 0; i < src->nrules; i++) {
+		const struct source_rule *r = &src->rule[i];
+		char ports[32], from[PREFIX_TEXT_MAX + SET_NAME_MAX];
+
+		json_object_begin(NULL);
+		json_string("action", r->verdict == VERDICT_DROP ? "deny" : "allow");
+		if (r->range.protos) {
+			port_range_format(ports, sizeof(ports), &r->range);
+			json_string("ports", ports);
+		} else {
+			json_null("ports");
+		}
+		source_format(src, r, from, sizeof(from));
+		json_string("from", from);
+		json_object_end();
+	}
+	json_array_end();
+	json_array_begin("sets");
+	for (size_t i = 0; i < src->nsets; i++) {
+		json_object_begin(NULL);
+		json_string("name", src->set[i].name);
+		json_uint("ipv4", set_family_count(&src->set[i], 4));
+		json_uint("ipv6", set_family_count(&src->set[i], 6));
+		json_object_end();
+	}
+	json_array_end();
+}
+
+static void list_sources_text(const struct sources *src)
+{
+	if (!src->nrules && !src->nsets)
+		return;
+	printf("sources    %zu\n", src->nrules);
+	for (size_t i = 0; i < src->nrules; i++) {
+		char line[128];
+
+		source_rule_format(src, &src->rule[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+	printf("sets       %zu\n", src->nsets);
+	for (size_t i = 0; i < src->nsets; i++)
+		printf("  %-20s %zu ipv4, %zu ipv6\n", src->set[i].name,
+		       set_family_count(&src->set[i], 4), set_family_count(&src->set[i], 6));
+}
+
+static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct sources *src)
 {
 	json_object_begin(NULL);
 	json_object_begin("policy");
@@ -263,10 +320,12 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 		json_object_end();
 	}
 	json_array_end();
+	list_sources_json(src);
 	json_object_end();
 }
 
-static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n)
+static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
+		      const struct sources *src)
 {
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
@@ -275,16 +334,19 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	for (long i = 0; i < n; i++) {
 		char range[32];
 
-		format_range(range, sizeof(range), &rules[i].range);
+		port_range_format(range, sizeof(range), &rules[i].range);
 		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
+	list_sources_text(src);
 }
 
 int cmd_list(struct cmdline *cl)
 {
 	const struct xdpport_ruleset *rs = &next;
+	struct sources src;
 	struct filter f;
 	struct rule *rules;
+	char why[256];
 	long n;
 	int err = filter_open(&f, 0, cl->cmd->name);
 
@@ -294,16 +356,22 @@ int cmd_list(struct cmdline *cl)
 		return err;
 	else
 		rs = filter_live(&f);
+	if (sources_load(rs, &src, why, sizeof(why))) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+	}
 	n = ruleset_rules(rs, &rules);
 	if (n < 0) {
+		sources_free(&src);
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	}
 	if (cl->json)
-		list_json(rs, rules, n);
+		list_json(rs, rules, n, &src);
 	else
-		list_text(rs, rules, n);
+		list_text(rs, rules, n, &src);
 	free(rules);
+	sources_free(&src);
 	filter_close(&f);
 	return EXIT_OK;
 }
@@ -321,5 +389,11 @@ int cmd_flush(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_reset(&next);
-	return finish_change(cl, &f, cl->cmd->name);
+	/* finish_change() closes the filter: free the source tables while it is held. */
+	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
+	if (!err) {
+		filter_commit(&f, &next);
+		sources_release_other(filter_live(&f));
+	}
+	return end_change(&f, err);
 }

@@ -17,6 +17,7 @@
 #include "links.h"
 #include "netns.h"
 #include "ruleset.h"
+#include "sources_store.h"
 
 #define MAX_PINS (XDPPORT_IFACE_SLOTS * 2)
 
@@ -31,6 +32,16 @@ struct attachment {
 
 static struct xdpport_ruleset nothing_set;
 static const struct xdpport_ruleset *running = &nothing_set;
+static struct sources sources;	/* the running ruleset's source rules and sets */
+
+static size_t source_prefixes(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sources.nsets; i++)
+		n += sources.set[i].n;
+	return n;
+}
 
 /* Names the interface and reads its XDP mode, in whatever namespace we are in now. */
 static void look_up_iface(struct attachment *a)
@@ -130,6 +141,9 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		json_uint(proto_name(p), ruleset_count(running, p));
 	json_object_end();
+	json_uint("source_rules", sources.nrules);
+	json_uint("sets", sources.nsets);
+	json_uint("set_prefixes", source_prefixes());
 	json_bool("rules_set", set_up);
 	json_uint("guarded_port", guard_port());
 	json_bool("guard_from_ssh_session", guard_from_session());
@@ -169,6 +183,8 @@ static void status_text(const struct attachment *a, int n)
 	printf("%-12s %s\n", "fragments", verdict_word(running->fragments));
 	printf("%-12s %u tcp, %u udp ports\n", "rules", ruleset_count(running, XDPPORT_TCP),
 	       ruleset_count(running, XDPPORT_UDP));
+	printf("%-12s %zu rules, %zu sets of %zu prefixes\n", "sources", sources.nrules,
+	       sources.nsets, source_prefixes());
 	printf("%-12s tcp/%u stays open (%s; --force overrides)\n", "guard", guard_port(),
 	       guard_from_session() ? "the port of this SSH session" : "SSH");
 }
@@ -189,6 +205,7 @@ int cmd_status(struct cmdline *cl)
 	static struct attachment found[MAX_PINS];
 	__u64 here = links_netns();
 	struct filter f;
+	char why[256];
 	int n, err = filter_open(&f, 0, cl->cmd->name);
 
 	if (err && err != NOT_SET_UP)
@@ -197,6 +214,10 @@ int cmd_status(struct cmdline *cl)
 		ruleset_reset(&nothing_set);
 	else
 		running = filter_live(&f);
+	if (sources_load(running, &sources, why, sizeof(why))) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+	}
 	n = links_list(pins, MAX_PINS);
 	if (n > MAX_PINS)
 		n = MAX_PINS;
@@ -207,6 +228,7 @@ int cmd_status(struct cmdline *cl)
 		status_json(found, n, err != NOT_SET_UP);
 	else
 		status_text(found, n);
+	sources_free(&sources);
 	filter_close(&f);
 	return EXIT_OK;
 }

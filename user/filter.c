@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/membarrier.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -321,8 +322,8 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 	struct xdpport_ruleset *live = active_slot(f);
 	int port;
 
-	if (memcmp(live->policy, next->policy, sizeof(next->policy)) ||
-	    live->fragments != next->fragments) {
+	/* Everything after the entries (policies, fragments, sources...) */
+	if (memcmp(live->policy, next->policy, sizeof(*next) - offsetof(typeof(*next), policy))) {
 		filter_replace(f, next);
 		return;
 	}

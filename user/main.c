@@ -25,13 +25,19 @@ static const struct command commands[] = {
 	    { "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" } } },
 	{ "detach", cmd_detach, "IFACE | --all", "remove the filter from an interface", 0, 1,
 	  { { "all", OPT_FLAG, "--all  from every interface" } } },
-	{ "allow", cmd_allow, "PORTSPEC...", "pass these ports", 1, -1, {} },
-	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, {} },
-	{ "delete", cmd_delete, "PORTSPEC...", "remove rules: the ports follow the policy", 1, -1,
-	  {} },
+	{ "allow", cmd_allow, "PORTSPEC... [from SOURCE...]",
+	  "pass these ports (only from these sources)", 1, -1, {} },
+	{ "deny", cmd_deny, "PORTSPEC... [from SOURCE...]",
+	  "drop these ports (only from these sources)", 1, -1, {} },
+	{ "delete", cmd_delete, "[PORTSPEC...] [from SOURCE...]",
+	  "remove rules: the ports follow the policy", 1, -1, {} },
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
 	  {} },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
+	{ "set", cmd_set, "NAME FILE|-", "create or replace a named set of addresses, atomically",
+	  1, 2, { { "delete", OPT_FLAG, "--delete  remove the set (no rule may use it)" } } },
+	{ "sets", cmd_sets, "", "show the named sets: prefixes, rules using them, hits", 0, 0,
+	  {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" } } },
@@ -76,6 +82,9 @@ static void print_usage(FILE *out)
 		fprintf(out, "  %-28s %s\n", line, commands[i].summary);
 	}
 	fprintf(out, "\nPORTSPEC: 443, 443/tcp, 8000-8100/udp, https, ssh/tcp\n"
+		     "SOURCE:   203.0.113.7, 203.0.113.0/24, 2001:db8::/32, @SETNAME\n"
+		     "          'allow from SOURCE' and 'deny from SOURCE' (no PORTSPEC) decide\n"
+		     "          every IP frame from SOURCE, before any port rule\n"
 		     "\nOptions:\n"
 		     "  --json   print JSON (commands that print)\n"
 		     "  --force  change rules even if that drops the SSH port\n"

@@ -19,18 +19,27 @@ void ruleset_reset(struct xdpport_ruleset *rs)
 	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */
 }
 
-void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v)
+/* Gives the ports of `r` the reason bits `e`, keeping their source-rules bit. */
+static void set_entries(struct xdpport_ruleset *rs, const struct port_range *r, __u8 e)
 {
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		if (r->protos & PROTO_BIT(p))
-			memset(&rs->entry[p][r->first], ruleset_rule_entry(v), r->last - r->first + 1);
+		for (int port = r->first; (r->protos & PROTO_BIT(p)) && port <= r->last; port++)
+			rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_SOURCES) | e;
+}
+
+void ruleset_set_rule(struct xdpport_ruleset *rs, const struct port_range *r, enum verdict v)
+{
+	set_entries(rs, r, ruleset_rule_entry(v));
 }
 
 void ruleset_delete_rule(struct xdpport_ruleset *rs, const struct port_range *r)
 {
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
+	for (int p = 0; p < XDPPORT_NPROTO; p++) {
+		struct port_range one = { PROTO_BIT(p), r->first, r->last };
+
 		if (r->protos & PROTO_BIT(p))
-			memset(&rs->entry[p][r->first], rs->policy[p], r->last - r->first + 1);
+			set_entries(rs, &one, rs->policy[p]);
+	}
 }
 
 void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdict v)
@@ -41,7 +50,7 @@ void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdic
 		rs->policy[p] = v;
 		for (int port = 0; port < XDPPORT_PORTS; port++)
 			if (!is_rule(rs->entry[p][port]))
-				rs->entry[p][port] = v;
+				rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_SOURCES) | v;
 	}
 }
 
@@ -52,13 +61,14 @@ enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16
 
 bool ruleset_is_valid(const struct xdpport_ruleset *rs)
 {
-	if (rs->fragments > 1)
+	if (rs->fragments > 1 || rs->source_slot > 1 ||
+	    rs->sources & ~(XDPPORT_SOURCES_V4 | XDPPORT_SOURCES_V6 | XDPPORT_SOURCES_MODEL))
 		return false;
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		if (rs->policy[p] > 1)
 			return false;
 		for (int port = 0; port < XDPPORT_PORTS; port++) {
-			__u8 e = rs->entry[p][port];
+			__u8 e = rs->entry[p][port] & ~XDPPORT_ENTRY_SOURCES;
 
 			if (e > XDPPORT_ENTRY_RULE_DROP || (!is_rule(e) && e != rs->policy[p]))
 				return false;
@@ -82,10 +92,11 @@ static size_t proto_runs(const struct xdpport_ruleset *rs, int proto, struct rul
 	size_t n = 0;
 
 	for (int port = 0; port < XDPPORT_PORTS;) {
-		__u8 e = rs->entry[proto][port];
+		__u8 e = rs->entry[proto][port] & XDPPORT_ENTRY_REASON;
 		int first = port;
 
-		while (port < XDPPORT_PORTS && rs->entry[proto][port] == e)
+		while (port < XDPPORT_PORTS &&
+		       (rs->entry[proto][port] & XDPPORT_ENTRY_REASON) == e)
 			port++;
 		if (!is_rule(e))
 			continue;

@@ -13,6 +13,12 @@
 
 #include "xdpport.h"
 
+struct sources;
+
+/* The source rules and sets (user/sources.h) model_reason() decides by from now on;
+ * NULL: none. Read, not copied: keep them alive while frames are modelled. */
+void model_set_sources(const struct sources *s);
+
 /* Returns the enum xdpport_reason the data path must give `frame` (`len` bytes)
  * under ruleset `rs` (the active slot: rules->slot[active & 1]). */
 int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs);
