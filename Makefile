@@ -142,7 +142,7 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TEST_LIB_OBJS) $(USER_LIB_OBJ
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
-$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(TEST_LIB_OBJS)
+$(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
@@ -162,6 +162,7 @@ $(COUNTERS_BENCH): tests/bench/counters_read.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
 tests: $(COUNTERS_BENCH)
 
+
 # The README's test command: installs what is missing, builds, runs every test.
 test:
 	$(Q)scripts/deps.sh
@@ -176,7 +177,8 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Werror -fsanitize=fuzzer,address,undefi
 		-fno-sanitize-recover=all -Iinclude -Iuser \
 		-fsanitize-coverage-ignorelist=$(FUZZ_IGNORELIST)
 fuzz_srcs_portspec  := user/portspec.c
-fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c user/limit.c user/units.c
+fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c user/limit.c user/units.c \
+		       user/source_args.c user/sources.c user/prefix.c
 
 $(BUILD)/fuzz:
 	$(Q)mkdir -p $@

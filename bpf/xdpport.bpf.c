@@ -3,10 +3,12 @@
  * xdpport: pass or drop every frame by its destination port and protocol.
  *
  * The verdict is one byte of the active ruleset, precomputed by the CLI from rules
- * and policies (include/xdpport.h). Ports with a flood limit go through its token
- * bucket (limits.h). A TCP/UDP frame that would drop passes when it answers a flow
- * the host sent out (bpf/flows.h; recorded by the egress program below), whatever
- * the rules and limits said. Non-first fragments follow the fragments setting,
+ * and policies (include/xdpport.h). Before it, source rules: `allow/deny from` for
+ * every IP frame, then a port's own source rules (bpf/sources.h). Ports with a flood
+ * limit go through its token bucket (limits.h). A TCP/UDP frame that would drop
+ * passes when it answers a flow the host sent out (bpf/flows.h; recorded by the
+ * egress program below), whatever the rules and limits said. Non-first fragments
+ * follow the fragments setting,
  * frames that are not TCP/UDP over IP pass, truncated headers drop as malformed.
  * Every frame is counted by reason, and TCP/UDP frames by port too.
  */
@@ -15,6 +17,7 @@
 #include "parse.h"
 #include "limits.h"
 #include "flows.h"
+#include "sources.h"
 #include "xdpport.h"
 
 #define READ_ONCE(x) (*(const volatile typeof(x) *)&(x))
@@ -102,6 +105,12 @@ static __always_inline void capture_hook(struct xdp_md *ctx, __u32 reason)
 	case XDPPORT_DROP_LIMIT:
 		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_LIMIT);
 		break;
+	case XDPPORT_PASS_SOURCE:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_PASS_SOURCE);
+		break;
+	case XDPPORT_DROP_SOURCE:
+		bpf_tail_call_static(ctx, &xdpport_capture, XDPPORT_DROP_SOURCE);
+		break;
 	}
 }
 
@@ -151,10 +160,14 @@ int xdpport(struct xdp_md *ctx)
 	switch (parse_frame(data, data_end, &f)) {
 	case FRAME_PORT:
 		entry = rs->entry[f.proto & 1][f.port & 0xffff];
-		reason = entry & XDPPORT_ENTRY_REASON;
-		/* A limited port that passes; one branch on a byte already loaded. */
-		if ((entry & (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_DROP)) == XDPPORT_ENTRY_LIMIT)
-			reason = limit_frame(&f, data_end, slot, reason);
+		reason = source_global(rs, &f, data_end);
+		if (reason == SOURCE_UNDECIDED) {
+			reason = source_port(rs, &f, data_end, entry);
+			/* A limited port that passes: one test of a byte already loaded.
+			 * `allow from` (admin hosts) is not limited. */
+			if ((entry & XDPPORT_ENTRY_LIMIT) && !(reason & XDPPORT_REASON_DROP))
+				reason = limit_frame(&f, data_end, slot, reason);
+		}
 		if ((reason & XDPPORT_REASON_DROP) && rs->replies &&
 		    flow_is_reply(&f, data_end, rs))
 			reason = XDPPORT_PASS_REPLY;
@@ -166,8 +179,10 @@ int xdpport(struct xdp_md *ctx)
 	case FRAME_MALFORMED:
 		reason = XDPPORT_DROP_MALFORMED;
 		break;
-	default:
-		reason = XDPPORT_PASS_UNFILTERED;
+	default:	/* ICMP and the like: `deny from` drops them too */
+		reason = source_global(rs, &f, data_end);
+		if (reason == SOURCE_UNDECIDED)
+			reason = XDPPORT_PASS_UNFILTERED;
 		break;
 	}
 	/* The first buffer's length: exact for every frame that fits one buffer (all

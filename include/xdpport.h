@@ -17,7 +17,7 @@
 
 /* Bumped whenever the meaning of a map changes without its size changing, so that
  * pins left by an older build are refused instead of misread. */
-#define XDPPORT_LAYOUT		2	/* 2: flow table, replies settings, flood limits, changed_ns */
+#define XDPPORT_LAYOUT		3	/* 3: source rules and sets; 2: flow table, replies, limits, changed_ns */
 
 #define XDPPORT_PORTS		65536
 #define XDPPORT_IFACE_SLOTS	64	/* interfaces with their own counters */
@@ -44,6 +44,8 @@ enum xdpport_reason {
 	XDPPORT_DROP_MALFORMED	= 7,	/* truncated inside a header it claims to carry */
 	XDPPORT_PASS_REPLY	= 8,	/* would drop, but answers a flow the host sent out */
 	XDPPORT_DROP_LIMIT	= 9,	/* over the port's flood limit */
+	XDPPORT_PASS_SOURCE	= 10,	/* `allow ... from`: the longest matching prefix */
+	XDPPORT_DROP_SOURCE	= 11,	/* `deny ... from` */
 	XDPPORT_NREASONS,
 };
 #define XDPPORT_REASON_DROP	1
@@ -65,7 +67,8 @@ enum xdpport_entry {
 #define XDPPORT_ENTRY_DROP	1
 #define XDPPORT_ENTRY_RULE	2
 #define XDPPORT_ENTRY_LIMIT	4
-#define XDPPORT_ENTRY_REASON	3	/* the bits that are the reason */
+#define XDPPORT_ENTRY_SOURCES	8	/* the port has source rules (trie, below) */
+#define XDPPORT_ENTRY_REASON	3	/* the bits that are the port's own reason */
 
 /*
  * Flows the host sent out, by state: each has its own idle timeout (the ruleset's
@@ -80,6 +83,8 @@ enum xdpport_flow_state {
 	XDPPORT_FLOW_NSTATES,
 };
 
+#define XDPPORT_SRC16_WORDS	2048	/* 65536 /16s, 2 bits each */
+
 /* A complete ruleset. policy and fragments hold 0 (pass) or 1 (drop). */
 struct xdpport_ruleset {
 	__u8 entry[XDPPORT_NPROTO][XDPPORT_PORTS];	/* enum xdpport_entry */
@@ -87,6 +92,17 @@ struct xdpport_ruleset {
 	__u8 fragments;					/* non-first fragments: 0 pass, 1 drop */
 	__u8 replies;					/* 1: answers to the host's flows pass */
 	__u32 timeout[XDPPORT_FLOW_NSTATES];		/* seconds idle, by flow state */
+	/* Source rules: `allow/deny from` exist (XDPPORT_SOURCES_*), and which of the
+	 * two source slots this ruleset uses. Changing sources fills the other source
+	 * slot, then switches rulesets: one flip of `active` switches both. */
+	__u8 sources;
+	__u8 source_slot;
+	__u8 src4_value[2];	/* what 2-bit codes 1 and 2 of the IPv4 tables stand for */
+	__u8 reserved_sources[4];
+	/* IPv4 `allow/deny from` by /16, 2 bits each (16 KiB, read with the ruleset):
+	 * 0 no rule in the /16, 1 and 2 src4_value[0] and [1] for all of it, 3 it is
+	 * mixed: see xdpport_src4_bits. Real lists leave few /16s mixed (libloc: 1%). */
+	__u64 src16[XDPPORT_SRC16_WORDS];
 };
 
 /*
@@ -135,6 +151,76 @@ struct xdpport_flow_counts {
 	__u64 inserts;
 	__u64 insert_failures;
 };
+#define XDPPORT_SOURCES_V4	1	/* an IPv4 `allow/deny from`: the /24 table */
+#define XDPPORT_SOURCES_V6	2	/* an IPv6 one: the trie, global scope */
+#define XDPPORT_SOURCES_MODEL	4	/* the source slot holds rules or sets (the CLI's) */
+
+/*
+ * What a source table answers for an address: 0 no rule matched, else
+ * (origin << 1) | drop. Origin 1 is a rule with a literal address; 2..126 are
+ * named sets (their hit counter in "xdpport_set_hits"). XDPPORT_SOURCE_LONGER in
+ * the /24 table: that /24 holds prefixes longer than /24, see "xdpport_src4_long".
+ */
+#define XDPPORT_SOURCE_NONE	0
+#define XDPPORT_SOURCE_LITERAL	1
+#define XDPPORT_SOURCE_SET_FIRST 2
+#define XDPPORT_SOURCE_ORIGINS	127
+#define XDPPORT_SOURCE_LONGER	0xff
+
+/*
+ * Maps "xdpport_src4_bits", "xdpport_src4", "xdpport_src4_long", "xdpport_src_trie":
+ * arrays of two maps, one per source slot (a slot without rules of that kind has none).
+ * - src4_bits: IPv4 `allow/deny from` by /24, 2 bits each (4 MiB: small enough to
+ *   stay in cache under random sources): 0 no rule, 1 and 2 the ruleset's
+ *   src4_value[0] and [1] (the commonest pass and drop answers), 3 look in src4.
+ *   XDPPORT_SRC4_BITS_CHUNKS elements of 512 words; /24 `net`: element net >> 14,
+ *   word (net >> 5) & 511, bits 2 * (net & 31).
+ * - src4: the answer byte of every /24, when some are code 3: XDPPORT_SRC4_CHUNKS elements of
+ *   XDPPORT_SRC4_CHUNK bytes, one byte per /24 (16 MiB); index addr >> 20, byte
+ *   (addr >> 8) & 0xfff, addr in host order.
+ * - src4_long: hash from the /24 (addr >> 8) to a byte per address, for the /24s
+ *   marked XDPPORT_SOURCE_LONGER.
+ * - src_trie: LPM trie for IPv6 `allow/deny from` and every port's source rules.
+ */
+#define XDPPORT_SRC4_CHUNK	4096
+#define XDPPORT_SRC4_CHUNKS	4096
+
+struct xdpport_src4_chunk {
+	__u8 origin[XDPPORT_SRC4_CHUNK];
+};
+
+#define XDPPORT_SRC4_BITS_WORDS		512
+#define XDPPORT_SRC4_BITS_CHUNKS	1024
+#define XDPPORT_SRC4_BYTE		3	/* the 2-bit code: see the byte table */
+
+struct xdpport_src4_bits {
+	__u64 word[XDPPORT_SRC4_BITS_WORDS];
+};
+
+struct xdpport_src4_long {
+	__u8 origin[256];
+};
+
+/* The trie's key: prefixlen counts scope's 32 bits plus the address prefix, so a
+ * rule only ever matches in its own scope. Address in network order; IPv4 in
+ * addr[0..3]. */
+struct xdpport_src_key {
+	__u32 prefixlen;
+	__u32 scope;		/* xdpport_source_scope() */
+	__u8 addr[16];
+};
+
+#define XDPPORT_SCOPE_V6	(1u << 24)
+#define XDPPORT_SCOPE_PORT	(1u << 20)
+
+/* Global (`allow from`): 0 or XDPPORT_SCOPE_V6; a port: with proto and port. */
+static inline __u32 xdpport_source_scope(__u32 family, int has_port, __u32 proto, __u32 port)
+{
+	return (family == 6 ? XDPPORT_SCOPE_V6 : 0) |
+	       (has_port ? XDPPORT_SCOPE_PORT | proto << 16 | port : 0);
+}
+
+/* Map "xdpport_set_hits": per-CPU array of packets, indexed by origin. */
 
 /*
  * Map "xdpport_rules": an mmapable array with one element of this type. Two slots so
@@ -215,7 +301,8 @@ struct xdpport_source_key {
 #define XDPPORT_SOURCES_DEFAULT	65536	/* entries of xdpport_sources unless set */
 
 _Static_assert(sizeof(struct xdpport_ruleset) ==
-		       XDPPORT_NPROTO * XDPPORT_PORTS + 4 + 4 * XDPPORT_FLOW_NSTATES,
+		       XDPPORT_NPROTO * XDPPORT_PORTS + 4 + 4 * XDPPORT_FLOW_NSTATES + 8 +
+			       8 * XDPPORT_SRC16_WORDS,
 	       "struct xdpport_ruleset has a hole");
 _Static_assert(sizeof(struct xdpport_flow_key) == 40, "struct xdpport_flow_key has a hole");
 _Static_assert(sizeof(struct xdpport_flow) == 16, "struct xdpport_flow has a hole");
@@ -227,6 +314,12 @@ _Static_assert(sizeof(struct xdpport_rules) == 16 + 2 * sizeof(struct xdpport_ru
 	       "struct xdpport_rules has a hole");
 _Static_assert(__builtin_offsetof(struct xdpport_rules, slot) == 16,
 	       "the ruleset slots of struct xdpport_rules moved");
+_Static_assert(sizeof(struct xdpport_src_key) == 24, "struct xdpport_src_key has a hole");
+_Static_assert(sizeof(struct xdpport_src4_chunk) == XDPPORT_SRC4_CHUNK,
+	       "struct xdpport_src4_chunk has a hole");
+_Static_assert(XDPPORT_SRC4_CHUNK * XDPPORT_SRC4_CHUNKS == 1 << 24, "one byte per /24");
+_Static_assert(XDPPORT_SRC4_BITS_WORDS * 32 * XDPPORT_SRC4_BITS_CHUNKS == 1 << 24,
+	       "two bits per /24");
 _Static_assert(sizeof(struct xdpport_count) == 16, "struct xdpport_count has a hole");
 _Static_assert(sizeof(struct xdpport_totals) == 16 * XDPPORT_NREASONS,
 	       "struct xdpport_totals has a hole");

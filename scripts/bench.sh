@@ -21,6 +21,7 @@
 #   BENCH_RECEIVERS  receivers to measure end to end (default: all, see RECEIVERS)
 #   BENCH_OUT        directory for BENCHMARKS.md and bench.png
 #   BENCH_NOTE       a line of text for the report (e.g. "quiet machine, turbo off")
+#   BENCH_SOURCES=0  leave out scripts/bench-sources.sh (source addresses, blocklists)
 #   BENCH_REPORT_ONLY=1  measure nothing: rebuild the report and chart from the last
 #                    run's data in build/bench/work-full (with BENCH_SMOKE=1:
 #                    work-smoke), e.g. after editing the report
@@ -517,4 +518,9 @@ done
 cat "$WORK/e2e-wall.md" "$WORK/targets-wall.md" "$WORK/e2e-cpu.md" "$WORK/targets-cpu.md"
 chart
 report
+# Source addresses (blocklists, sets): their own report, BENCH-SOURCES.md, same settings.
+if [ -z "${BENCH_REPORT_ONLY:-}" ] && [ "${BENCH_SOURCES:-1}" != 0 ]; then
+	BENCH_ROUNDS=$ROUNDS BENCH_SMOKE=$SMOKE BENCH_OUT=$OUT BENCH_CPUS="$CPU0 $CPU1" \
+		scripts/bench-sources.sh
+fi
 echo "bench.sh: wrote $OUT/BENCHMARKS.md and $OUT/bench.png (raw data in $WORK)"

@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftool
 	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev netbase)
 if [ "${1:-}" = bench ]; then
-	packages+=(xdp-tools nftables iptables gnuplot-nox)
+	packages+=(xdp-tools nftables iptables ipset gnuplot-nox)
 	packages+=(iperf3)	# scripts/bench-replies.sh: the host's outbound TCP throughput
 fi
 packages+=(jq)	# the stats tests read JSON output with it
@@ -24,6 +24,9 @@ packages+=(openssh-server openssh-client)	# tests/ssh_guard_test.sh: a real SSH 
 # to: dnsmasq (DNS, DHCPv4, DHCPv6), dhclient, busybox httpd, curl, dig.
 packages+=(dnsmasq-base isc-dhcp-client busybox curl bind9-dnsutils)
 packages+=(python3-yaml)	# tests/deploy_test.sh parses the manifests in deploy/
+# tests/cli_sources_test.sh: a real country list (libloc's database and its `location`
+# tool, for tests and benches only: xdpport reads plain address files), and ping.
+packages+=(libloc-database location)
 
 missing=()
 for p in "${packages[@]}"; do

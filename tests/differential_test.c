@@ -27,11 +27,14 @@
 #include <bpf/bpf.h>
 
 #include "framegen.h"
+#include "framegen_sources.h"
 #include "harness.h"
 #include "model.h"
 #include "packet.h"
 #include "report.h"
 #include "rng.h"
+#include "sources_store.h"
+#include "xdpport.skel.h"
 
 #define DEFAULT_FRAMES	100000
 #define FIXED_SEED	0x7864707030727431ULL
@@ -39,6 +42,8 @@
 #define NO_REASON	(-1)
 
 static struct harness h;
+static struct source_maps maps;
+static struct sources sources;	/* the current ruleset's, read by the model too */
 
 /* The flows planted for the frames of one ruleset, as the model keeps them. */
 #define STREAM_FLOWS	3	/* after framegen's streams */
@@ -65,11 +70,15 @@ static const char *reason_name(int reason)
 		"pass-policy", "drop-policy", "pass-rule", "drop-rule",
 		"pass-fragment", "drop-fragment", "pass-unfiltered", "drop-malformed",
 		[XDPPORT_PASS_REPLY] = "pass-reply", [XDPPORT_DROP_LIMIT] = "drop-limit",
+		[XDPPORT_PASS_SOURCE] = "pass-source", [XDPPORT_DROP_SOURCE] = "drop-source",
 	};
 
-	if (reason & MODEL_OR_LIMIT)
-		return MODEL_REASON(reason) == XDPPORT_PASS_RULE ? "pass-rule or drop-limit"
-								  : "pass-policy or drop-limit";
+	if (reason & MODEL_OR_LIMIT) {
+		static char either[48];
+
+		snprintf(either, sizeof(either), "%s or drop-limit", reason_name(MODEL_REASON(reason)));
+		return either;
+	}
 
 	return reason >= 0 && reason < XDPPORT_NREASONS ? names[reason] : "(no single counter)";
 }
@@ -102,7 +111,10 @@ static int moved_reason(const struct xdpport_totals *before, const struct xdppor
  * slot the program must read. */
 static const struct xdpport_ruleset *load_rules(uint64_t seed, uint64_t index)
 {
+	static struct xdpport_ruleset scratch;
 	uint64_t n = index / FRAMEGEN_PER_RULESET;
+	struct xdpport_ruleset *rs;
+	char why[256];
 
 	framegen_rules(seed, n, h.rules);
 	/* Flood limits on a third of the ports (junk entries may carry the bit too),
@@ -112,7 +124,20 @@ static const struct xdpport_ruleset *load_rules(uint64_t seed, uint64_t index)
 			for (uint32_t port = 0; port < XDPPORT_PORTS; port++)
 				if ((port * 2654435761u + (uint32_t)(seed ^ n)) % 3 == 0)
 					h.rules->slot[slot].entry[p][port] |= XDPPORT_ENTRY_LIMIT;
-	return &h.rules->slot[h.rules->active & 1];
+	rs = &h.rules->slot[h.rules->active & 1];
+	sources_free(&sources);
+	framegen_sources(seed, n, &sources);
+	if (sources.nrules || sources.nsets) {
+		if (sources_install(&maps, n & 1, &sources, rs, why, sizeof(why)))
+			report(false, "ruleset %llu: sources: %s", (unsigned long long)n, why);
+	} else {
+		/* No source tables at all; the entries keep any junk in their high bits. */
+		sources_install(&maps, 0, &sources, &scratch, why, sizeof(why));
+		sources_install(&maps, 1, &sources, &scratch, why, sizeof(why));
+		rs->sources = 0;
+	}
+	model_set_sources(&sources);
+	return rs;
 }
 
 /* Limit configs for every port of both slots: a few frames pass, then over. Ports
@@ -171,6 +196,7 @@ static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
 	struct xdpport_flow v = {};
 	struct rng r;
 
+	framegen_source_address(seed, index, frame, len);	/* before the flow's key */
 	rng_init(&r, seed, STREAM_FLOWS, index);
 	if (!rng_percent(&r, 35) || !model_reply_key(frame, len, &k, &l4))
 		return len;
@@ -336,6 +362,7 @@ static void replay(uint64_t seed, uint64_t index)
 	struct xdpport_totals totals;
 	struct outcome o;
 
+	framegen_source_address(seed, index, frame, len);
 	harness_totals(&h, 0, &totals);
 	if (!run_both(frame, len, rs, &totals, &o)) {
 		printf("    frame %llu: %zu bytes, model %s; too short for BPF_PROG_TEST_RUN\n",
@@ -462,6 +489,7 @@ int main(int argc, char **argv)
 
 	harness_open(&h);
 	set_limits();
+	harness_source_maps(&h, &maps);
 	if (big) {
 		oversize();
 	} else if (have_only) {

@@ -81,6 +81,12 @@ vg 0 limit 6000-6010 off
 vg 0 replies timeout udp 45
 vg 0 replies off
 vg 0 replies on
+printf '# list\n198.51.100.0/24 ; SBL1\r\n2001:db8:bad::/48\n' >"$tmp/set"
+vg 0 set bad "$tmp/set"
+vg 0 deny from @bad 203.0.113.7
+vg 0 allow 22/tcp from 198.18.0.0/25 2001:db8::/64
+vg 0 delete 22/tcp from 2001:db8::/64
+vg 0 sets --json
 vg_in "$SERVER" 0 attach "$SERVER_IF"
 vg_in "$SERVER" 0 attach "$SERVER_IF" --json
 in_ns "$CLIENT" "$NETPROBE" udp "$SERVER4" 53 100 >/dev/null 2>&1	# counters to show
@@ -138,6 +144,10 @@ printf 'allow 7o\n%.0s' {1..200} >"$tmp/bad.rules"
 vg 2 apply "$tmp/bad.rules"
 vg 2 apply --json "$tmp/bad.rules"
 vg 2 apply /proc/self/mem
+printf '198.51.100.0/24\n300.1.1.1\n' >"$tmp/bad.set"
+vg 2 set bad "$tmp/bad.set"
+vg 2 allow 22 from @nosuchset
+vg 1 set bad --delete
 vg 2 apply "$tmp"
 vg 2 allow 80 99999 443
 vg 2 allow "４４３"

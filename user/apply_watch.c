@@ -35,6 +35,7 @@
 #include "portspec.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "sources.h"
 
 #define DEBOUNCE_MS	 200	/* quiet time that ends a burst of changes */
 #define DEBOUNCE_MAX_MS	 2000	/* a file that never stops changing is read anyway */
@@ -62,6 +63,7 @@ enum wake { WAKE_TIMEOUT, WAKE_CHANGE, WAKE_REREAD, WAKE_STOP };
 /* Too big for the stack. */
 static struct xdpport_ruleset next, before;
 static struct xdpport_limits next_limits;
+static struct sources next_sources;	/* the version's source rules and sets */
 
 static double now_s(void)
 {
@@ -238,7 +240,9 @@ static void check_file(struct watcher *w)
 		free(buf);
 		return;
 	}
-	if (rulesfile_parse(buf, len, w->path, &next, &next_limits, keep_first, &e)) {
+	sources_free(&next_sources);
+	if (rulesfile_parse_sources(buf, len, w->path, &next, &next_limits, &next_sources,
+				    keep_first, &e)) {
 		error_line("%s:%lu: %s (%lu error%s in this version; the running rules stay)",
 			   w->path, e.line, e.message ? e.message : "?", e.count,
 			   e.count == 1 ? "" : "s");
@@ -246,7 +250,7 @@ static void check_file(struct watcher *w)
 		remember(w, buf, len);
 		return;
 	}
-	if (apply_switch(w->cl, &next, &next_limits, w->what, &before)) {
+	if (apply_switch(w->cl, &next, &next_limits, &next_sources, w->what, &before)) {
 		free(buf);	/* said why; tried again at the next change or re-check */
 		return;
 	}
@@ -335,6 +339,7 @@ int apply_watch(struct cmdline *cl)
 		check_file(&w);
 	}
 	free(w.seen);
+	sources_free(&next_sources);
 	if (w.inotify_fd >= 0)
 		close(w.inotify_fd);
 	close(w.signal_fd);

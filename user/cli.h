@@ -86,5 +86,7 @@ int cmd_rollback(struct cmdline *cl);
 int cmd_limit(struct cmdline *cl);
 int cmd_replies(struct cmdline *cl);
 int cmd_flows(struct cmdline *cl);
+int cmd_set(struct cmdline *cl);
+int cmd_sets(struct cmdline *cl);
 
 #endif

@@ -23,6 +23,7 @@
 #include "links.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "sources_store.h"
 #include "try.h"
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
@@ -31,6 +32,7 @@
  * only touched for limited ports. */
 static struct xdpport_ruleset running, next;
 static struct xdpport_limits running_limits, next_limits;
+static struct sources next_sources;	/* the file's source rules and sets */
 
 struct error_sink {
 	bool json;
@@ -78,7 +80,8 @@ static int parse_file(struct cmdline *cl, const char *path)
 	}
 	if (cl->json)
 		json_array_begin("errors");
-	errors = rulesfile_parse(buf, len, name, &next, &next_limits, print_error, &sink);
+	errors = rulesfile_parse_sources(buf, len, name, &next, &next_limits, &next_sources,
+					 print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
@@ -145,6 +148,8 @@ static int report_check(struct cmdline *cl, const char *path)
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
 			json_uint(proto_name(p), limits_count(&next, p));
 		json_object_end();
+		json_uint("source_rules", next_sources.nrules);
+		json_uint("sets", next_sources.nsets);
 		json_bool("drops_guarded_port", drops_guarded);
 		json_bool("guard_refuses", guard_err != 0);
 		return guard_err;
@@ -152,12 +157,12 @@ static int report_check(struct cmdline *cl, const char *path)
 	if (guard_err)
 		return guard_err;
 	printf("%s: ok: policy tcp %s, udp %s; fragments %s; replies %s; %u tcp and %u udp "
-	       "ports with rules; %u tcp and %u udp ports with limits\n",
+	       "ports with rules; %u tcp and %u udp ports with limits; %zu source rules, %zu sets\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
 	       next.replies ? "on" : "off", ruleset_count(&next, XDPPORT_TCP),
 	       ruleset_count(&next, XDPPORT_UDP), limits_count(&next, XDPPORT_TCP),
-	       limits_count(&next, XDPPORT_UDP));
+	       limits_count(&next, XDPPORT_UDP), next_sources.nrules, next_sources.nsets);
 	if (drops_guarded)
 		warn("%s drops tcp/%d (a port the lockout guard protects): apply takes it only "
 		     "because the running ruleset drops it already, or with --force",
@@ -168,7 +173,7 @@ static int report_check(struct cmdline *cl, const char *path)
 /* Makes `next` the running ruleset in one switch, behind the lockout guard. */
 static int switch_to_next(struct cmdline *cl)
 {
-	int err = apply_switch(cl, &next, &next_limits, cl->cmd->name, NULL);
+	int err = apply_switch(cl, &next, &next_limits, &next_sources, cl->cmd->name, NULL);
 
 	if (!err && links_live_count() == 0)
 		warn("ruleset applied, but the filter is not attached to any interface "
@@ -200,6 +205,7 @@ int cmd_apply(struct cmdline *cl)
 			json_bool("applied", !err);
 		json_object_end();
 	}
+	sources_free(&next_sources);
 	return err;
 }
 
@@ -224,7 +230,9 @@ static void print_header(void)
 
 int cmd_save(struct cmdline *cl)
 {
+	struct sources src;
 	struct filter f;
+	char why[256];
 	int err;
 
 	/* Locked: a copy taken while another command writes the slots could be torn. */
@@ -237,9 +245,14 @@ int cmd_save(struct cmdline *cl)
 		filter_read(&f, &running);
 		limits_copy(&running, &running_limits, filter_live_limits(&f));
 	}
+	err = sources_load(&running, &src, why, sizeof(why));
 	filter_close(&f);
+	if (err)
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
 	print_header();
-	if (rulesfile_write(stdout, &running, &running_limits) || fflush(stdout))
+	err = rulesfile_write_sources(stdout, &running, &running_limits, &src) || fflush(stdout);
+	sources_free(&src);
+	if (err)
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
 			    errno_reason(errno));
 	return EXIT_OK;

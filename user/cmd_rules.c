@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_sources.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
@@ -13,6 +14,8 @@
 #include "limit.h"
 #include "links.h"
 #include "ruleset.h"
+#include "source_args.h"
+#include "sources_store.h"
 #include "try.h"
 
 enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
@@ -161,7 +164,8 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
 					entry[p] = action_entry(action, live, p) |
-						   (entry[p] & XDPPORT_ENTRY_LIMIT);
+						   (entry[p] & (XDPPORT_ENTRY_LIMIT |
+								XDPPORT_ENTRY_SOURCES));
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);
@@ -197,9 +201,14 @@ static int edit_ranges(struct cmdline *cl, const struct portspec *specs,
 static int edit_ports(struct cmdline *cl, enum port_action action)
 {
 	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
+	int from = source_from_index(cl->argv, cl->argc);
 	char what[128];
 	int err = 0, port;
 
+	if (from >= 0) {
+		free(specs);
+		return sources_edit(cl, action, from);
+	}
 	if (!specs)
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	for (int i = 0; i < cl->argc && !err; i++) {
@@ -275,14 +284,13 @@ int cmd_fragments(struct cmdline *cl)
 	return finish_change(cl, &f, cl->cmd->name);
 }
 
-static void format_range(char *buf, size_t len, const struct port_range *r)
+static size_t set_family_count(const struct source_set *set, int family)
 {
-	int n = r->first == r->last ? snprintf(buf, len, "%u", r->first)
-				    : snprintf(buf, len, "%u-%u", r->first, r->last);
+	size_t n = 0;
 
-	if (r->protos != PROTOS_ALL)
-		snprintf(buf + n, len - n, "/%s",
-			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
+	for (size_t i = 0; i < set->n; i++)
+		n += set->prefix[i].family == family;
+	return n;
 }
 
 /* "first", "last" and "protocols" of a range, in the open object. */
@@ -312,8 +320,56 @@ static void limits_json(const struct limit_rule *l, long n)
 	json_array_end();
 }
 
+static void list_sources_json(const struct sources *src)
+{
+	json_array_begin("sources");
+	for (size_t i = 0; i < src->nrules; i++) {
+		const struct source_rule *r = &src->rule[i];
+		char ports[32], from[PREFIX_TEXT_MAX + SET_NAME_MAX];
+
+		json_object_begin(NULL);
+		json_string("action", r->verdict == VERDICT_DROP ? "deny" : "allow");
+		if (r->range.protos) {
+			port_range_format(ports, sizeof(ports), &r->range);
+			json_string("ports", ports);
+		} else {
+			json_null("ports");
+		}
+		source_format(src, r, from, sizeof(from));
+		json_string("from", from);
+		json_object_end();
+	}
+	json_array_end();
+	json_array_begin("sets");
+	for (size_t i = 0; i < src->nsets; i++) {
+		json_object_begin(NULL);
+		json_string("name", src->set[i].name);
+		json_uint("ipv4", set_family_count(&src->set[i], 4));
+		json_uint("ipv6", set_family_count(&src->set[i], 6));
+		json_object_end();
+	}
+	json_array_end();
+}
+
+static void list_sources_text(const struct sources *src)
+{
+	if (!src->nrules && !src->nsets)
+		return;
+	printf("sources    %zu\n", src->nrules);
+	for (size_t i = 0; i < src->nrules; i++) {
+		char line[128];
+
+		source_rule_format(src, &src->rule[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+	printf("sets       %zu\n", src->nsets);
+	for (size_t i = 0; i < src->nsets; i++)
+		printf("  %-20s %zu ipv4, %zu ipv6\n", src->set[i].name,
+		       set_family_count(&src->set[i], 4), set_family_count(&src->set[i], 6));
+}
+
 static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
-		      const struct limit_rule *l, long nl)
+		      const struct limit_rule *l, long nl, const struct sources *src)
 {
 	json_object_begin(NULL);
 	json_object_begin("policy");
@@ -337,11 +393,12 @@ static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules
 	}
 	json_array_end();
 	limits_json(l, nl);
+	list_sources_json(src);
 	json_object_end();
 }
 
 static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
-		      const struct limit_rule *l, long nl)
+		      const struct limit_rule *l, long nl, const struct sources *src)
 {
 	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
 	       verdict_name(rs->policy[XDPPORT_UDP]));
@@ -357,7 +414,7 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	for (long i = 0; i < n; i++) {
 		char range[32];
 
-		format_range(range, sizeof(range), &rules[i].range);
+		port_range_format(range, sizeof(range), &rules[i].range);
 		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
 	if (nl)	/* only when there are: the listing of a ruleset without stays as it was */
@@ -365,11 +422,12 @@ static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules
 	for (long i = 0; i < nl; i++) {
 		char range[32], text[64];
 
-		format_range(range, sizeof(range), &l[i].range);
+		port_range_format(range, sizeof(range), &l[i].range);
 		limit_format(&l[i].limit, text, sizeof(text));
 		printf("  limit %s %s%s\n", range, text,
 		       limits_inert(rs, &l[i].range) ? " (inert: the port is dropped)" : "");
 	}
+	list_sources_text(src);
 }
 
 int cmd_list(struct cmdline *cl)
@@ -377,8 +435,10 @@ int cmd_list(struct cmdline *cl)
 	const struct xdpport_ruleset *rs = &next;
 	const struct xdpport_limits *lt = NULL;
 	struct limit_rule *limits = NULL;
+	struct sources src;
 	struct filter f;
 	struct rule *rules;
+	char why[256];
 	long n, nl = 0;
 	int err = filter_open(&f, 0, cl->cmd->name);
 
@@ -390,21 +450,27 @@ int cmd_list(struct cmdline *cl)
 		rs = filter_live(&f);
 		lt = filter_live_limits(&f);
 	}
+	if (sources_load(rs, &src, why, sizeof(why))) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+	}
 	n = ruleset_rules(rs, &rules);
 	if (n >= 0 && lt)
 		nl = limits_list(rs, lt, &limits);
 	if (n < 0 || nl < 0) {
 		if (n >= 0)
 			free(rules);
+		sources_free(&src);
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	}
 	if (cl->json)
-		list_json(rs, rules, n, limits, nl);
+		list_json(rs, rules, n, limits, nl, &src);
 	else
-		list_text(rs, rules, n, limits, nl);
+		list_text(rs, rules, n, limits, nl, &src);
 	free(rules);
 	free(limits);
+	sources_free(&src);
 	filter_close(&f);
 	return EXIT_OK;
 }
@@ -422,5 +488,11 @@ int cmd_flush(struct cmdline *cl)
 	if (err)
 		return err;
 	ruleset_reset(&next);
-	return finish_change(cl, &f, cl->cmd->name);
+	/* finish_change() closes the filter: free the source tables while it is held. */
+	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
+	if (!err) {
+		filter_commit(&f, &next);
+		sources_release_other(filter_live(&f));
+	}
+	return end_change(&f, err);
 }

@@ -21,6 +21,7 @@
 #include "netns.h"
 #include "limit.h"
 #include "ruleset.h"
+#include "sources_store.h"
 #include "try.h"
 
 #define MAX_PINS (XDPPORT_IFACE_SLOTS * 2)
@@ -39,6 +40,16 @@ struct attachment {
 static struct xdpport_ruleset nothing_set;
 static const struct xdpport_ruleset *running = &nothing_set;
 static struct flow_table flows = { .size = XDPPORT_FLOWS_DEFAULT };
+static struct sources sources;	/* the running ruleset's source rules and sets */
+
+static size_t source_prefixes(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sources.nsets; i++)
+		n += sources.set[i].n;
+	return n;
+}
 
 /* Names the interface and reads its XDP mode, in whatever namespace we are in now. */
 static void look_up_iface(struct attachment *a)
@@ -248,6 +259,9 @@ static void status_json(const struct attachment *a, int n, bool set_up)
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		json_uint(proto_name(p), limits_count(running, p));
 	json_object_end();
+	json_uint("source_rules", sources.nrules);
+	json_uint("sets", sources.nsets);
+	json_uint("set_prefixes", source_prefixes());
 	json_bool("up", set_up);
 	guard_json();
 	json_object_end();
@@ -291,6 +305,8 @@ static void status_text(const struct attachment *a, int n)
 	       ruleset_count(running, XDPPORT_UDP));
 	printf("%-12s %u tcp, %u udp ports ('xdpport list' shows them)\n", "limits",
 	       limits_count(running, XDPPORT_TCP), limits_count(running, XDPPORT_UDP));
+	printf("%-12s %zu rules, %zu sets of %zu prefixes\n", "sources", sources.nrules,
+	       sources.nsets, source_prefixes());
 	guard_text();
 }
 
@@ -310,6 +326,7 @@ int cmd_status(struct cmdline *cl)
 	static struct attachment found[MAX_PINS];
 	__u64 here = links_netns();
 	struct filter f;
+	char why[256];
 	int n, err = filter_open(&f, 0, cl->cmd->name);
 
 	if (err && err != NOT_SET_UP)
@@ -322,6 +339,10 @@ int cmd_status(struct cmdline *cl)
 		filter_close(&f);
 		return EXIT_FAIL;
 	}
+	if (sources_load(running, &sources, why, sizeof(why))) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+	}
 	n = links_list(pins, MAX_PINS);
 	if (n > MAX_PINS)
 		n = MAX_PINS;
@@ -332,6 +353,7 @@ int cmd_status(struct cmdline *cl)
 		status_json(found, n, err != NOT_SET_UP);
 	else
 		status_text(found, n);
+	sources_free(&sources);
 	filter_close(&f);
 	return EXIT_OK;
 }

@@ -503,7 +503,7 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next)
 	struct xdpport_ruleset *live = active_slot(f);
 	int port;
 
-	/* Everything after the entries (policies, fragments, replies, timeouts). */
+	/* Everything after the entries (policies, fragments, replies, timeouts, sources). */
 	if (memcmp(live->policy, next->policy, sizeof(*next) - offsetof(typeof(*next), policy))) {
 		filter_replace(f, next, NULL);
 		return;

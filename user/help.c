@@ -8,6 +8,16 @@
 	"/etc/services (https); add /tcp or /udp for one protocol (443/tcp), otherwise\n" \
 	"it means both (a service name: the protocols /etc/services lists it for).\n"
 
+#define SOURCE_HELP \
+	"With 'from SOURCE...', the rule is about source addresses (README, Source\n" \
+	"addresses and sets). SOURCE is an address (203.0.113.7, 2001:db8::1), a CIDR\n" \
+	"(203.0.113.0/24; host bits must be zero) or @NAME, a set ('xdpport set').\n" \
+	"Without PORTSPEC the rule holds for every IP frame, ICMP too, before any port\n" \
+	"rule; with PORTSPEC only for those ports. Order of decisions: 1. 'allow/deny\n" \
+	"from': the longest matching prefix; 2. the port's own source rules: the longest\n" \
+	"matching prefix; 3. the port's rule, then the policy. Among equal prefixes,\n" \
+	"deny wins. Non-IP frames (ARP) are never touched.\n"
+
 #define GUARD_HELP \
 	"The lockout guard refuses, changing nothing, what would start dropping a TCP\n" \
 	"port SSH needs: the port of the SSH session this runs in (found from its sshd's\n" \
@@ -59,21 +69,29 @@ static const struct help_text texts[] = {
 	  "before anything changes, and the whole command takes effect at once: no frame\n"
 	  "sees half of a range.\n"
 	  "\n" PORTSPEC_HELP
+	  "\n" SOURCE_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport allow 443\n"
-	  "  xdpport allow https ssh 8000-8100/udp\n",
+	  "  xdpport allow https ssh 8000-8100/udp\n"
+	  "  xdpport allow 22/tcp from 203.0.113.0/24 2001:db8:1::/48\n"
+	  "  xdpport allow from 198.51.100.7        (an admin host: every port)\n",
 	  HELP_FORCE },
 	{ "deny",
 	  "Drops frames to these ports, whatever the policy. Every argument is checked\n"
 	  "before anything changes, and the whole command takes effect at once.\n"
 	  "\n" GUARD_HELP
+	  "Inside an SSH session it also refuses to drop the client's address\n"
+	  "(SSH_CONNECTION) on the session's port.\n"
 	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
+	  "\n" SOURCE_HELP
 	  "\n"
 	  "Examples:\n"
 	  "  xdpport deny 23\n"
-	  "  xdpport deny 137-139/udp 445/tcp\n",
+	  "  xdpport deny 137-139/udp 445/tcp\n"
+	  "  xdpport deny from @drop                (a blocklist: everything, ICMP too)\n"
+	  "  xdpport deny 25/tcp from 192.0.2.0/24\n",
 	  HELP_FORCE },
 	{ "delete",
 	  "Removes the rules of these ports: they follow their protocol's policy again.\n"
@@ -85,8 +103,14 @@ static const struct help_text texts[] = {
 	  "\n" TRY_HELP
 	  "\n" PORTSPEC_HELP
 	  "\n"
-	  "Example:\n"
-	  "  xdpport delete 8000-8100/udp\n",
+	  "With 'from SOURCE...' it removes source rules instead: the same PORTSPEC (none\n"
+	  "for 'allow/deny from') and SOURCE they were given with; 'xdpport list' shows\n"
+	  "them. A source rule that is not there is an error.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport delete 8000-8100/udp\n"
+	  "  xdpport delete 22/tcp from 203.0.113.0/24\n"
+	  "  xdpport delete from @drop\n",
 	  HELP_FORCE },
 	{ "policy",
 	  "Sets the verdict for ports without a rule, for tcp and udp or for one of them.\n"
@@ -169,10 +193,30 @@ static const struct help_text texts[] = {
 	  "conntrack -L: PROTO LOCAL:PORT -> REMOTE:PORT STATE expires SECSs. States:\n"
 	  "tcp-syn, established, closing, udp, udp-answered. DHCP flows show addresses 0.\n",
 	  HELP_JSON },
+	{ "set",
+	  "Creates the set NAME from FILE (- reads standard input), or replaces it: rules\n"
+	  "that use @NAME switch to the new contents in one step, so no frame ever sees\n"
+	  "half a list. FILE holds one IPv4 or IPv6 address or CIDR per line; '#' and ';'\n"
+	  "start comments (the Spamhaus DROP format), blank lines and CRLF are fine. A bad\n"
+	  "line (a bad address, host bits set, /33, /129) is one error naming the file and\n"
+	  "line, and nothing changes. Files are read as a stream: a million prefixes take\n"
+	  "about a second. --delete removes a set no rule uses.\n"
+	  "\n"
+	  "Examples:\n"
+	  "  xdpport set drop drop.txt && xdpport deny from @drop\n"
+	  "  curl -s https://www.spamhaus.org/drop/drop.txt | xdpport set drop -\n"
+	  "  xdpport set drop --delete\n"
+	  "\n" TRY_HELP,
+	  HELP_FORCE },
+	{ "sets",
+	  "Prints every set: its IPv4 and IPv6 prefixes, how many rules use it, and how\n"
+	  "many frames its prefixes decided (hits, since the set was created).\n",
+	  HELP_JSON },
 	{ "list",
 	  "Prints the policies, the fragments and replies settings (timeouts that are not\n"
 	  "the default) and every rule; neighbouring ports\n"
 	  "with the same rule show as one range, and a rule for both protocols shows once.\n"
+	  "Then the source rules, in the order given, and the sets.\n"
 	  "Works whether or not the filter is attached.\n",
 	  HELP_JSON },
 	{ "apply",
@@ -186,6 +230,8 @@ static const struct help_text texts[] = {
 	  "  policy pass|drop [tcp|udp]\n"
 	  "  fragments pass|drop\n"
 	  "  allow|deny|delete PORTSPEC...\n"
+	  "  set NAME ADDRESS|CIDR...   (a named set; repeated lines add members)\n"
+	  "  allow|deny|delete [PORTSPEC...] from SOURCE...\n"
 	  "'xdpport save' writes one. Details: xdpport(8), FILE FORMAT.\n"
 	  "\n"
 	  "--check changes nothing and fails where apply would: errors, and what the\n"

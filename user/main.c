@@ -32,10 +32,12 @@ static const struct command commands[] = {
 	    OPT_TRY } },
 	{ "detach", cmd_detach, "IFACE | --all", "remove the filter from an interface", 0, 1,
 	  { { "all", OPT_FLAG, "--all  from every interface" } } },
-	{ "allow", cmd_allow, "PORTSPEC...", "pass these ports", 1, -1, {} },
-	{ "deny", cmd_deny, "PORTSPEC...", "drop these ports", 1, -1, { OPT_TRY } },
-	{ "delete", cmd_delete, "PORTSPEC...", "remove rules: the ports follow the policy", 1, -1,
-	  { OPT_TRY } },
+	{ "allow", cmd_allow, "PORTSPEC... [from SOURCE...]",
+	  "pass these ports (only from these sources)", 1, -1, {} },
+	{ "deny", cmd_deny, "PORTSPEC... [from SOURCE...]",
+	  "drop these ports (only from these sources)", 1, -1, { OPT_TRY } },
+	{ "delete", cmd_delete, "[PORTSPEC...] [from SOURCE...]",
+	  "remove rules: the ports follow the policy", 1, -1, { OPT_TRY } },
 	{ "policy", cmd_policy, "pass|drop [tcp|udp]", "verdict for ports without a rule", 1, 2,
 	  { OPT_TRY } },
 	{ "fragments", cmd_fragments, "pass|drop", "verdict for non-first IP fragments", 1, 1, {} },
@@ -44,6 +46,11 @@ static const struct command commands[] = {
 	  { { "table", OPT_VALUE, "--table N  per-source table size, when the filter is created" } } },
 	{ "replies", cmd_replies, "on|off|timeout ...",
 	  "pass answers to the host's own connections (default on)", 1, 3, {} },
+	{ "set", cmd_set, "NAME FILE|-", "create or replace a named set of addresses, atomically",
+	  1, 2, { { "delete", OPT_FLAG, "--delete  remove the set (no rule may use it)" },
+		  OPT_TRY } },
+	{ "sets", cmd_sets, "", "show the named sets: prefixes, rules using them, hits", 0, 0,
+	  {} },
 	{ "list", cmd_list, "", "show policies and rules", 0, 0, {} },
 	{ "apply", cmd_apply, "FILE|-", "replace the whole ruleset with a rules file, atomically",
 	  1, 1, { { "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
@@ -115,6 +122,9 @@ static void print_usage(FILE *out)
 			fprintf(out, "  %-28s %s\n", line, commands[i].summary);
 	}
 	fprintf(out, "\nPORTSPEC: 443, 443/tcp, 8000-8100/udp, https, ssh/tcp\n"
+		     "SOURCE:   203.0.113.7, 203.0.113.0/24, 2001:db8::/32, @SETNAME\n"
+		     "          'allow from SOURCE' and 'deny from SOURCE' (no PORTSPEC) decide\n"
+		     "          every IP frame from SOURCE, before any port rule\n"
 		     "\nOptions:\n"
 		     "  --json   print JSON (commands that print)\n"
 		     "  --force  change rules even if that drops the SSH port\n"

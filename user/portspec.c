@@ -220,3 +220,13 @@ int portspec_parse(const char *text, struct portspec *out, char *why, size_t why
 	}
 	return parse_ports(buf, protos, out, why, why_len);
 }
+
+void port_range_format(char *buf, size_t len, const struct port_range *r)
+{
+	int n = r->first == r->last ? snprintf(buf, len, "%u", r->first)
+				    : snprintf(buf, len, "%u-%u", r->first, r->last);
+
+	if (r->protos != PROTOS_ALL && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n, "/%s",
+			 proto_name(r->protos == PROTO_BIT(XDPPORT_UDP) ? XDPPORT_UDP : XDPPORT_TCP));
+}

@@ -28,6 +28,9 @@ struct portspec {
 /* Parses `text`; on error returns -1 and writes why into `why`. */
 int portspec_parse(const char *text, struct portspec *out, char *why, size_t why_len);
 
+/* "443", "8000-8100/udp": a range as PORTSPEC writes it. */
+void port_range_format(char *buf, size_t len, const struct port_range *r);
+
 /* Parses a protocol name ("tcp", "udp"); returns the enum xdpport_proto or -1. */
 int proto_parse(const char *text);
 

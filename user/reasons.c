@@ -4,6 +4,8 @@
 #include "reasons.h"
 
 const struct reason reasons[] = {
+	{ XDPPORT_PASS_SOURCE, "pass-source", false,
+	  "the source address: 'allow from', or the port's 'allow PORT from'" },
 	{ XDPPORT_PASS_RULE, "pass-rule", false, "the port has an allow rule" },
 	{ XDPPORT_PASS_POLICY, "pass-policy", false,
 	  "no rule for the port; the protocol's policy is pass" },
@@ -13,6 +15,8 @@ const struct reason reasons[] = {
 	  "would drop, but answers a flow this host sent out (replies on)" },
 	{ XDPPORT_PASS_UNFILTERED, "pass-unfiltered", false,
 	  "not TCP/UDP over IP: ARP, ICMP, neighbour discovery, ..." },
+	{ XDPPORT_DROP_SOURCE, "drop-source", true,
+	  "the source address: 'deny from', or the port's 'deny PORT from'" },
 	{ XDPPORT_DROP_RULE, "drop-rule", true, "the port has a deny rule" },
 	{ XDPPORT_DROP_POLICY, "drop-policy", true,
 	  "no rule for the port; the protocol's policy is drop" },
@@ -25,7 +29,8 @@ const struct reason reasons[] = {
 
 const int nreasons = sizeof(reasons) / sizeof(reasons[0]);
 
-_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS,
+/* 8 and 9 are the replies' and limits' reasons, on their branches. */
+_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS - 2,
 	       "every enum xdpport_reason has a row");
 
 const struct reason *reason_of(int id)

@@ -62,14 +62,17 @@ void ruleset_reset(struct xdpport_ruleset *rs)
 		rs->timeout[s] = timeouts[s].seconds;
 }
 
-/* Gives the ports of `r` the reason bits `reason`, keeping their limit bits. */
+/* The bits of an entry that are not its reason and that rules leave as they are. */
+#define ENTRY_KEEP	(XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_SOURCES)
+
+/* Gives the ports of `r` the reason bits `reason`, keeping their limit and source bits. */
 static void set_reason(struct xdpport_ruleset *rs, const struct port_range *r, __u8 reason)
 {
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		if (!(r->protos & PROTO_BIT(p)))
 			continue;
 		for (unsigned port = r->first; port <= r->last; port++)
-			rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_LIMIT) | reason;
+			rs->entry[p][port] = (rs->entry[p][port] & ENTRY_KEEP) | reason;
 	}
 }
 
@@ -96,7 +99,7 @@ void ruleset_set_policy(struct xdpport_ruleset *rs, uint32_t protos, enum verdic
 		rs->policy[p] = v;
 		for (int port = 0; port < XDPPORT_PORTS; port++)
 			if (!is_rule(rs->entry[p][port]))
-				rs->entry[p][port] = (rs->entry[p][port] & XDPPORT_ENTRY_LIMIT) | v;
+				rs->entry[p][port] = (rs->entry[p][port] & ENTRY_KEEP) | v;
 	}
 }
 
@@ -107,7 +110,8 @@ enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16
 
 bool ruleset_is_valid(const struct xdpport_ruleset *rs)
 {
-	if (rs->fragments > 1 || rs->replies > 1)
+	if (rs->fragments > 1 || rs->replies > 1 || rs->source_slot > 1 ||
+	    rs->sources & ~(XDPPORT_SOURCES_V4 | XDPPORT_SOURCES_V6 | XDPPORT_SOURCES_MODEL))
 		return false;
 	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
 		if (rs->timeout[s] < 1 || rs->timeout[s] > RULESET_TIMEOUT_MAX)
@@ -116,7 +120,7 @@ bool ruleset_is_valid(const struct xdpport_ruleset *rs)
 		if (rs->policy[p] > 1)
 			return false;
 		for (int port = 0; port < XDPPORT_PORTS; port++) {
-			__u8 e = rs->entry[p][port] & ~XDPPORT_ENTRY_LIMIT;
+			__u8 e = rs->entry[p][port] & ~ENTRY_KEEP;
 
 			if (e > XDPPORT_ENTRY_RULE_DROP || (!is_rule(e) && e != rs->policy[p]))
 				return false;

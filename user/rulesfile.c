@@ -9,6 +9,7 @@
 #include "ruleset.h"
 #include "rulesfile.h"
 #include "units.h"
+#include "source_args.h"
 
 #define WORDS_MAX	(RULESFILE_LINE_MAX / 2 + 1)	/* "a b c ..." */
 #define QUOTE_MAX	40	/* how much of a bad word an error message repeats */
@@ -22,6 +23,7 @@ struct parser {
 	void *ctx;
 	struct xdpport_ruleset *rs;	/* rules only: every other entry 0 until the end */
 	struct xdpport_limits *limits;
+	struct sources *src;		/* source rules and sets */
 	__u8 policy[XDPPORT_NPROTO];	/* the last policy line's, set at the end */
 	char text[RULESFILE_LINE_MAX + 1];	/* the current line, split into words */
 	char *word[WORDS_MAX];
@@ -221,9 +223,56 @@ static void apply_range(struct parser *p, enum port_action action, const struct 
 		ruleset_set_rule(p->rs, r, action == DENY ? VERDICT_DROP : VERDICT_PASS);
 }
 
+/* allow|deny|delete [PORTSPEC...] from SOURCE... */
+static void parse_from(struct parser *p, enum port_action action, int from)
+{
+	char why[256];
+
+	if (source_rules_edit(p->src, action, p->word + 1, from - 1, p->word + from + 1,
+			      p->nwords - from - 1, false, why, sizeof(why)))
+		error(p, "%s: %s", p->word[0], why);
+}
+
+/* set NAME [ADDRESS|CIDR...]: a named set, its members over any number of lines. */
+static void parse_set(struct parser *p)
+{
+	struct source_set *set;
+	char why[128], q[QUOTE_MAX + 4];
+
+	if (p->nwords < 2 || !set_name_valid(p->word[1])) {
+		error(p, "set needs a NAME (letters, digits, '_', '-', '.') and its addresses");
+		return;
+	}
+	set = sources_find_set(p->src, p->word[1]);
+	if (!set) {
+		struct source_set fresh = {};
+
+		snprintf(fresh.name, sizeof(fresh.name), "%s", p->word[1]);
+		if (sources_put_set(p->src, &fresh, why, sizeof(why))) {
+			error(p, "set %s: %s", p->word[1], why);
+			return;
+		}
+		set = sources_find_set(p->src, p->word[1]);
+	}
+	for (int i = 2; i < p->nwords; i++) {
+		struct prefix pf;
+
+		if (prefix_parse(p->word[i], strlen(p->word[i]), &pf, why, sizeof(why)))
+			error(p, "set %s '%s': %s", p->word[1], quote(p->word[i], q), why);
+		else if (source_set_append(set, &pf))
+			error(p, "out of memory");
+	}
+}
+
 /* allow|deny|delete PORTSPEC...: every bad PORTSPEC is its own error. */
 static void parse_ports(struct parser *p, enum port_action action)
 {
+	int from = source_from_index(p->word, p->nwords);
+
+	if (from >= 0) {
+		parse_from(p, action, from);
+		return;
+	}
 	if (p->nwords < 2) {
 		error(p, "%s needs at least one PORTSPEC (443, 443/tcp, 8000-8100/udp, https)",
 		      p->word[0]);
@@ -305,14 +354,16 @@ static void parse_words(struct parser *p)
 		parse_limit(p);
 	else if (is(cmd, "replies"))
 		parse_replies(p);
+	else if (is(cmd, "set"))
+		parse_set(p);
 	else if (is(cmd, "flush"))
 		error(p, "flush is not needed: apply always starts from a clean ruleset");
 	else if (is_cli_command(cmd))
 		error(p, "'%s' is a command, not a rule; a rules file holds policy, fragments, "
-			 "replies, allow, deny, delete and limit lines", cmd);
+			 "replies, set, allow, deny, delete and limit lines", cmd);
 	else
-		error(p, "unknown word '%s'; a rules file holds policy, fragments, replies, allow, "
-			 "deny, delete and limit lines", quote(cmd, q));
+		error(p, "unknown word '%s'; a rules file holds policy, fragments, replies, set, "
+			 "allow, deny, delete and limit lines", quote(cmd, q));
 }
 
 /* Reports the first bad byte of a line: NUL anywhere, and outside the comment
@@ -394,19 +445,33 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
 			      rulesfile_error_fn on_error, void *ctx)
 {
+	struct sources src;
+	unsigned long errors = rulesfile_parse_sources(buf, len, name, out, limits, &src,
+						       on_error, ctx);
+
+	sources_free(&src);
+	return errors;
+}
+
+unsigned long rulesfile_parse_sources(const char *buf, size_t len, const char *name,
+				      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+				      struct sources *src, rulesfile_error_fn on_error,
+				      void *ctx)
+{
 	static struct xdpport_limits unused;	/* pages only touched by limit lines */
 	static const char bom[] = "\xef\xbb\xbf";
 	struct parser *p = malloc(sizeof(*p));
 	const char *end = buf + len, *s = buf;
 	unsigned long errors;
 
+	sources_init(src);
 	if (!p) {
 		if (on_error)
 			on_error(ctx, name, 0, "out of memory");
 		return 1;
 	}
 	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .rs = out,
-			      .limits = limits ? limits : &unused };
+			      .limits = limits ? limits : &unused, .src = src };
 	ruleset_reset(out);
 	if (len >= 3 && !memcmp(buf, bom, 3))
 		s += 3;
@@ -414,6 +479,8 @@ unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 		s = parse_line(p, s, end);
 	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
 		ruleset_set_policy(out, PROTO_BIT(proto), p->policy[proto]);
+	for (size_t i = 0; i < src->nsets; i++)
+		source_set_sort(&src->set[i]);
 	errors = p->errors;
 	free(p);
 	return errors;
@@ -464,8 +531,42 @@ static int write_limits(FILE *out, const struct xdpport_ruleset *rs,
 	return 0;
 }
 
+#define SET_LINE_PREFIXES	8	/* a set's members per saved line */
+
+static void write_sources(FILE *out, const struct sources *src)
+{
+	for (size_t i = 0; i < src->nsets; i++) {
+		const struct source_set *set = &src->set[i];
+
+		if (!set->n)
+			fprintf(out, "set %s\n", set->name);
+		for (size_t k = 0; k < set->n; k++) {
+			char text[PREFIX_TEXT_MAX];
+
+			prefix_format(&set->prefix[k], text, sizeof(text));
+			fprintf(out, "%s%s%s", k % SET_LINE_PREFIXES ? " " : "set ",
+				k % SET_LINE_PREFIXES ? "" : set->name, k % SET_LINE_PREFIXES ? "" : " ");
+			fputs(text, out);
+			if (k % SET_LINE_PREFIXES == SET_LINE_PREFIXES - 1 || k == set->n - 1)
+				fputc('\n', out);
+		}
+	}
+	for (size_t i = 0; i < src->nrules; i++) {
+		char line[128];
+
+		source_rule_format(src, &src->rule[i], line, sizeof(line));
+		fprintf(out, "%s\n", line);
+	}
+}
+
 int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
 		    const struct xdpport_limits *limits)
+{
+	return rulesfile_write_sources(out, rs, limits, NULL);
+}
+
+int rulesfile_write_sources(FILE *out, const struct xdpport_ruleset *rs,
+			    const struct xdpport_limits *limits, const struct sources *src)
 {
 	struct rule *rules;
 	long n = ruleset_rules(rs, &rules);
@@ -490,5 +591,7 @@ int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
 	free(rules);
 	if (limits && write_limits(out, rs, limits))
 		return -1;
+	if (src)
+		write_sources(out, src);
 	return ferror(out) ? -1 : 0;
 }

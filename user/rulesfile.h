@@ -7,6 +7,8 @@
  *   replies on|off                 replies timeout KIND SECS
  *   allow PORTSPEC...              deny PORTSPEC...           delete PORTSPEC...
  *   limit PORTSPEC RATE [burst N] [per-source]                limit PORTSPEC off
+ *   set NAME ADDRESS|CIDR...       (members of a named set; repeated lines add more)
+ *   allow|deny|delete [PORTSPEC...] from SOURCE...   (SOURCE: address, CIDR, @NAME)
  *
  * `#` starts a comment (whole line or trailing); blank lines are ignored; words are
  * separated by spaces or tabs; CRLF line endings and a UTF-8 byte order mark are
@@ -24,6 +26,7 @@
 
 #include <linux/types.h>
 #include "xdpport.h"
+#include "sources.h"
 
 #define RULESFILE_LINE_MAX	4096		/* bytes, without the line ending */
 #define RULESFILE_MAX_BYTES	(16u << 20)	/* what `apply` reads at most */
@@ -46,6 +49,17 @@ typedef void (*rulesfile_error_fn)(void *ctx, const char *name, unsigned long li
 unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
 			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
 			      rulesfile_error_fn on_error, void *ctx);
+
+/* The same, with the source rules and sets into `src` (sources_free() it, also after
+ * errors). A set must be defined before a rule names it. */
+unsigned long rulesfile_parse_sources(const char *buf, size_t len, const char *name,
+				      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+				      struct sources *src, rulesfile_error_fn on_error,
+				      void *ctx);
+
+/* rulesfile_write() and then the sets and source rules of `src` (may be NULL). */
+int rulesfile_write_sources(FILE *out, const struct xdpport_ruleset *rs,
+			    const struct xdpport_limits *limits, const struct sources *src);
 
 /*
  * Writes `rs` in the file format, without a header: the policies, the fragments

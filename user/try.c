@@ -19,10 +19,13 @@
 #include "input.h"
 #include "ruleset.h"
 #include "rulesfile.h"
+#include "sources_store.h"
 #include "try.h"
 
 #define PENDING		TRY_DIR "/pending"
 #define PREVIOUS	TRY_DIR "/previous.rules"
+/* Our own file: the source sets it holds may well be over what apply takes. */
+#define PREVIOUS_MAX_BYTES	(1u << 30)
 #define LAST		TRY_DIR "/last"
 #define TIMER_NAME	"xdpport-try"	/* its comm: confirm only ever signals that */
 
@@ -97,9 +100,16 @@ static int fill_state(FILE *f, const void *ctx)
 static int fill_rules(FILE *f, const void *ctx)
 {
 	const struct snapshot *s = ctx;
+	struct sources src;
+	char why[256];
+	int err;
 
+	if (sources_load(s->rules, &src, why, sizeof(why)))
+		return -1;
 	fprintf(f, "# the ruleset before a change on trial (xdpport --try)\n");
-	return rulesfile_write(f, s->rules, s->limits);
+	err = rulesfile_write_sources(f, s->rules, s->limits, &src);
+	sources_free(&src);
+	return err;
 }
 
 static int fill_line(FILE *f, const void *ctx)
@@ -183,19 +193,31 @@ int try_confirm_locked(const struct try_state *st)
 
 static int restore_previous(struct filter *f, const char *what)
 {
+	struct sources src;
 	unsigned long errors;
+	int err = 0;
 	char why[160];
 	size_t len;
 	char *buf;
 
-	if (input_read(PREVIOUS, RULESFILE_MAX_BYTES, &buf, &len, why, sizeof(why)))
+	if (input_read(PREVIOUS, PREVIOUS_MAX_BYTES, &buf, &len, why, sizeof(why)))
 		return fail(EXIT_FAIL, what, "%s: %s", PREVIOUS, why);
-	errors = rulesfile_parse(buf, len, PREVIOUS, &restored, &restored_limits, NULL, NULL);
+	errors = rulesfile_parse_sources(buf, len, PREVIOUS, &restored, &restored_limits, &src,
+					 NULL, NULL);
 	free(buf);
-	if (errors)
+	if (errors) {
+		sources_free(&src);
 		return fail(EXIT_FAIL, what, "%s: not a valid rules file: nothing restored",
 			    PREVIOUS);
-	filter_replace(f, &restored, &restored_limits);
+	}
+	/* The source slot the change left is rebuilt from the saved rules and sets. */
+	if (src.nrules || src.nsets || (filter_live(f)->sources & XDPPORT_SOURCES_MODEL))
+		err = sources_switch(f, &restored, &restored_limits, &src, why, sizeof(why));
+	else
+		filter_replace(f, &restored, &restored_limits);
+	sources_free(&src);
+	if (err)
+		return fail(EXIT_FAIL, what, "%s: %s, nothing restored", PREVIOUS, why);
 	return 0;
 }
 

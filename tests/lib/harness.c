@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "harness.h"
+#include "sources_store.h"
 #include "xdpport.skel.h"
 
 static void die(const char *what, int err)
@@ -162,4 +163,13 @@ void harness_port(struct harness *h, unsigned proto, unsigned port,
 		sum->passed += per_cpu[c].passed;
 		sum->dropped += per_cpu[c].dropped;
 	}
+}
+
+void harness_source_maps(struct harness *h, struct source_maps *m)
+{
+	*m = (struct source_maps){ bpf_map__fd(h->skel->maps.xdpport_src4_bits),
+				   bpf_map__fd(h->skel->maps.xdpport_src4),
+				   bpf_map__fd(h->skel->maps.xdpport_src4_long),
+				   bpf_map__fd(h->skel->maps.xdpport_src_trie),
+				   bpf_map__fd(h->skel->maps.xdpport_src_model) };
 }

@@ -49,4 +49,9 @@ void harness_totals(struct harness *h, uint32_t iface_slot, struct xdpport_total
 void harness_port(struct harness *h, unsigned proto, unsigned port,
 		  struct xdpport_port_count *sum);
 
+struct source_maps;
+
+/* The program's own source maps (user/sources_store.h), for sources_install(). */
+void harness_source_maps(struct harness *h, struct source_maps *m);
+
 #endif

@@ -27,6 +27,7 @@ struct livegen {
 	 * so a different spread means loading it again. */
 	uint32_t port_offset, port_span;
 	uint16_t port_base;
+	uint32_t ipv4_offset;
 };
 
 struct sender {
@@ -48,7 +49,8 @@ static uint64_t clock_ns(clockid_t clock)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static int load(struct livegen *g, uint32_t offset, uint16_t base, uint32_t span)
+static int load(struct livegen *g, uint32_t offset, uint16_t base, uint32_t span,
+		uint32_t ipv4_offset)
 {
 	struct trafficgen *skel = trafficgen__open();
 	int err;
@@ -58,6 +60,7 @@ static int load(struct livegen *g, uint32_t offset, uint16_t base, uint32_t span
 	skel->rodata->port_offset = offset;
 	skel->rodata->port_base = base;
 	skel->rodata->port_span = span;
+	skel->rodata->ipv4_offset = ipv4_offset;
 	err = trafficgen__load(skel);
 	if (err) {
 		trafficgen__destroy(skel);
@@ -68,6 +71,7 @@ static int load(struct livegen *g, uint32_t offset, uint16_t base, uint32_t span
 	g->port_offset = offset;
 	g->port_base = base;
 	g->port_span = span;
+	g->ipv4_offset = ipv4_offset;
 	return 0;
 }
 
@@ -78,7 +82,7 @@ struct livegen *livegen_open(void)
 
 	if (!g)
 		return NULL;
-	err = load(g, 0, 0, 1);
+	err = load(g, 0, 0, 1, 0);
 	if (err) {
 		free(g);
 		errno = -err;
@@ -170,6 +174,8 @@ static int check_args(size_t len, uint64_t count, const struct livegen_opts *o)
 	if (o->port_span > 1 && ((uint64_t)o->port_base + o->port_span > 65536 ||
 				 o->port_offset + 2 > len || o->port_offset > 0x3fe))
 		return -EINVAL;	/* the program masks the offset to 10 bits */
+	if (o->ipv4_offset && (o->ipv4_offset + 20 > len || o->ipv4_offset > 0x3ff))
+		return -EINVAL;
 	return 0;
 }
 
@@ -213,11 +219,12 @@ int64_t livegen_send(struct livegen *g, int ifindex, const void *frame, size_t l
 		return err;
 	if (!if_indextoname(ifindex, (char[IF_NAMESIZE]){ 0 }))
 		return -ENODEV;
-	if (span > 1 && (o->port_offset != g->port_offset || o->port_base != g->port_base ||
-			 span != g->port_span)) {
-		err = load(g, o->port_offset, o->port_base, span);
-	} else if (span == 1 && g->port_span != 1) {
-		err = load(g, 0, 0, 1);
+	if (o->ipv4_offset != g->ipv4_offset ||
+	    (span > 1 && (o->port_offset != g->port_offset || o->port_base != g->port_base ||
+			  span != g->port_span)) ||
+	    (span == 1 && g->port_span != 1)) {
+		err = span > 1 ? load(g, o->port_offset, o->port_base, span, o->ipv4_offset)
+			       : load(g, 0, 0, 1, o->ipv4_offset);
 	}
 	if (!err)
 		err = reset_spread(g);

@@ -42,6 +42,9 @@ struct livegen_opts {
 	uint32_t port_offset;
 	uint16_t port_base;
 	uint32_t port_span;
+	/* A random IPv4 source address per frame: where the template's IPv4 header
+	 * starts (tests/lib/packet's l3_off); 0: the template's own source. */
+	uint32_t ipv4_offset;
 	uint32_t batch_size;	/* frames per kernel batch, 1..256; 0: LIVEGEN_DEFAULT_BATCH */
 	/* Sending threads: nthreads threads (0 means 1), thread i pinned to cpus[i], or
 	 * to CPU i when cpus is NULL. `count` is split between them as evenly as

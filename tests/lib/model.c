@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "sources.h"
 
 #define ETHER_HEADER	14
 #define VLAN_TAG	4
@@ -46,6 +47,73 @@ static unsigned get16(const uint8_t *frame, size_t off)
 static int have(size_t len, size_t off, size_t need)
 {
 	return off <= len && need <= len - off;
+}
+
+static const struct sources *model_sources;
+
+void model_set_sources(const struct sources *s)
+{
+	model_sources = s;
+}
+
+/* The frame's source address, as the spec names it. */
+struct source {
+	int family;
+	uint8_t addr[16];
+};
+
+static bool holds(const struct prefix *p, const struct source *src)
+{
+	for (int bit = 0; bit < p->len; bit++) {
+		int mask = 0x80 >> (bit % 8);
+
+		if ((p->addr[bit / 8] & mask) != (src->addr[bit / 8] & mask))
+			return false;
+	}
+	return p->family == src->family;
+}
+
+/* Whether a rule covers (proto, port); port < 0: the `allow/deny from` rules. */
+static bool covers(const struct source_rule *r, unsigned row, int port)
+{
+	if (port < 0)
+		return r->range.protos == 0;
+	return (r->range.protos >> row & 1) && r->range.first <= port && port <= r->range.last;
+}
+
+/* Spec: among the rules that cover the port, the longest prefix holding the source
+ * decides; of equal ones, deny. -1 when none holds it. */
+static int source_decision(const struct source *src, unsigned row, int port)
+{
+	const struct sources *s = model_sources;
+	int best_len = -1, reason = -1;
+
+	for (size_t i = 0; s && src->family && i < s->nrules; i++) {
+		const struct source_rule *r = &s->rule[i];
+		const struct prefix *members = &r->prefix;
+		size_t n = 1;
+
+		if (!covers(r, row, port))
+			continue;
+		if (r->set) {
+			n = 0;
+			for (size_t k = 0; k < s->nsets; k++)
+				if (s->set[k].origin == r->set) {
+					members = s->set[k].prefix;
+					n = s->set[k].n;
+				}
+		}
+		for (size_t k = 0; k < n; k++) {
+			int len = members[k].len;
+
+			if (!holds(&members[k], src) || len < best_len ||
+			    (len == best_len && r->verdict == VERDICT_PASS))
+				continue;
+			best_len = len;
+			reason = r->verdict == VERDICT_DROP ? XDPPORT_DROP_SOURCE : XDPPORT_PASS_SOURCE;
+		}
+	}
+	return reason;
 }
 
 static int fragment_reason(const struct xdpport_ruleset *rs)
@@ -120,35 +188,51 @@ static int is_reply(const uint8_t *frame, const struct xdpport_ruleset *rs,
 	return 1;
 }
 
-/* The L4 header at `off`; `room` is what the IP header says is left for it. A frame
- * the port would drop passes when it answers a flow (replies on). */
+/* The L4 header at `off`; `room` is what the IP header says is left for it. Source
+ * rules first (`allow/deny from`, then the port's), then the port's rule or policy;
+ * a frame that would drop passes when it answers a flow (replies on). */
 static int port_reason(const uint8_t *frame, size_t len, size_t ip, unsigned family,
 		       size_t off, size_t room, unsigned proto, const struct xdpport_ruleset *rs,
-		       struct model_flows *flows)
+		       struct model_flows *flows, const struct source *src)
 {
 	size_t need = proto == PROTO_TCP ? TCP_HEADER : UDP_HEADER;
 	unsigned row = proto == PROTO_TCP ? XDPPORT_TCP : XDPPORT_UDP;
-	unsigned entry, reason;
+	unsigned entry, port;
+	int reason, limited = 0;
 
 	if (!have(len, off, need) || room < need)
 		return XDPPORT_DROP_MALFORMED;
 	last.found = 1, last.ip = ip, last.l4 = off, last.family = family, last.proto = proto;
-	entry = rs->entry[row][get16(frame, off + 2)];
-	reason = entry & 3;
+	port = get16(frame, off + 2);
+	entry = rs->entry[row][port];
+	reason = source_decision(src, row, -1);	/* `allow from` hosts are not limited */
+	if (reason < 0) {
+		reason = source_decision(src, row, port);
+		if (reason < 0)
+			reason = entry & 3;
+		/* A limit counts on a port that passes: every UDP datagram, and TCP
+		 * segments that open a connection (SYN without ACK), nothing else. */
+		limited = (entry & 4) && !(reason & 1) &&
+			  (proto == PROTO_UDP || (frame[off + 13] & (TCP_SYN | TCP_ACK)) == TCP_SYN);
+	}
 	if ((reason & 1) && rs->replies && flows && is_reply(frame, rs, flows))
 		return XDPPORT_PASS_REPLY;
-	/* A limit counts on a port that passes: every UDP datagram, and TCP segments
-	 * that open a connection (SYN without ACK), nothing else. */
-	if ((entry & 4) && !(reason & 1) &&
-	    (proto == PROTO_UDP || (frame[off + 13] & (TCP_SYN | TCP_ACK)) == TCP_SYN))
-		return reason | MODEL_OR_LIMIT;
-	return reason;
+	return limited ? reason | MODEL_OR_LIMIT : reason;
+}
+
+/* Not TCP/UDP: only `allow/deny from` can decide. */
+static int unfiltered_reason(const struct source *src)
+{
+	int by_source = source_decision(src, 0, -1);
+
+	return by_source >= 0 ? by_source : XDPPORT_PASS_UNFILTERED;
 }
 
 static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip,
 		       const struct xdpport_ruleset *rs, struct model_flows *flows)
 {
 	size_t header, total;
+	struct source src = { .family = 4 };
 	unsigned proto;
 
 	if (!have(len, ip, IPV4_MIN_HEADER))
@@ -160,10 +244,11 @@ static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip,
 	if (get16(frame, ip + 6) & 0x1fff)	/* not the first fragment: no L4 header */
 		return fragment_reason(rs);
 	proto = frame[ip + 9];
+	memcpy(src.addr, frame + ip + 12, 4);
 	if (proto == PROTO_TCP || proto == PROTO_UDP)
 		return port_reason(frame, len, ip, 4, ip + header, total - header, proto, rs,
-				   flows);
-	return XDPPORT_PASS_UNFILTERED;
+				   flows, &src);
+	return unfiltered_reason(&src);
 }
 
 static int is_ipv6_ext(unsigned next)
@@ -176,10 +261,12 @@ static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip,
 		       const struct xdpport_ruleset *rs, struct model_flows *flows)
 {
 	size_t payload, off, ext_total = 0, room;
+	struct source src = { .family = 6 };
 	unsigned next;
 
 	if (!have(len, ip, IPV6_HEADER))
 		return XDPPORT_DROP_MALFORMED;
+	memcpy(src.addr, frame + ip + 8, 16);
 	payload = get16(frame, ip + 4);
 	next = frame[ip + 6];
 	off = ip + IPV6_HEADER;
@@ -209,9 +296,9 @@ static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip,
 	if (payload != 0 && ext_total > payload)
 		return XDPPORT_DROP_MALFORMED;
 	if (next != PROTO_TCP && next != PROTO_UDP)
-		return XDPPORT_PASS_UNFILTERED;
+		return unfiltered_reason(&src);
 	room = payload != 0 ? payload - ext_total : SIZE_MAX;	/* 0: jumbogram, frame bounds */
-	return port_reason(frame, len, ip, 6, off, room, next, rs, flows);
+	return port_reason(frame, len, ip, 6, off, room, next, rs, flows, &src);
 }
 
 int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,

@@ -26,6 +26,12 @@ struct model_flows {
 	uint64_t now_ns;	/* the clock the ages are measured against */
 };
 
+struct sources;
+
+/* The source rules and sets (user/sources.h) model_reason() decides by from now on;
+ * NULL: none. Read, not copied: keep them alive while frames are modelled. */
+void model_set_sources(const struct sources *s);
+
 /* Returns the enum xdpport_reason the data path must give `frame` (`len` bytes)
  * under ruleset `rs` (the active slot: rules->slot[active & 1]) and the flows in
  * `flows` (NULL: none). A reply moves its flow to the state the spec says (UDP

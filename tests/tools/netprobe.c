@@ -7,6 +7,7 @@
  *   netprobe tcp ADDR PORT [MS]      connect; exit 0 connected, 1 no answer in MS ms
  *                                    (dropped), 3 refused (reached, nothing listening)
  *   netprobe udp ADDR PORT [MS]      send a datagram, wait for the echo; same exit codes
+ *   ... [MS [FROM]]                  probes sent from the local address FROM
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,7 @@ enum { PROBE_OK = 0, PROBE_SILENT = 1, PROBE_USAGE = 2, PROBE_REFUSED = 3 };
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: netprobe serve PORTS | tcp ADDR PORT [MS] | udp ADDR PORT [MS]\n");
+	fprintf(stderr, "usage: netprobe serve PORTS | tcp|udp ADDR PORT [MS [FROM]]\n");
 	return PROBE_USAGE;
 }
 
@@ -35,6 +37,23 @@ static int resolve(const char *addr, const char *port, int type, struct addrinfo
 	struct addrinfo hints = { .ai_socktype = type, .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV };
 
 	return getaddrinfo(addr, port, &hints, ai);
+}
+
+static const char *from;	/* the probe's source address; NULL: the kernel's choice */
+
+/* Binds `fd` to `from` (any port); false when it is no local address. */
+static bool bind_from(int fd, int type)
+{
+	struct addrinfo *ai;
+	bool ok;
+
+	if (!from)
+		return true;
+	if (resolve(from, "0", type, &ai))
+		return false;
+	ok = !bind(fd, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return ok;
 }
 
 static int wait_for(int fd, short events, int ms)
@@ -53,6 +72,8 @@ static int probe_tcp(const char *addr, const char *port, int ms)
 	if (resolve(addr, port, SOCK_STREAM, &ai))
 		return usage();
 	fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (!bind_from(fd, SOCK_STREAM))
+		return usage();
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) && errno != EINPROGRESS)
 		return errno == ECONNREFUSED ? PROBE_REFUSED : PROBE_SILENT;
 	freeaddrinfo(ai);
@@ -75,6 +96,8 @@ static int probe_udp(const char *addr, const char *port, int ms)
 	if (resolve(addr, port, SOCK_DGRAM, &ai))
 		return usage();
 	fd = socket(ai->ai_family, SOCK_DGRAM, 0);
+	if (!bind_from(fd, SOCK_DGRAM))
+		return usage();
 	/* Connected, so an ICMP port unreachable comes back as ECONNREFUSED. */
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) || send(fd, "probe", 5, 0) != 5)
 		return PROBE_SILENT;
@@ -159,6 +182,7 @@ int main(int argc, char **argv)
 		return serve(argv[2]);
 	if (argc < 4 || ms <= 0)
 		return usage();
+	from = argc > 5 ? argv[5] : NULL;
 	if (!strcmp(argv[1], "tcp"))
 		return probe_tcp(argv[2], argv[3], ms);
 	if (!strcmp(argv[1], "udp"))

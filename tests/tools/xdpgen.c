@@ -5,7 +5,7 @@
  *
  *   xdpgen --dev IF [--netns NAME] [--count N] [--proto tcp|udp|icmp] [--dport P]
  *          [--span N] [--ipv6] [--vlan] [--len BYTES] [--cpus N | --cpu-list A,B]
- *          [--batch N] [--dst-mac MAC] [--src-mac MAC]
+ *          [--batch N] [--dst-mac MAC] [--src-mac MAC] [--random-source]
  *
  * Prints one line of key=value pairs: sent, accepted (frames the driver handed to
  * the peer; -1 if it does not say), ns (wall time), cpu_ns and cpu_max_ns (CPU time
@@ -39,7 +39,7 @@ struct args {
 	uint32_t span, batch;
 	size_t len;
 	int nthreads, cpus[LIVEGEN_MAX_THREADS];
-	bool cpu_list;
+	bool cpu_list, random_source;
 	const char *dst_mac, *src_mac;
 };
 
@@ -55,6 +55,7 @@ static void usage(FILE *to)
 		"  --sport P          source port (default 40000)\n"
 		"  --span N           spread over ports dport..dport+N-1, round robin per CPU\n"
 		"  --ipv6             IPv6 instead of IPv4\n"
+		"  --random-source    a random IPv4 source address per frame\n"
 		"  --vlan             one 802.1Q tag\n"
 		"  --len BYTES        frame length without FCS (default %d; at least the headers)\n"
 		"  --cpus N           N sending threads on CPUs 0..N-1 (default 1)\n"
@@ -121,7 +122,7 @@ static void parse_cpu_list(struct args *a, const char *list)
 static void parse_args(struct args *a, int argc, char **argv)
 {
 	enum { DEV = 256, NETNS, COUNT, PROTO, DPORT, SPORT, SPAN, IPV6, VLAN, LEN, CPUS,
-	       CPU_LIST, BATCH, DST_MAC, SRC_MAC, HELP };
+	       CPU_LIST, BATCH, DST_MAC, SRC_MAC, RANDOM_SOURCE, HELP };
 	static const struct option opts[] = {
 		{ "dev", required_argument, NULL, DEV },
 		{ "netns", required_argument, NULL, NETNS },
@@ -138,6 +139,7 @@ static void parse_args(struct args *a, int argc, char **argv)
 		{ "batch", required_argument, NULL, BATCH },
 		{ "dst-mac", required_argument, NULL, DST_MAC },
 		{ "src-mac", required_argument, NULL, SRC_MAC },
+		{ "random-source", no_argument, NULL, RANDOM_SOURCE },
 		{ "help", no_argument, NULL, HELP },
 		{ 0 },
 	};
@@ -163,6 +165,7 @@ static void parse_args(struct args *a, int argc, char **argv)
 		case BATCH: a->batch = number(optarg, 256, "--batch"); break;
 		case DST_MAC: a->dst_mac = optarg; break;
 		case SRC_MAC: a->src_mac = optarg; break;
+		case RANDOM_SOURCE: a->random_source = true; break;
 		case HELP: usage(stdout); exit(0);
 		case PROTO:
 			if (!strcmp(optarg, "tcp"))
@@ -189,6 +192,8 @@ static void parse_args(struct args *a, int argc, char **argv)
 		usage_error("%s: ICMP has no ports to spread", "--span");
 	if (a->spec.proto == IPPROTO_ICMP && a->spec.ethertype == ETH_P_IPV6)
 		a->spec.proto = IPPROTO_ICMPV6;
+	if (a->random_source && a->spec.ethertype != ETH_P_IP)
+		usage_error("%s: IPv4 only", "--random-source");
 	if (a->span > 1 && (unsigned)a->spec.dport + a->span > 65536)
 		usage_error("%s: dport + span exceeds 65536", "--span");
 }
@@ -268,6 +273,7 @@ int main(int argc, char **argv)
 		.port_offset = p.l4_off + 2,
 		.port_base = a.spec.dport,
 		.port_span = a.span,
+		.ipv4_offset = a.random_source ? p.l3_off : 0,
 		.batch_size = a.batch,
 		.nthreads = a.nthreads,
 		.cpus = a.cpu_list ? a.cpus : NULL,
