@@ -129,7 +129,7 @@ if command -v location >/dev/null && location list-networks-by-cc DE >"$TMP/de" 
 	check "set de from 'location list-networks-by-cc DE'" xp set de "$TMP/de"
 	check "deny from @de" xp deny from @de
 	record $(xp sets --json | jq -e --argjson a "$v4" --argjson b "$v6" \
-		'.[] | select(.name == "de") | .ipv4 == $a and .ipv6 == $b' >/dev/null && echo 1 || echo 0) \
+		'.sets[] | select(.name == "de") | .ipv4 == $a and .ipv6 == $b' >/dev/null && echo 1 || echo 0) \
 		"libloc DE: $v4 IPv4 and $v6 IPv6 networks in the set" "$(xp sets)"
 	from_probe open "libloc DE denied: test addresses still connect" tcp 22 $SRV4 $IN4
 else

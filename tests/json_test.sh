@@ -105,6 +105,26 @@ schema "apply --json, refused by the guard" apply 1 xp apply --json "$tmp/lockou
 schema "apply --check --json, refused by the guard" apply_check 1 \
 	xp apply --check --json "$tmp/lockout.rules"
 
+# --- source rules and sets: list, sets, status, apply --check --------------------------
+printf '198.18.9.0/24\n2001:db8:9::/48\n' >"$tmp/set9"
+xp set s9 "$tmp/set9" 2>/dev/null
+xp allow 8022/tcp from 198.18.0.0/25 2>/dev/null
+xp deny from @s9 2>/dev/null
+schema "list --json, source rules and sets" list 0 xp list --json
+check "list --json: the source rules" test "$(jq -c '[.sources[].from]' "$tmp/out")" = \
+	'["198.18.0.0/25","@s9"]'
+schema "sets --json" sets 0 xp sets --json
+check "sets --json: the set's prefixes" test "$(jq -c '.sets[0] | [.name, .ipv4, .ipv6, .rules]' \
+	"$tmp/out")" = '["s9",1,1,1]'
+schema "status --json, source rules and a set" status 0 xp status --json
+xp save >"$tmp/sources.rules"
+schema "apply --check --json, sets and source rules" apply_check 0 \
+	xp apply --check --json "$tmp/sources.rules"
+check "apply --check --json counts them" test "$(jq -c '[.source_rules, .sets]' "$tmp/out")" = '[2,1]'
+xp delete from @s9 2>/dev/null
+xp delete 8022/tcp from 198.18.0.0/25 2>/dev/null
+xp set s9 --delete 2>/dev/null
+
 # --- a change on trial: status shows it; confirm and rollback end it --------------------
 xp deny 9100 --try 60 >/dev/null
 schema "status --json, a change on trial" status 0 xp status --json

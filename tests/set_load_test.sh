@@ -79,7 +79,7 @@ for i in $(seq 1 6); do
 	sleep "0.$((RANDOM % 4))$((RANDOM % 10))"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
-	n=$(xp sets --json | jq -r '.[] | select(.name == "s") | .ipv4')
+	n=$(xp sets --json | jq -r '.sets[] | select(.name == "s") | .ipv4')
 	record $([ "$n" = 256 ] || [ "$n" = 65285 ] && echo 1 || echo 0) \
 		"SIGKILL $i during 'set s': the set is whole, old or new ($n prefixes)"
 	xp set s "$TMP/a" 2>/dev/null

@@ -43,7 +43,7 @@ static bool install(const char *text)
 	char why[256];
 
 	sources_free(&src);
-	if (rulesfile_parse_sources(text, strlen(text), "rules", &rs, &src, print_error, NULL))
+	if (rulesfile_parse_sources(text, strlen(text), "rules", &rs, NULL, &src, print_error, NULL))
 		return report(false, "rules parse");
 	slot ^= 1;
 	if (sources_install(&maps, slot, &src, &rs, why, sizeof(why)))

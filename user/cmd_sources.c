@@ -167,10 +167,12 @@ int cmd_sets(struct cmdline *cl)
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
 	}
-	if (cl->json)
-		json_array_begin(NULL);
-	else
+	if (cl->json) {
+		json_object_begin(NULL);
+		json_array_begin("sets");
+	} else {
 		printf("%-20s %10s %10s %6s %12s\n", "set", "ipv4", "ipv6", "rules", "hits");
+	}
 	for (size_t i = 0; i < s.nsets; i++) {
 		const struct source_set *set = &s.set[i];
 		size_t rules = 0;
@@ -191,8 +193,10 @@ int cmd_sets(struct cmdline *cl)
 			       err ? 0ULL : (unsigned long long)sources_hits(set->origin));
 		}
 	}
-	if (cl->json)
+	if (cl->json) {
 		json_array_end();
+		json_object_end();
+	}
 	sources_free(&s);
 	filter_close(&f);
 	return EXIT_OK;

@@ -29,8 +29,7 @@ const struct reason reasons[] = {
 
 const int nreasons = sizeof(reasons) / sizeof(reasons[0]);
 
-/* 8 and 9 are the replies' and limits' reasons, on their branches. */
-_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS - 2,
+_Static_assert(sizeof(reasons) / sizeof(reasons[0]) == XDPPORT_NREASONS,
 	       "every enum xdpport_reason has a row");
 
 const struct reason *reason_of(int id)

@@ -51,7 +51,7 @@ static void install(const char *rules, const struct source_set *set)
 	struct sources src;
 	char why[256];
 
-	if (rulesfile_parse_sources(rules, strlen(rules), "bench", &rs, &src, NULL, NULL))
+	if (rulesfile_parse_sources(rules, strlen(rules), "bench", &rs, NULL, &src, NULL, NULL))
 		die("bad rules");
 	if (set) {
 		struct source_set copy = *set;
