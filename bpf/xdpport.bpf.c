@@ -138,6 +138,23 @@ static __always_inline void count_reason(__u32 reason, __u64 bytes)
 	t->reason[reason].bytes += bytes;
 }
 
+/* The stages a port's byte alone does not decide: `allow/deny from`, the port's
+ * source rules, then its flood limit for what passes (`allow from` hosts are not
+ * limited). */
+static __always_inline __u32 port_stages(const struct xdpport_ruleset *rs,
+					 const struct frame *f, void *data_end, __u8 entry,
+					 __u32 slot)
+{
+	__u32 reason = source_global(rs, f, data_end);
+
+	if (reason != SOURCE_UNDECIDED)
+		return reason;
+	reason = source_port(rs, f, data_end, entry);
+	if ((entry & XDPPORT_ENTRY_LIMIT) && !(reason & XDPPORT_REASON_DROP))
+		reason = limit_frame(f, data_end, slot, reason);
+	return reason;
+}
+
 SEC("xdp.frags")
 int xdpport(struct xdp_md *ctx)
 {
@@ -160,14 +177,11 @@ int xdpport(struct xdp_md *ctx)
 	switch (parse_frame(data, data_end, &f)) {
 	case FRAME_PORT:
 		entry = rs->entry[f.proto & 1][f.port & 0xffff];
-		reason = source_global(rs, &f, data_end);
-		if (reason == SOURCE_UNDECIDED) {
-			reason = source_port(rs, &f, data_end, entry);
-			/* A limited port that passes: one test of a byte already loaded.
-			 * `allow from` (admin hosts) is not limited. */
-			if ((entry & XDPPORT_ENTRY_LIMIT) && !(reason & XDPPORT_REASON_DROP))
-				reason = limit_frame(&f, data_end, slot, reason);
-		}
+		/* One test of the byte: `allow/deny from`, or a limit or source rules here. */
+		if (entry & XDPPORT_ENTRY_STAGES)
+			reason = port_stages(rs, &f, data_end, entry, slot);
+		else
+			reason = entry & XDPPORT_ENTRY_REASON;
 		if ((reason & XDPPORT_REASON_DROP) && rs->replies &&
 		    flow_is_reply(&f, data_end, rs))
 			reason = XDPPORT_PASS_REPLY;

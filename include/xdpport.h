@@ -68,6 +68,10 @@ enum xdpport_entry {
 #define XDPPORT_ENTRY_RULE	2
 #define XDPPORT_ENTRY_LIMIT	4
 #define XDPPORT_ENTRY_SOURCES	8	/* the port has source rules (trie, below) */
+/* `allow/deny from` exist: set in every entry, so that the data path decides from the
+ * byte it loads whether a frame needs more than that byte. */
+#define XDPPORT_ENTRY_FROM	16
+#define XDPPORT_ENTRY_STAGES	(XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_SOURCES | XDPPORT_ENTRY_FROM)
 #define XDPPORT_ENTRY_REASON	3	/* the bits that are the port's own reason */
 
 /*

@@ -89,7 +89,7 @@ static void test_rules_and_policy(void)
 static void test_validity(void)
 {
 	ruleset_reset(&rs);
-	rs.entry[TCP][5] = 16;	/* bits 2 and 3 are limit and sources */
+	rs.entry[TCP][5] = 32;	/* bits 2-4 are limit, sources and from */
 	report(!ruleset_is_valid(&rs), "invalid: an entry that is no verdict");
 	ruleset_reset(&rs);
 	rs.entry[TCP][5] = XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP;

@@ -164,8 +164,7 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 			for (int p = 0; p < XDPPORT_NPROTO; p++)
 				if (specs[i].range[r].protos & PROTO_BIT(p))
 					entry[p] = action_entry(action, live, p) |
-						   (entry[p] & (XDPPORT_ENTRY_LIMIT |
-								XDPPORT_ENTRY_SOURCES));
+						   (entry[p] & XDPPORT_ENTRY_STAGES);
 	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
 		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
 				       entry_verdict(entry[p]), cl->force, what);

@@ -63,7 +63,7 @@ void ruleset_reset(struct xdpport_ruleset *rs)
 }
 
 /* The bits of an entry that are not its reason and that rules leave as they are. */
-#define ENTRY_KEEP	(XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_SOURCES)
+#define ENTRY_KEEP	XDPPORT_ENTRY_STAGES
 
 /* Gives the ports of `r` the reason bits `reason`, keeping their limit and source bits. */
 static void set_reason(struct xdpport_ruleset *rs, const struct port_range *r, __u8 reason)

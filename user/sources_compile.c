@@ -184,9 +184,15 @@ static void compile_trie(const struct sources *s, enum verdict v, struct source_
 
 static void mark_ports(const struct sources *s, struct xdpport_ruleset *rs)
 {
+	__u8 from = 0;
+
+	for (size_t i = 0; i < s->nrules; i++)
+		if (!s->rule[i].range.protos)
+			from = XDPPORT_ENTRY_FROM;
 	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
 		for (int port = 0; port < XDPPORT_PORTS; port++)
-			rs->entry[proto][port] &= ~XDPPORT_ENTRY_SOURCES;
+			rs->entry[proto][port] = (rs->entry[proto][port] &
+						  ~(XDPPORT_ENTRY_SOURCES | XDPPORT_ENTRY_FROM)) | from;
 	for (size_t i = 0; i < s->nrules; i++) {
 		const struct port_range *r = &s->rule[i].range;
 

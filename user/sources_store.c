@@ -436,6 +436,9 @@ bool sources_same(const struct sources *a, const struct sources *b)
 	return same;
 }
 
+/* The entry bits the sources own. */
+#define SOURCE_BITS	(XDPPORT_ENTRY_SOURCES | XDPPORT_ENTRY_FROM)
+
 void sources_keep(const struct xdpport_ruleset *live, struct xdpport_ruleset *next)
 {
 	next->sources = live->sources;
@@ -444,8 +447,8 @@ void sources_keep(const struct xdpport_ruleset *live, struct xdpport_ruleset *ne
 	memcpy(next->src16, live->src16, sizeof(next->src16));
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
 		for (int port = 0; port < XDPPORT_PORTS; port++)
-			next->entry[p][port] = (next->entry[p][port] & ~XDPPORT_ENTRY_SOURCES) |
-					       (live->entry[p][port] & XDPPORT_ENTRY_SOURCES);
+			next->entry[p][port] = (next->entry[p][port] & ~SOURCE_BITS) |
+					       (live->entry[p][port] & SOURCE_BITS);
 }
 
 int sources_switch(struct filter *f, struct xdpport_ruleset *next,

@@ -38,6 +38,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,10 +324,13 @@ static void load_baseline(const char *path)
 	prog = bpf_object__find_program_by_name(base_obj, "xdpport");
 	map = bpf_object__find_map_by_name(base_obj, "xdpport_rules");
 	base_rules_size = map ? bpf_map__value_size(map) : 0;
-	/* active, layout, then slot 0's entries, policies and fragments: the same bytes in
-	 * every layout so far (later slots moved when the ruleset grew). */
-	if (base_rules_size > 8 + XDPPORT_NPROTO * XDPPORT_PORTS + 3)
-		base_rules_size = 8 + XDPPORT_NPROTO * XDPPORT_PORTS + 3;
+	/* The header, then slot 0 up to the source fields: entries, policies, fragments,
+	 * replies and timeouts sit where they did in layout 2 (slot 1 moved when the
+	 * ruleset grew, and a baseline of layout 2 has no source fields). */
+	if (base_rules_size > offsetof(struct xdpport_rules, slot) +
+				      offsetof(struct xdpport_ruleset, sources))
+		base_rules_size = offsetof(struct xdpport_rules, slot) +
+				  offsetof(struct xdpport_ruleset, sources);
 	if (!prog || !map || (base_rules = mmap(NULL, bpf_map__value_size(map), PROT_READ |
 					       PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0)) ==
 				     MAP_FAILED) {
