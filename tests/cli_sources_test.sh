@@ -82,6 +82,9 @@ check "set blk from stdin (with .1 again)" bash -c "'$XDPPORT' set blk - <'$TMP/
 from_probe dropped "set from stdin: tcp/22 from .1 dropped" tcp 22 $SRV4 $IN4
 record $(xp sets | awk '$1 == "blk" && $5 >= 1 {ok = 1} END {print ok + 0}') \
 	"sets shows blk with its hits" "$(xp sets)"
+record $(xp stats --prometheus | awk '$1 == "xdpport_set_hits_total{set=\"blk\"}" && $2 >= 1 \
+	{ok = 1} END {print ok + 0}') "stats --prometheus: xdpport_set_hits_total of blk" \
+	"$(xp stats --prometheus | grep set_)"
 expect_error "a set in use is not deleted" 1 "rules use @blk" xp set blk --delete
 check "delete 22 from @blk" xp delete 22 from @blk
 check "set blk --delete" xp set blk --delete

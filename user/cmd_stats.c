@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "stats_json.h"
+#include "sources_store.h"
 #include "stats_prom.h"
 #include "stats_report.h"
 #include "stats_text.h"
@@ -124,6 +125,28 @@ static int read_counters(struct counters *c, const char *what)
 	return err;
 }
 
+/* The named sets' metrics, when there are any (a filter that went away has none). */
+static void print_set_metrics(FILE *out, const char *what)
+{
+	struct sources s;
+	struct filter f;
+	char why[256];
+	__u64 *hits;
+
+	if (filter_open(&f, 0, what))
+		return;
+	if (!sources_load(filter_live(&f), &s, why, sizeof(why))) {
+		hits = calloc(s.nsets + 1, sizeof(*hits));
+		for (size_t i = 0; hits && i < s.nsets; i++)
+			hits[i] = sources_hits(s.set[i].origin);
+		if (hits)
+			stats_prometheus_sets(out, &s, hits);
+		free(hits);
+		sources_free(&s);
+	}
+	filter_close(&f);
+}
+
 static int print_once(FILE *out, const struct stats_options *o, const char *what)
 {
 	struct counters *c = calloc(1, sizeof(*c));
@@ -132,9 +155,10 @@ static int print_once(FILE *out, const struct stats_options *o, const char *what
 
 	if (!err && stats_report_build(&r, c, NULL, o->top))
 		err = fail(EXIT_FAIL, what, "out of memory");
-	if (!err && o->prometheus)
+	if (!err && o->prometheus) {
 		stats_prometheus(out, &r);
-	else if (!err && o->json)
+		print_set_metrics(out, what);
+	} else if (!err && o->json)
 		stats_json(&r);
 	else if (!err)
 		stats_text(out, &r, o->top);

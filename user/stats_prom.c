@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "portspec.h"
+#include "sources.h"
 #include "stats_prom.h"
 
 /* Label values escape exactly three characters: backslash, double quote, newline. */
@@ -110,6 +111,29 @@ static void flow_families(FILE *out, const struct flow_table *t)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		family(out, rows[i].name, rows[i].type, rows[i].help);
 		fprintf(out, "%s %llu\n", rows[i].name, (unsigned long long)rows[i].value);
+	}
+}
+
+void stats_prometheus_sets(FILE *out, const struct sources *s, const __u64 *hits)
+{
+	if (!s->nsets)
+		return;
+	family(out, "xdpport_set_hits_total", "counter",
+	       "Frames a named set's prefixes decided (pass-source or drop-source), since the "
+	       "set was created.");
+	for (size_t i = 0; i < s->nsets; i++)
+		fprintf(out, "xdpport_set_hits_total{set=\"%s\"} %llu\n", s->set[i].name,
+			(unsigned long long)hits[i]);
+	family(out, "xdpport_set_prefixes", "gauge", "Prefixes in a named set, by family.");
+	for (size_t i = 0; i < s->nsets; i++) {
+		size_t v4 = 0;
+
+		for (size_t k = 0; k < s->set[i].n; k++)
+			v4 += s->set[i].prefix[k].family == 4;
+		fprintf(out, "xdpport_set_prefixes{set=\"%s\",family=\"ipv4\"} %zu\n",
+			s->set[i].name, v4);
+		fprintf(out, "xdpport_set_prefixes{set=\"%s\",family=\"ipv6\"} %zu\n",
+			s->set[i].name, s->set[i].n - v4);
 	}
 }
 

@@ -22,9 +22,14 @@
 
 #include <stdbool.h>
 
+struct sources;
+
 void stats_prometheus(FILE *out, const struct stats_report *r);
 
 /* Only the xdpport_up family: what a textfile says when the filter cannot be read. */
 void stats_prometheus_up(FILE *out, bool up);
+
+/* The named sets of `s`: hits (hits[i] for s->set[i]) and prefixes, by set. */
+void stats_prometheus_sets(FILE *out, const struct sources *s, const __u64 *hits);
 
 #endif
