@@ -110,7 +110,8 @@ ip -n "$RXNS" addr add 198.18.0.2/24 dev "$RXDEV"
 timed() {
 	local start end
 	start=$(date +%s.%N)
-	"$@" >/dev/null
+	# A load that fails would measure the receiver without the list: stop instead.
+	"$@" >/dev/null || { echo "bench-sources.sh: failed: $*" >&2; exit 1; }
 	end=$(date +%s.%N)
 	echo "$start $end" | awk '{ printf "%.2f", $2 - $1 }'
 }
@@ -147,7 +148,8 @@ receiver_up() {
 			echo "chain ingress { type filter hook ingress device \"$RXDEV\" priority 0;"
 			echo "ip saddr @big counter drop"
 			echo "udp dport 9 counter drop"
-			echo "} }"
+			echo "}"	# nft wants the chain's and the table's braces on lines of their own
+			echo "}"
 		} >"$WORK/nft"
 		LOAD[nftables]=$(timed ip netns exec "$RXNS" nft -f "$WORK/nft")
 		;;
