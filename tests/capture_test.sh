@@ -31,6 +31,7 @@ start_capture() {
 		[ $tries -gt 200 ] && return 1
 		sleep 0.025
 	done
+	remember_hooks
 }
 
 # Waits up to 10 s for the capture to end by itself; sets CAP_RC.
@@ -69,15 +70,28 @@ expect_eq() {	# expect_eq NAME GOT WANT
 summary_of() { grep -E 'captured, [0-9]+ left out by the rate cap, [0-9]+ lost' "$TMP/$1.err"; }
 
 # How many copies of the capture program are loaded (bpftool sees every program).
-hook_programs() { bpftool prog show 2>/dev/null | grep -c 'name capture_hook'; }
+# Program ids are global: other filters on the machine (another test run) have capture
+# programs too. So this test counts only the programs its own captures put in its
+# filter's hook (remembered in HOOK_IDS when each capture starts) that are still loaded.
+HOOK_IDS=()
+remember_hooks() { HOOK_IDS+=($(hook_map_dump | jq -r '.[].formatted.value')); }
+hook_programs() {
+	local n=0 id
+	remember_hooks
+	for id in "${HOOK_IDS[@]}"; do
+		bpftool prog show id "$id" 2>/dev/null | grep -q 'name capture_hook' && n=$((n + 1))
+	done
+	echo $n
+}
 # The filled slots of the capture hook of the filter program on the server's interface.
-hook_entries() {
+hook_map_dump() {
 	local prog map
 	prog=$(srv status --json | jq '.interfaces[0].program_id')
 	map=$(for m in $(bpftool prog show id "$prog" -j | jq '.map_ids[]'); do
 		bpftool map show id "$m" -j; done | jq 'select(.name == "xdpport_capture") | .id')
-	bpftool map dump id "$map" -j | jq length
+	bpftool map dump id "$map" -j
 }
+hook_entries() { hook_map_dump | jq length; }
 
 repeat() { local i; for ((i = 0; i < $1; i++)); do echo "$2"; done; }
 
