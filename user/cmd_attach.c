@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "help_text.h"
 #include "iface_name.h"
 #include "json.h"
 #include "links.h"
@@ -389,7 +390,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	return err;
 }
 
-int cmd_attach(struct cmdline *cl)
+static int cmd_attach(struct cmdline *cl)
 {
 	const char *mode = cmd_opt(cl, "mode");
 	struct filter f;
@@ -547,7 +548,7 @@ static int detach_one(const struct cmdline *cl)
 	return EXIT_OK;
 }
 
-int cmd_detach(struct cmdline *cl)
+static int cmd_detach(struct cmdline *cl)
 {
 	bool all = cmd_opt(cl, "all");
 	struct filter f;
@@ -580,3 +581,56 @@ int cmd_detach(struct cmdline *cl)
 	filter_close(&f);
 	return err;
 }
+
+const struct command cmd_attach_def = {
+	.name = "attach", .run = cmd_attach, .min_args = 1, .max_args = 1,
+	.args = "IFACE",
+	.summary = "load the filter onto an interface",
+	.options = {
+		{ "mode", OPT_VALUE, "--mode auto|native|generic  XDP mode (default auto: native, "
+				     "else generic with a warning)" },
+		{ "replace", OPT_FLAG, "--replace  replace another XDP program on IFACE" },
+		OPT_TRY,
+	},
+	.takes = TAKES_JSON | TAKES_FORCE,
+	.help = "Loads the filter onto IFACE, which is then filtered by the current rules. Set\n"
+		"them before or after: rules are kept whether or not anything is attached, and\n"
+		"every attached interface shares them. The program is attached through a bpf_link\n"
+		"pinned under /sys/fs/bpf/xdpport, so it keeps running after this command exits.\n"
+		"Attaching an interface twice is harmless.\n"
+		"\n"
+		"Modes: native runs in the driver, before the kernel allocates the packet (the\n"
+		"fast one); generic works on any interface, later and slower; auto (the default)\n"
+		"tries native and falls back to generic with a warning saying why.\n"
+		"\n"
+		"Refuses if IFACE already runs another XDP program, unless --replace.\n"
+		"\n"
+		"It starts filtering with the current rules, so the lockout guard applies.\n"
+		GUARD_HELP
+		"\n" TRY_HELP "With --try, the interface is detached again unless confirmed.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport attach eth0\n"
+		"  xdpport attach eth0 --try 60 && xdpport confirm\n"
+		"  xdpport attach eth1 --mode generic\n",
+};
+
+const struct command cmd_detach_def = {
+	.name = "detach", .run = cmd_detach, .min_args = 0, .max_args = 1,
+	.args = "IFACE | --all",
+	.summary = "remove the filter from an interface",
+	.options = {
+		{ "all", OPT_FLAG, "--all  from every interface" },
+	},
+	.takes = TAKES_JSON,
+	.help = "Takes the filter off IFACE, or off every interface with --all. The rules stay\n"
+		"(see 'xdpport list') until 'xdpport flush', and the next attach uses them.\n"
+		"Detaching an interface the filter is not on is harmless; pins left behind by\n"
+		"deleted interfaces are removed on the way. A name with no interface in this\n"
+		"network namespace is an error, which says where the filter runs on one of that\n"
+		"name in another namespace.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport detach eth0\n"
+		"  xdpport detach --all\n",
+};
