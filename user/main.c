@@ -146,8 +146,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return help_usage(stdout, commands, NCOMMANDS), EXIT_OK;
-	if (!strcmp(argv[1], "--version"))
-		return cmd_version_def.run(&cl);
+	if (!strcmp(argv[1], "--version")) {
+		cl.cmd = &cmd_version_def;	/* --force --version is as wrong as version --force */
+		return check_globals(&cl) ? EXIT_USAGE : cl.cmd->run(&cl);
+	}
 	if (argv[1][0] == '-')
 		return bad_global(&cl, argv[1]);
 	cl.cmd = find_command(argv[1]);
