@@ -143,6 +143,26 @@ netns_pair 61
 run in_ns xp61b "$XDPPORT" attach xp61b
 expect "attach of a veth: no loopback warning" 0 "attached to xp61b in native mode*" ""
 
+# --- -d/--debug: libbpf's own messages, on stderr; none without it -------------------
+# capture opens and loads its BPF program on every run: libbpf has things to say.
+run in_ns xp61b "$XDPPORT" -d capture --duration 0.1
+libbpf_lines=$(grep -c '^libbpf: ' <<<"$ERR")
+record "$([ "$RC" = 0 ] && [ "$libbpf_lines" -gt 0 ] && grep -q "^libbpf: loading object 'capture'" <<<"$ERR" && echo 1 || echo 0)" \
+	"-d capture: libbpf's messages on stderr, debug level too" "exit $RC, $libbpf_lines libbpf lines: ${ERR:0:300}"
+run in_ns xp61b "$XDPPORT" capture --duration 0.1 --debug
+record "$([ "$RC" = 0 ] && grep -q '^libbpf: ' <<<"$ERR" && echo 1 || echo 0)" \
+	"capture --debug: after the command too" "exit $RC, stderr ${ERR:0:300}"
+run in_ns xp61b "$XDPPORT" capture --duration 0.1
+record "$([ "$RC" = 0 ] && ! grep -q 'libbpf' <<<"$ERR" && echo 1 || echo 0)" \
+	"capture without -d: no libbpf message" "exit $RC, stderr ${ERR:0:300}"
+plain=$(xp list)
+run xp -d list
+expect "-d list: taken by every command, the same output" 0 "$plain" "*"
+run xp list
+expect "list: no libbpf message" 0 "$plain" ""
+expect_error "--debug=1: takes no value" 2 "option '--debug' takes no value" xp --debug=1 list
+expect_error "list --debug=1: takes no value" 2 "option '--debug' takes no value" xp list --debug=1
+
 # --- detach of a name xdpport is not on -------------------------------------------
 xp_reset
 netns_pair 62

@@ -51,7 +51,7 @@ struct cmdline {
 	const struct command *cmd;
 	int argc;		/* positional arguments */
 	char **argv;
-	bool json, force;
+	bool json, force, debug;	/* debug: -d/--debug, which every command takes */
 	const char *opt_value[CMD_MAX_OPTIONS];	/* NULL: absent; "" a flag or no value */
 	const char *list_value[CMD_MAX_LIST_VALUES];	/* OPT_LIST values, in order */
 	int list_option[CMD_MAX_LIST_VALUES];		/* ...and whose they are */

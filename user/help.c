@@ -32,6 +32,7 @@ void help_usage(FILE *out, const struct command *const *commands, size_t n)
 		     "  --force  change rules even if that drops the SSH port\n"
 		     "  --try SECS  (apply, policy, deny, delete, attach) revert after SECS\n"
 		     "           unless 'xdpport confirm'\n"
+		     "  -d, --debug  also libbpf's own messages, on stderr\n"
 		     "  --help   help for a command, also 'xdpport help COMMAND'\n"
 		     "\nExample:\n"
 		     "  xdpport allow ssh https && xdpport policy drop && xdpport attach eth0\n"

@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "help.h"
+#include "libbpf_log.h"
 #include "suggest.h"
 #include "try.h"
 
@@ -106,10 +107,23 @@ static int check_globals(const struct cmdline *cl)
 	return 0;
 }
 
+/* Sets the global option `arg` names (--json, --force, -d/--debug); false if it is none. */
+static bool global_flag(struct cmdline *cl, const char *arg)
+{
+	bool *flag = !strcmp(arg, "--json")  ? &cl->json :
+		     !strcmp(arg, "--force") ? &cl->force :
+		     !strcmp(arg, "--debug") || !strcmp(arg, "-d") ? &cl->debug : NULL;
+
+	if (flag)
+		*flag = true;
+	return flag;
+}
+
 /* A word before the command that is not one: -v, --json=1, --verbose... */
 static int bad_global(const struct cmdline *cl, const char *arg)
 {
-	if (!strncmp(arg, "--json=", 7) || !strncmp(arg, "--force=", 8))
+	if (!strncmp(arg, "--json=", 7) || !strncmp(arg, "--force=", 8) ||
+	    !strncmp(arg, "--debug=", 8))
 		return usage_error(cl, "option '%.*s' takes no value", (int)strcspn(arg, "="), arg);
 	if (!strcmp(arg, "-v") || !strcmp(arg, "-V"))
 		return usage_error(cl, "unknown option '%s' (did you mean --version?)", arg);
@@ -137,8 +151,8 @@ int main(int argc, char **argv)
 	int parsed, status;
 
 	/* Global options may also come before the command: xdpport --json status */
-	for (; argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "--force")); argc--, argv++)
-		*(argv[1][2] == 'j' ? &cl.json : &cl.force) = true;
+	for (; argc > 1 && global_flag(&cl, argv[1]); argc--, argv++)
+		;
 	if (argc < 2) {
 		/* No command is a usage error: the usage goes to stderr, status 2. */
 		help_usage(stderr, commands, NCOMMANDS);
@@ -170,6 +184,8 @@ int main(int argc, char **argv)
 		return usage_error(&cl, "unexpected argument '%s'", cl.argv[cl.cmd->max_args]);
 	if (try_check_usage(&cl))
 		return EXIT_USAGE;
+	if (cl.debug)
+		libbpf_log_all();
 	status = cl.cmd->run(&cl);
 	/* Output that did not get out (a full disk) is a failure too; a reader that went
 	 * away (stats --watch | head) is not: it had what it wanted. */
