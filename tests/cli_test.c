@@ -17,19 +17,21 @@ static int run_nothing(struct cmdline *cl)
 }
 
 static const struct command attach = {
-	"attach", run_nothing, "IFACE", "test", 1, 1,
-	{ { "mode", OPT_VALUE, "--mode M  mode" },
-	  { "replace", OPT_FLAG, "--replace  replace" },
-	  { "watch", OPT_OPTIONAL, "--watch [S]  watch" } },
+	.name = "attach", .run = run_nothing, .args = "IFACE", .summary = "test",
+	.min_args = 1, .max_args = 1,
+	.options = { { "mode", OPT_VALUE, "--mode M  mode" },
+		     { "replace", OPT_FLAG, "--replace  replace" },
+		     { "watch", OPT_OPTIONAL, "--watch [S]  watch" } },
 };
 
 /* A command with short options and a list option, like capture. */
 static const struct command capture = {
-	"capture", run_nothing, "[EXPRESSION]", "test", 0, -1,
-	{ { "write", OPT_VALUE, "-w FILE  write" },
-	  { "count", OPT_VALUE, "-c N  count" },
-	  { "reason", OPT_LIST, "--reason R...  reasons" },
-	  { "all", OPT_FLAG, "--all  all" } },
+	.name = "capture", .run = run_nothing, .args = "[EXPRESSION]", .summary = "test",
+	.min_args = 0, .max_args = -1,
+	.options = { { "write", OPT_VALUE, "-w FILE  write" },
+		     { "count", OPT_VALUE, "-c N  count" },
+		     { "reason", OPT_LIST, "--reason R...  reasons" },
+		     { "all", OPT_FLAG, "--all  all" } },
 };
 
 static const struct command *parsed_as = &attach;

@@ -71,17 +71,26 @@ run xp help fragments
 expect "fragments --help: fragmented UDP to allowed ports" 0 "*3000-byte UDP datagram to an allowed 443/udp*" ""
 
 # --- --json and --force only where they mean something ------------------------------
-for cmd in "allow 80" "deny 80" "delete 80" "policy drop" "fragments drop" "flush" "save" "help"; do
+# The commands docs/json.md lists, in the order of 'xdpport help'.
+json_commands="attach, detach, sets, list, apply, status, stats, capture, confirm, rollback, flows, version"
+for cmd in "allow 80" "deny 80" "delete 80" "policy drop" "fragments drop" "flush" "save" "help" \
+	"limit 53/udp off" "replies on" "set none /dev/null"; do
 	# shellcheck disable=SC2086
 	expect_error "$cmd --json: usage error, names the commands with JSON output" 2 \
-		"--json is not for this command \(JSON output: attach, detach(, [a-z]+)*, list, apply, status, stats(, [a-z]+)*, version" \
-		xp $cmd --json
+		"--json is not for this command \(JSON output: $json_commands\)" xp $cmd --json
 done
 expect_error "--json before a command without JSON output" 2 "allow: --json is not for" xp --json allow 80
-for cmd in "version" "list" "status" "stats" "save" "help" "detach --all"; do
+for cmd in "version" "list" "status" "stats" "save" "help" "detach --all" "sets" "flows" \
+	"capture" "confirm" "rollback" "limit 53/udp off" "replies on"; do
 	# shellcheck disable=SC2086
 	expect_error "$cmd --force: usage error" 2 "--force is not for this command" xp $cmd --force
 done
+expect_error "--force --version: usage error, like version --force" 2 \
+	"version: --force is not for this command" xp --force --version
+run xp --json --version
+expect "--json --version" 0 '{"version":"*"}' ""
+run xp version --force --help
+expect "version --force --help: --help is valid everywhere" 0 "Usage: xdpport version*" ""
 expect_error "stats --reset --json: usage error" 2 "--reset only zeroes" xp stats --reset --json
 run xp --force allow 80
 expect "--force on allow is harmless" 0 "" "*warning*"
@@ -133,6 +142,26 @@ xp detach lo >/dev/null
 netns_pair 61
 run in_ns xp61b "$XDPPORT" attach xp61b
 expect "attach of a veth: no loopback warning" 0 "attached to xp61b in native mode*" ""
+
+# --- -d/--debug: libbpf's own messages, on stderr; none without it -------------------
+# capture opens and loads its BPF program on every run: libbpf has things to say.
+run in_ns xp61b "$XDPPORT" -d capture --duration 0.1
+libbpf_lines=$(grep -c '^libbpf: ' <<<"$ERR")
+record "$([ "$RC" = 0 ] && [ "$libbpf_lines" -gt 0 ] && grep -q "^libbpf: loading object 'capture'" <<<"$ERR" && echo 1 || echo 0)" \
+	"-d capture: libbpf's messages on stderr, debug level too" "exit $RC, $libbpf_lines libbpf lines: ${ERR:0:300}"
+run in_ns xp61b "$XDPPORT" capture --duration 0.1 --debug
+record "$([ "$RC" = 0 ] && grep -q '^libbpf: ' <<<"$ERR" && echo 1 || echo 0)" \
+	"capture --debug: after the command too" "exit $RC, stderr ${ERR:0:300}"
+run in_ns xp61b "$XDPPORT" capture --duration 0.1
+record "$([ "$RC" = 0 ] && ! grep -q 'libbpf' <<<"$ERR" && echo 1 || echo 0)" \
+	"capture without -d: no libbpf message" "exit $RC, stderr ${ERR:0:300}"
+plain=$(xp list)
+run xp -d list
+expect "-d list: taken by every command, the same output" 0 "$plain" "*"
+run xp list
+expect "list: no libbpf message" 0 "$plain" ""
+expect_error "--debug=1: takes no value" 2 "option '--debug' takes no value" xp --debug=1 list
+expect_error "list --debug=1: takes no value" 2 "option '--debug' takes no value" xp list --debug=1
 
 # --- detach of a name xdpport is not on -------------------------------------------
 xp_reset

@@ -57,8 +57,9 @@ includes() {
 # --- commands -----------------------------------------------------------------------
 commands=$(xp help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ { print $1 }' | tr '\n' ' ')
 offers "the commands are those of 'xdpport help', and the global options" "xdpport " \
-	"$commands --json --force --help --version"
+	"$commands --json --force --debug --help --version"
 offers "a command after a global option" "xdpport --json st" "status stats"
+offers "a command after -d" "xdpport -d st" "status stats"
 offers "help COMMAND" "xdpport help de" "detach deny delete"
 
 # --- options are not arguments ------------------------------------------------------

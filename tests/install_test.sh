@@ -126,9 +126,10 @@ complete_words() {	# complete_words WORD... : what TAB offers for the last word
 record "$([ "$(complete_words xdpport ap)" = apply ] &&
 	[ "$(complete_words xdpport --json s)" = "set sets status stats save" ] && echo 1 || echo 0)" \
 	"completion: commands, also after a global option"
-record "$([[ " $(complete_words xdpport deny 22/tcp f) " == *" from "* ]] &&
+# "fro": no service name in /etc/services starts so ("f" would also offer ftp, finger...).
+record "$([ "$(complete_words xdpport deny 22/tcp fro)" = from ] &&
 	[ "$(complete_words xdpport set --d)" = --delete ] && echo 1 || echo 0)" \
-	"completion: 'from' after PORTSPECs (with the services), --delete for set"
+	"completion: 'from' after PORTSPECs, --delete for set"
 record "$([[ " $(complete_words xdpport attach "") " == *" lo "* ]] &&
 	[ "$(complete_words xdpport attach lo --mode "")" = "auto native generic" ] &&
 	echo 1 || echo 0)" "completion: interfaces and modes for attach"

@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "iface_name.h"
+#include "libbpf_log.h"
 #include "links.h"
 
 /* The filter's hook map, by its name in the kernel (at most 15 characters). */
@@ -207,7 +208,7 @@ int capture_start(struct capture_session *s, const struct capture_settings *set,
 	memset(s, 0, sizeof(*s));
 	for (int slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++)
 		s->hook_fd[slot] = -1;
-	libbpf_set_print(NULL);	/* our own one-line errors instead of libbpf's log */
+	libbpf_log_quiet();	/* our own one-line errors instead of libbpf's log */
 	err = filter_open(&f, 0, what);
 	if (err == NOT_SET_UP)
 		return fail(EXIT_FAIL, what, "nothing to capture: xdpport is not attached to any "

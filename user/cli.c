@@ -177,6 +177,10 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 			}
 			if (!strcmp(arg, "-h"))
 				return 1;
+			if (!options_done && !strcmp(arg, "-d")) {
+				cl->debug = true;
+				continue;
+			}
 			taken = options_done ? 0 : short_option(cl, arg, argc, argv, &i);
 			if (taken < 0)
 				return -1;
@@ -193,7 +197,8 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 		arg += 2;
 		if (!strcmp(arg, "help"))
 			return 1;
-		if (!strncmp(arg, "json=", 5) || !strncmp(arg, "force=", 6)) {
+		if (!strncmp(arg, "json=", 5) || !strncmp(arg, "force=", 6) ||
+		    !strncmp(arg, "debug=", 6)) {
 			usage_error(cl, "option '--%.*s' takes no value", (int)strcspn(arg, "="), arg);
 			return -1;
 		}
@@ -203,6 +208,10 @@ int cli_parse_args(struct cmdline *cl, int argc, char **argv)
 		}
 		if (!strcmp(arg, "force")) {
 			cl->force = true;
+			continue;
+		}
+		if (!strcmp(arg, "debug")) {
+			cl->debug = true;
 			continue;
 		}
 		eq = strchr(arg, '=');

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The command table and what a command receives from the command line. */
+/* A command's descriptor and what a command receives from the command line. */
 #ifndef XDPPORT_CLI_H
 #define XDPPORT_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define CMD_MAX_OPTIONS 12
 #define CMD_MAX_LIST_VALUES 16	/* values of OPT_LIST options, all together */
@@ -24,8 +25,15 @@ struct cmd_option {
 				 * -w FILE, -wFILE */
 };
 
+/* The global options a command takes, besides --help; elsewhere they are usage errors. */
+enum cmd_takes {
+	TAKES_JSON = 1 << 0,	/* it prints, and --json changes how */
+	TAKES_FORCE = 1 << 1,	/* it changes the ruleset: --force overrides the guard */
+};
+
 struct cmdline;
 
+/* A command: defined at the end of the file that implements it, listed in main.c. */
 struct command {
 	const char *name;
 	int (*run)(struct cmdline *cl);
@@ -33,13 +41,17 @@ struct command {
 	const char *summary;	/* one line */
 	int min_args, max_args;	/* max_args -1: any number */
 	struct cmd_option options[CMD_MAX_OPTIONS];
+	unsigned takes;		/* enum cmd_takes */
+	const char *help;	/* `xdpport help NAME`: paragraphs and examples, each line
+				 * ending in \n (user/help_text.h has the shared ones) */
+	void (*help_tail)(FILE *out);	/* prints what follows the help, if anything */
 };
 
 struct cmdline {
 	const struct command *cmd;
 	int argc;		/* positional arguments */
 	char **argv;
-	bool json, force;
+	bool json, force, debug;	/* debug: -d/--debug, which every command takes */
 	const char *opt_value[CMD_MAX_OPTIONS];	/* NULL: absent; "" a flag or no value */
 	const char *list_value[CMD_MAX_LIST_VALUES];	/* OPT_LIST values, in order */
 	int list_option[CMD_MAX_LIST_VALUES];		/* ...and whose they are */
@@ -65,28 +77,5 @@ void cli_what(const struct cmdline *cl, int first, int count, char *buf, size_t 
 /* Prints the usage error line and returns EXIT_USAGE. */
 int usage_error(const struct cmdline *cl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* The commands, grouped by what they touch. */
-int cmd_attach(struct cmdline *cl);
-int cmd_detach(struct cmdline *cl);
-int cmd_status(struct cmdline *cl);
-int cmd_allow(struct cmdline *cl);
-int cmd_deny(struct cmdline *cl);
-int cmd_delete(struct cmdline *cl);
-int cmd_policy(struct cmdline *cl);
-int cmd_fragments(struct cmdline *cl);
-int cmd_list(struct cmdline *cl);
-int cmd_flush(struct cmdline *cl);
-int cmd_stats(struct cmdline *cl);
-int cmd_apply(struct cmdline *cl);
-int cmd_save(struct cmdline *cl);
-int cmd_capture(struct cmdline *cl);
-int cmd_confirm(struct cmdline *cl);
-int cmd_rollback(struct cmdline *cl);
-int cmd_limit(struct cmdline *cl);
-int cmd_replies(struct cmdline *cl);
-int cmd_flows(struct cmdline *cl);
-int cmd_set(struct cmdline *cl);
-int cmd_sets(struct cmdline *cl);
 
 #endif

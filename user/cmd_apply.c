@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "help_text.h"
 #include "input.h"
 #include "json.h"
 #include "limit.h"
@@ -257,3 +258,61 @@ int cmd_save(struct cmdline *cl)
 			    errno_reason(errno));
 	return EXIT_OK;
 }
+
+const struct command cmd_apply_def = {
+	.name = "apply", .run = cmd_apply, .min_args = 1, .max_args = 1,
+	.args = "FILE|-",
+	.summary = "replace the whole ruleset with a rules file, atomically",
+	.options = {
+		{ "check", OPT_FLAG, "--check  only parse and validate FILE; change nothing" },
+		OPT_TRY,
+		{ "watch", OPT_FLAG, "--watch  apply FILE now and whenever it changes, until "
+				     "SIGTERM" },
+		{ "recheck", OPT_VALUE, "--recheck SECS  with --watch: re-read FILE every SECS "
+					"(default 60)" },
+	},
+	.takes = TAKES_JSON | TAKES_FORCE,
+	.help = "Replaces the whole ruleset (policies, fragments, rules) with the one in FILE, or\n"
+		"standard input for -, in one atomic switch: traffic sees the old ruleset or the\n"
+		"new one, never a mix. The file is read and checked in full first; with any error,\n"
+		"every error is printed as FILE:LINE: message and nothing changes (status 2).\n"
+		"\n"
+		"The file is the command line's own words, one rule per line, applied in order to\n"
+		"a clean ruleset (all pass, no rules); later lines win; # starts a comment:\n"
+		"  policy pass|drop [tcp|udp]\n"
+		"  fragments pass|drop\n"
+		"  allow|deny|delete PORTSPEC...\n"
+		"  set NAME ADDRESS|CIDR...   (a named set; repeated lines add members)\n"
+		"  allow|deny|delete [PORTSPEC...] from SOURCE...\n"
+		"'xdpport save' writes one. Details: xdpport(8), FILE FORMAT.\n"
+		"\n"
+		"--check changes nothing and fails where apply would: errors, and what the\n"
+		"lockout guard refuses, judged against the running ruleset.\n"
+		"\n"
+		"--watch applies FILE now and again whenever it changes (a Kubernetes ConfigMap\n"
+		"volume, a file renamed over it), one line per version, until SIGTERM or SIGINT,\n"
+		"which leave the filter and its rules in place; SIGHUP reads FILE again at once,\n"
+		"and --recheck SECS (default 60) re-reads it anyway. A bad version is one error\n"
+		"line with its line number, and the last good rules stay.\n"
+		"\n" GUARD_HELP
+		"\n" TRY_HELP
+		"\n"
+		"Examples:\n"
+		"  xdpport apply --check /etc/xdpport/rules.conf\n"
+		"  xdpport apply --try 60 /etc/xdpport/rules.conf && xdpport confirm\n"
+		"  xdpport apply --watch /etc/xdpport/rules.conf\n"
+		"  xdpport save | sed 's/^allow 8080$/deny 8080/' | xdpport apply -\n",
+};
+
+const struct command cmd_save_def = {
+	.name = "save", .run = cmd_save, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "print the running ruleset as a rules file",
+	.help = "Prints the running ruleset as a rules file, the input of 'xdpport apply': a\n"
+		"comment saying which host and when, the policies, the fragments setting, then the\n"
+		"rules as ranges in port order. 'xdpport save | xdpport apply -' changes nothing.\n"
+		"Always the file format: for JSON, 'xdpport list --json'. Details: xdpport(8).\n"
+		"\n"
+		"Example:\n"
+		"  xdpport save > /etc/xdpport/rules.conf\n",
+};

@@ -294,7 +294,7 @@ static int run_capture(struct capture_session *s, struct capture_run *run,
 	return 0;
 }
 
-int cmd_capture(struct cmdline *cl)
+static int cmd_capture(struct cmdline *cl)
 {
 	static struct capture_session session;
 	static struct capture_options o;
@@ -345,3 +345,39 @@ int cmd_capture(struct cmdline *cl)
 	}
 	return EXIT_OK;
 }
+
+const struct command cmd_capture_def = {
+	.name = "capture", .run = cmd_capture, .min_args = 0, .max_args = -1,
+	.args = "[EXPRESSION]",
+	.summary = "the frames the filter drops, as pcap or lines",
+	.options = {
+		{ "write", OPT_VALUE, "-w FILE|-  write pcap (Ethernet) to FILE, or to stdout "
+				      "with -" },
+		{ "count", OPT_VALUE, "-c COUNT  end after COUNT frames" },
+		{ "duration", OPT_VALUE, "--duration SECS  end after SECS seconds" },
+		{ "snaplen", OPT_VALUE, "-s SNAPLEN  bytes kept of each frame (default, 0: 9216)" },
+		{ "reason", OPT_LIST, "--reason REASON...  only these reasons (repeat, or a,b)" },
+		{ "port", OPT_VALUE, "--port PORTSPEC  only frames to these ports" },
+		{ "all", OPT_FLAG, "--all  passed frames too (default: dropped only)" },
+		{ "rate", OPT_VALUE, "--rate N  at most N frames/s per CPU (default 10000; 0: no "
+				     "cap)" },
+		{ "sample", OPT_VALUE, "--sample N  one frame in N" },
+	},
+	.takes = TAKES_JSON,
+	.help = "Shows the frames the filter drops on every attached interface (--all: passed\n"
+		"ones too), as pcap with -w (Ethernet frames, for tcpdump and Wireshark; '-w -'\n"
+		"writes to stdout, flushed per frame), else as one line each: time, interface,\n"
+		"reason, length, port. --json: a JSON object per frame with its reason and\n"
+		"interface, which pcap cannot carry. Ends after COUNT frames, SECS seconds or\n"
+		"Ctrl-C, then prints one line on stderr: captured, left out by the rate cap,\n"
+		"lost. The kernel copies at most --rate frames a second per CPU (default 10000),\n"
+		"so a capture cannot slow the filter down; --reason and --all choose in the\n"
+		"kernel, before the cap, --port and EXPRESSION (a tcpdump filter) after it.\n"
+		"Nothing stays attached after it ends, however it ends. REASON: the names\n"
+		"'xdpport stats' uses (drop-rule, drop-policy, ...).\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport capture -c 1000 --port 443 -w flood.pcap\n"
+		"  xdpport capture -w - --reason drop-policy | tcpdump -nr -\n"
+		"  xdpport capture --duration 10 --json udp and not port 53\n",
+};

@@ -75,7 +75,7 @@ static void flows_json(const struct flow_table *t)
 	json_object_end();
 }
 
-int cmd_flows(struct cmdline *cl)
+static int cmd_flows(struct cmdline *cl)
 {
 	struct flow_table t = { .size = XDPPORT_FLOWS_DEFAULT };
 	struct filter f;
@@ -98,3 +98,13 @@ int cmd_flows(struct cmdline *cl)
 	flowtable_free(&t);
 	return EXIT_OK;
 }
+
+const struct command cmd_flows_def = {
+	.name = "flows", .run = cmd_flows, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "show the flows replies pass, like conntrack -L",
+	.takes = TAKES_JSON,
+	.help = "Prints the flows the host sent out that are still fresh, one a line, like\n"
+		"conntrack -L: PROTO LOCAL:PORT -> REMOTE:PORT STATE expires SECSs. States:\n"
+		"tcp-syn, established, closing, udp, udp-answered. DHCP flows show addresses 0.\n",
+};

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "errors.h"
 #include "filter.h"
+#include "help_text.h"
 #include "limit.h"
 #include "links.h"
 #include "ruleset.h"
@@ -48,7 +49,7 @@ static bool all_dropped(const struct portspec *spec)
 	return true;
 }
 
-int cmd_limit(struct cmdline *cl)
+static int cmd_limit(struct cmdline *cl)
 {
 	struct xdpport_limit limit;
 	struct portspec spec;
@@ -96,3 +97,30 @@ int cmd_limit(struct cmdline *cl)
 	filter_close(&f);
 	return EXIT_OK;
 }
+
+const struct command cmd_limit_def = {
+	.name = "limit", .run = cmd_limit, .min_args = 2, .max_args = 5,
+	.args = "PORTSPEC RATE [burst N] [per-source] | PORTSPEC off",
+	.summary = "flood limit: at most RATE new connections or datagrams",
+	.options = {
+		{ "table", OPT_VALUE, "--table N  per-source table size, when the filter is "
+				      "created" },
+	},
+	.help = "A flood limit on a port: at most RATE new TCP connections (SYN without ACK)\n"
+		"or UDP datagrams, N/s or N/min, with a bucket of burst N packets (default 5,\n"
+		"as nftables) that fills while the port is quiet. Over the limit, frames are\n"
+		"dropped and counted drop-limit. Segments of established TCP connections are\n"
+		"never limited. per-source: every source address (IPv6: its /64) has its own\n"
+		"bucket, in a table of --table N sources (default 65536; fixed when the filter\n"
+		"is created, so only on the first command after 'flush'). A limit applies to\n"
+		"what the port's rules pass: a denied port stays denied, and keeps its limit\n"
+		"for when it is allowed. Rule and policy changes keep limits; 'off' removes one.\n"
+		"The change switches in with the whole ruleset, at once.\n"
+		"\n" PORTSPEC_HELP
+		"\n"
+		"Examples:\n"
+		"  xdpport limit 53/udp 20000/s\n"
+		"  xdpport limit ssh 10/min burst 3 per-source\n"
+		"  xdpport limit 443/tcp 5000/s burst 500\n"
+		"  xdpport limit 53/udp off\n",
+};

@@ -85,7 +85,7 @@ static int table_size(struct cmdline *cl, __u32 size)
 	return err;
 }
 
-int cmd_replies(struct cmdline *cl)
+static int cmd_replies(struct cmdline *cl)
 {
 	const char *sub = cl->argv[0];
 	long long v;
@@ -122,3 +122,40 @@ int cmd_replies(struct cmdline *cl)
 	return usage_error(cl, "expected on, off, timeout KIND SECS or table-size N, not "
 			       "'%s'", sub);
 }
+
+const struct command cmd_replies_def = {
+	.name = "replies", .run = cmd_replies, .min_args = 1, .max_args = 3,
+	.args = "on|off|timeout ...",
+	.summary = "pass answers to the host's own connections (default on)",
+	.help = "  xdpport replies on|off\n"
+		"  xdpport replies timeout tcp-syn|tcp|tcp-closing|udp|udp-answered SECS\n"
+		"  xdpport replies table-size N\n"
+		"\n"
+		"Answers to connections this host opened pass, whatever rule or policy would\n"
+		"drop them (counted as pass-reply): an egress program on every attached\n"
+		"interface records each TCP/UDP flow the host sends out, and a frame that is\n"
+		"exactly its reverse (protocol, both addresses, both ports) passes while the\n"
+		"flow is fresh. A SYN without ACK never passes as a reply. Packets the host\n"
+		"sends from a port the rules pass inbound (its servers) record nothing. DHCP\n"
+		"requests (68->67, 546->547) are recorded by their ports alone, so the server's\n"
+		"answer passes from any address. On by default; off makes the filter stateless.\n"
+		"\n"
+		"timeout KIND SECS: how long a flow lives without the host sending on it:\n"
+		"  tcp-syn       SYN sent, no answer yet          (default 120)\n"
+		"  tcp           established                      (default 432000, 5 days)\n"
+		"  tcp-closing   FIN or RST seen                  (default 120)\n"
+		"  udp           sent, never answered             (default 30)\n"
+		"  udp-answered  answered                         (default 120)\n"
+		"SECS is 1 to 2147483647. Settings and timeouts are part of the ruleset (list,\n"
+		"save, apply).\n"
+		"\n"
+		"table-size N: flows kept, 1024 to 16777216 (default 262144, 30 MiB of kernel\n"
+		"memory: 120 bytes a flow); the least recently used go first when full. The\n"
+		"size is fixed while attached: detach every interface first. It recreates the\n"
+		"table empty; flush with nothing attached goes back to the default.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport replies off\n"
+		"  xdpport replies timeout udp 60\n"
+		"  xdpport detach --all && xdpport replies table-size 1048576\n",
+};

@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
+#include "help_text.h"
 #include "json.h"
 #include "limit.h"
 #include "links.h"
@@ -495,3 +496,126 @@ int cmd_flush(struct cmdline *cl)
 	}
 	return end_change(&f, err);
 }
+
+const struct command cmd_allow_def = {
+	.name = "allow", .run = cmd_allow, .min_args = 1, .max_args = -1,
+	.args = "PORTSPEC... [from SOURCE...]",
+	.summary = "pass these ports (only from these sources)",
+	.takes = TAKES_FORCE,
+	.help = "Passes frames to these ports, whatever the policy. Every argument is checked\n"
+		"before anything changes, and the whole command takes effect at once: no frame\n"
+		"sees half of a range.\n"
+		"\n" PORTSPEC_HELP
+		"\n" SOURCE_HELP
+		"\n"
+		"Examples:\n"
+		"  xdpport allow 443\n"
+		"  xdpport allow https ssh 8000-8100/udp\n"
+		"  xdpport allow 22/tcp from 203.0.113.0/24 2001:db8:1::/48\n"
+		"  xdpport allow from 198.51.100.7        (an admin host: every port)\n",
+};
+
+const struct command cmd_deny_def = {
+	.name = "deny", .run = cmd_deny, .min_args = 1, .max_args = -1,
+	.args = "PORTSPEC... [from SOURCE...]",
+	.summary = "drop these ports (only from these sources)",
+	.options = { OPT_TRY },
+	.takes = TAKES_FORCE,
+	.help = "Drops frames to these ports, whatever the policy. Every argument is checked\n"
+		"before anything changes, and the whole command takes effect at once.\n"
+		"\n" GUARD_HELP
+		"Inside an SSH session it also refuses to drop the client's address\n"
+		"(SSH_CONNECTION) on the session's port.\n"
+		"\n" TRY_HELP
+		"\n" PORTSPEC_HELP
+		"\n" SOURCE_HELP
+		"\n"
+		"Examples:\n"
+		"  xdpport deny 23\n"
+		"  xdpport deny 137-139/udp 445/tcp\n"
+		"  xdpport deny from @drop                (a blocklist: everything, ICMP too)\n"
+		"  xdpport deny 25/tcp from 192.0.2.0/24\n",
+};
+
+const struct command cmd_delete_def = {
+	.name = "delete", .run = cmd_delete, .min_args = 1, .max_args = -1,
+	.args = "[PORTSPEC...] [from SOURCE...]",
+	.summary = "remove rules: the ports follow the policy",
+	.options = { OPT_TRY },
+	.takes = TAKES_FORCE,
+	.help = "Removes the rules of these ports: they follow their protocol's policy again.\n"
+		"Rules are per port, whatever command made them: deleting a range deletes the\n"
+		"ports in it, and deleting 8050 from 'allow 8000-8100' leaves 8000-8049 and\n"
+		"8051-8100. A PORTSPEC none of whose ports has a rule gets a warning, and the\n"
+		"status stays 0.\n"
+		"\n" GUARD_HELP
+		"\n" TRY_HELP
+		"\n" PORTSPEC_HELP
+		"\n"
+		"With 'from SOURCE...' it removes source rules instead: the same PORTSPEC (none\n"
+		"for 'allow/deny from') and SOURCE they were given with; 'xdpport list' shows\n"
+		"them. A source rule that is not there is an error.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport delete 8000-8100/udp\n"
+		"  xdpport delete 22/tcp from 203.0.113.0/24\n"
+		"  xdpport delete from @drop\n",
+};
+
+const struct command cmd_policy_def = {
+	.name = "policy", .run = cmd_policy, .min_args = 1, .max_args = 2,
+	.args = "pass|drop [tcp|udp]",
+	.summary = "verdict for ports without a rule",
+	.options = { OPT_TRY },
+	.takes = TAKES_FORCE,
+	.help = "Sets the verdict for ports without a rule, for tcp and udp or for one of them.\n"
+		"A new filter passes everything; 'policy drop' plus 'allow' rules is a\n"
+		"default-deny firewall: allow your SSH port first.\n"
+		"\n" GUARD_HELP
+		"\n" TRY_HELP
+		"\n"
+		"Examples:\n"
+		"  xdpport allow ssh https\n"
+		"  xdpport policy drop --try 60\n"
+		"  xdpport confirm\n"
+		"  xdpport policy pass udp\n",
+};
+
+const struct command cmd_fragments_def = {
+	.name = "fragments", .run = cmd_fragments, .min_args = 1, .max_args = 1,
+	.args = "pass|drop",
+	.summary = "verdict for non-first IP fragments",
+	.takes = TAKES_FORCE,
+	.help = "Sets the verdict for non-first IP fragments. They carry no port, so no rule can\n"
+		"match them; first fragments are filtered by port like any frame. Default: pass.\n"
+		"\n"
+		"'fragments drop' also breaks datagrams larger than the path MTU to ports you\n"
+		"allow: a 3000-byte UDP datagram to an allowed 443/udp (QUIC, DNS with EDNS, NFS,\n"
+		"VPNs) loses its later fragments and is never reassembled.\n"
+		"\n"
+		"Example:\n"
+		"  xdpport fragments drop\n",
+};
+
+const struct command cmd_list_def = {
+	.name = "list", .run = cmd_list, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "show policies and rules",
+	.takes = TAKES_JSON,
+	.help = "Prints the policies, the fragments and replies settings (timeouts that are not\n"
+		"the default) and every rule; neighbouring ports\n"
+		"with the same rule show as one range, and a rule for both protocols shows once.\n"
+		"Then the source rules, in the order given, and the sets.\n"
+		"Works whether or not the filter is attached.\n",
+};
+
+const struct command cmd_flush_def = {
+	.name = "flush", .run = cmd_flush, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "forget every rule, limit and policy (back to pass everything)",
+	.takes = TAKES_FORCE,
+	.help = "Forgets every rule, limit and policy. With no interface attached, removes\n"
+		"everything under /sys/fs/bpf/xdpport, which is also how to start over after pins\n"
+		"left by an incompatible build; with interfaces attached, they go back to passing\n"
+		"everything.\n",
+};

@@ -14,6 +14,7 @@
 #include "cmd_sources.h"
 #include "errors.h"
 #include "filter.h"
+#include "help_text.h"
 #include "json.h"
 #include "links.h"
 #include "setfile.h"
@@ -201,3 +202,36 @@ int cmd_sets(struct cmdline *cl)
 	filter_close(&f);
 	return EXIT_OK;
 }
+
+const struct command cmd_set_def = {
+	.name = "set", .run = cmd_set, .min_args = 1, .max_args = 2,
+	.args = "NAME FILE|-",
+	.summary = "create or replace a named set of addresses, atomically",
+	.options = {
+		{ "delete", OPT_FLAG, "--delete  remove the set (no rule may use it)" },
+		OPT_TRY,
+	},
+	.takes = TAKES_FORCE,
+	.help = "Creates the set NAME from FILE (- reads standard input), or replaces it: rules\n"
+		"that use @NAME switch to the new contents in one step, so no frame ever sees\n"
+		"half a list. FILE holds one IPv4 or IPv6 address or CIDR per line; '#' and ';'\n"
+		"start comments (the Spamhaus DROP format), blank lines and CRLF are fine. A bad\n"
+		"line (a bad address, host bits set, /33, /129) is one error naming the file and\n"
+		"line, and nothing changes. Files are read as a stream: a million prefixes take\n"
+		"about a second. --delete removes a set no rule uses.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport set drop drop.txt && xdpport deny from @drop\n"
+		"  curl -s https://www.spamhaus.org/drop/drop.txt | xdpport set drop -\n"
+		"  xdpport set drop --delete\n"
+		"\n" TRY_HELP,
+};
+
+const struct command cmd_sets_def = {
+	.name = "sets", .run = cmd_sets, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "show the named sets: prefixes, rules using them, hits",
+	.takes = TAKES_JSON,
+	.help = "Prints every set: its IPv4 and IPv6 prefixes, how many rules use it, and how\n"
+		"many frames its prefixes decided (hits, since the set was created).\n",
+};

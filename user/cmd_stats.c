@@ -15,6 +15,7 @@
 #include "counters.h"
 #include "errors.h"
 #include "filter.h"
+#include "reasons.h"
 #include "stats_json.h"
 #include "sources_store.h"
 #include "stats_prom.h"
@@ -313,7 +314,7 @@ static int reset(const char *what)
 	return err;
 }
 
-int cmd_stats(struct cmdline *cl)
+static int cmd_stats(struct cmdline *cl)
 {
 	struct stats_options o;
 	int err = parse_options(cl, &o);
@@ -330,3 +331,35 @@ int cmd_stats(struct cmdline *cl)
 		return watch_loop(&o, cl->cmd->name);
 	return print_once(stdout, &o, cl->cmd->name);
 }
+
+const struct command cmd_stats_def = {
+	.name = "stats", .run = cmd_stats, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "packets passed and dropped, by reason and by port",
+	.options = {
+		{ "top", OPT_VALUE, "--top N|all     ports listed by dropped and by passed "
+				    "(default 10)" },
+		{ "watch", OPT_OPTIONAL, "--watch [SECS]  live rates, redrawn every SECS "
+					 "(default 1); Ctrl-C ends" },
+		{ "prometheus", OPT_FLAG, "--prometheus    Prometheus text format (node_exporter "
+					  "textfile)" },
+		{ "reset", OPT_FLAG, "--reset         zero every counter: all interfaces, ports, "
+				     "CPUs" },
+		{ "textfile", OPT_VALUE, "--textfile DIR  write --prometheus to DIR/xdpport.prom, "
+					 "atomically" },
+	},
+	.takes = TAKES_JSON,
+	.help = "Prints packets and bytes passed and dropped by reason, per interface, the\n"
+		"ports with the most drops and passes, and the flow table's inserts, insert\n"
+		"failures and evictions (inserts minus entries: only a full table removes one).\n"
+		"\n"
+		"--textfile DIR writes the Prometheus format to DIR/xdpport.prom for\n"
+		"node_exporter's textfile collector, replaced whole (a temporary file renamed\n"
+		"over it); with --watch SECS every SECS until SIGTERM. A filter that cannot be\n"
+		"read gives xdpport_up 0.\n"
+		"\n"
+		"Examples:\n"
+		"  xdpport stats --top 20\n"
+		"  xdpport stats --textfile /var/lib/prometheus/node-exporter --watch 15\n",
+	.help_tail = reasons_print,
+};

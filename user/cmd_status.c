@@ -320,7 +320,7 @@ static int by_netns_ifindex(const void *a, const void *b)
 	return x->ifindex - y->ifindex;
 }
 
-int cmd_status(struct cmdline *cl)
+static int cmd_status(struct cmdline *cl)
 {
 	static struct link_pin pins[MAX_PINS];
 	static struct attachment found[MAX_PINS];
@@ -357,3 +357,16 @@ int cmd_status(struct cmdline *cl)
 	filter_close(&f);
 	return EXIT_OK;
 }
+
+const struct command cmd_status_def = {
+	.name = "status", .run = cmd_status, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "show interfaces, modes, programs, replies, flows and rule counts",
+	.takes = TAKES_JSON,
+	.help = "Prints the interfaces the filter is attached to (those in other network\n"
+		"namespaces too), the mode and program of each and its egress program (tcx or\n"
+		"tc), the policies, replies on or off, the flows per protocol and how full the\n"
+		"flow table is, how many ports have rules and limits, every port the lockout\n"
+		"guard protects (why, and whether the running rules pass it or what drops it),\n"
+		"and a change on trial (--try) with the seconds left before it is reverted.\n",
+};

@@ -51,12 +51,39 @@ static int end_trial(struct cmdline *cl, bool keep)
 	return err;
 }
 
-int cmd_confirm(struct cmdline *cl)
+static int cmd_confirm(struct cmdline *cl)
 {
 	return end_trial(cl, true);
 }
 
-int cmd_rollback(struct cmdline *cl)
+static int cmd_rollback(struct cmdline *cl)
 {
 	return end_trial(cl, false);
 }
+
+const struct command cmd_confirm_def = {
+	.name = "confirm", .run = cmd_confirm, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "keep the change on trial (--try): cancel its revert",
+	.takes = TAKES_JSON,
+	.help = "Keeps the change on trial. Changing the rules of a remote host safely:\n"
+		"\n"
+		"  xdpport apply --try 60 new.rules   # in force; the old rules are back in 60 s\n"
+		"  ssh host true                      # from another terminal: still reachable?\n"
+		"  xdpport confirm                    # ... unless you confirm in time\n"
+		"\n"
+		"--try SECS works on apply, policy, deny, delete and attach. The revert is done\n"
+		"by a timer process of its own, so it happens even if the session that ran the\n"
+		"change dies or is cut by it. On a terminal --try asks: ENTER keeps the change.\n"
+		"One trial at a time: a second --try is refused until confirm or rollback.\n"
+		"'xdpport status' shows the trial and the seconds left. State: /run/xdpport.\n",
+};
+
+const struct command cmd_rollback_def = {
+	.name = "rollback", .run = cmd_rollback, .min_args = 0, .max_args = 0,
+	.args = "",
+	.summary = "revert the change on trial (--try) now",
+	.takes = TAKES_JSON,
+	.help = "Puts back, now, what was there before the change on trial (--try), and ends\n"
+		"the trial (see 'xdpport help confirm').\n",
+};

@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
-/* The long help of each command: what `xdpport help COMMAND` prints below its usage. */
+/* `xdpport help` and `xdpport help COMMAND`, printed from the command descriptors. */
 #ifndef XDPPORT_HELP_H
 #define XDPPORT_HELP_H
 
-enum help_globals {
-	HELP_JSON = 1 << 0,	/* the command prints, and --json changes how */
-	HELP_FORCE = 1 << 1,	/* it changes the ruleset: --force overrides the guard */
-};
+#include <stddef.h>
+#include <stdio.h>
 
-struct help_text {
-	const char *command;
-	const char *text;	/* paragraphs and examples, each line ending in \n */
-	unsigned globals;	/* enum help_globals */
-};
+struct command;
 
-/* The help of `command`, or NULL when it has none. */
-const struct help_text *help_text(const char *command);
+/* The usage page: what xdpport does, the `n` commands in order, the global options. */
+void help_usage(FILE *out, const struct command *const *commands, size_t n);
+
+/* The help of one command: usage line, its help text, its options. */
+void help_command(const struct command *cmd);
 
 #endif
