@@ -65,7 +65,7 @@ check "status from elsewhere names xp21b and its netns" \
 # Another tool's program: refused without --replace, replaced with it.
 in_ns xp21b "$XDPPORT" detach xp21b >/dev/null
 check "load floor_drop with ip(8)" ip -n xp21b link set dev xp21b xdpdrv \
-	object "$BUILD"/xdp_floor.bpf.o program floor_drop
+	object "$BUILD"/tests/bpf/xdp_floor.bpf.o program floor_drop
 expect_dropped "floor_drop drops everything" xp21a tcp 443 198.18.21.2
 expect_error "attach over another program" 1 "already runs another XDP program \(id [0-9]+\); add --replace" \
 	in_ns xp21b "$XDPPORT" attach xp21b

@@ -119,7 +119,7 @@ record "$([ $rc -eq 1 ] && [ -z "$out" ] && echo 1 || echo 0)" \
 
 # --- attach --replace: what it replaced -------------------------------------------------
 netns_pair 73
-ip -n xp73b link set dev xp73b xdpdrv object "$BUILD"/xdp_floor.bpf.o program floor_drop
+ip -n xp73b link set dev xp73b xdpdrv object "$BUILD"/tests/bpf/xdp_floor.bpf.o program floor_drop
 schema "attach --replace --json" attach 0 in_ns xp73b "$XDPPORT" attach xp73b --replace --json
 check "attach --replace --json names the program it replaced" \
 	test "$(jq -r .replaced.program_name "$tmp/out")" = floor_drop

@@ -3,9 +3,9 @@
 # single-port updates per second through the library calls a command makes. Prints
 # figures; asserts nothing. Runs in a private mount and network namespace with its
 # own bpffs (like tests/run.sh), the filter attached to a veth end there.
-#   scripts/bench-cli.sh [RUNS]      (as root, after `make tests`; default 200 runs)
+#   tests/bench/bench-cli.sh [RUNS]      (as root, after `make tests`; default 200 runs)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
 
 if [ "$(id -u)" -ne 0 ]; then

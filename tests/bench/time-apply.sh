@@ -6,9 +6,9 @@
 # (default 51), then the same for `apply --check` and `save`. Runs in a private
 # mount namespace with its own bpffs: never touches the host's filter. Root. Not a
 # test: nothing here fails on a number.
-#   scripts/time-apply.sh [RUNS]
+#   tests/bench/time-apply.sh [RUNS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${1:-51}
 bin=$PWD/build/xdpport
 
