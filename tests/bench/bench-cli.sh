@@ -15,12 +15,8 @@ fi
 for f in build/xdpport build/tests/tools/clibench; do
 	[ -x "$f" ] || { echo "bench-cli: $f is missing: run 'make tests'" >&2; exit 1; }
 done
-if [ -z "${XDPPORT_BENCH_SANDBOX:-}" ]; then
-	export XDPPORT_BENCH_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
-fi
-mount -t bpf bpf /sys/fs/bpf
-mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
 unset SSH_CONNECTION
 
 X=$PWD/build/xdpport

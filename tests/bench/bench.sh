@@ -33,13 +33,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # Everything happens in a private mount and network namespace with its own bpffs and
 # /run/netns, as in tests/run.sh: no interface ever exists in the host's namespace.
-if [ -z "${XDPPORT_BENCH_SANDBOX:-}" ]; then
-	export XDPPORT_BENCH_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
-fi
-mount -t bpf bpf /sys/fs/bpf
-mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
-ip link set lo up
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
 
 ROUNDS=${BENCH_ROUNDS:-5}
 SMOKE=${BENCH_SMOKE:-}
