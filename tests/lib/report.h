@@ -39,6 +39,8 @@ int report_summary(void);
 #define check_str(got, want) check_str_(#got, (got), (want))
 /* TEXT contains PART (a NULL TEXT contains nothing). */
 #define check_has(text, part) check_has_(#text, (text), (part))
+/* COND is true (non-zero, non-NULL): "COND is false". */
+#define check_true(cond) check_that((cond), "%s is false", #cond)
 /* Anything else: OK, and what to say when it is false (with the values that matter). */
 bool check_that(bool ok, const char *why_fmt, ...) __attribute__((format(printf, 2, 3)));
 
