@@ -114,8 +114,8 @@ xp deny 9101 --try 60 >/dev/null
 schema "rollback --json" rollback 0 xp rollback --json
 rc=0
 out=$(xp confirm --json 2>/dev/null) || rc=$?
-record "$([ $rc -eq 1 ] && [ -z "$out" ] && echo 1 || echo 0)" \
-	"confirm --json, nothing on trial: status 1, no output" "rc $rc: $out"
+is_eq "exit status" "$rc" 1 && is_eq stdout "$out" ""
+record_status $? "confirm --json, nothing on trial: status 1, no output"
 
 # --- attach --replace: what it replaced -------------------------------------------------
 netns_pair 73

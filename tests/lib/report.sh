@@ -14,7 +14,10 @@
 #   is_eq WHAT GOT WANT          GOT is WANT (strings)
 #   is_num WHAT GOT OP N         [ GOT OP N ]: OP is -eq -ne -lt -le -gt -ge
 #   is_in WHAT TEXT PART         TEXT contains PART (no pattern: every byte literal)
-#   is_like WHAT TEXT PATTERN    TEXT matches the glob PATTERN ([[ TEXT == PATTERN ]])
+#   is_not_in WHAT TEXT PART     TEXT does not contain PART
+#   is_like WHAT TEXT PATTERN    TEXT matches the glob PATTERN ([[ TEXT == PATTERN ]]: as
+#                                there, *(...), ?(...) and the like are extended globs; \[
+#                                and \( are literal)
 #   is_re WHAT TEXT REGEX        TEXT matches the extended regular expression REGEX
 #   holds WHAT CMD...            CMD exits 0 (its output is thrown away)
 #   holds_not WHAT CMD...        CMD exits non-zero
@@ -76,6 +79,10 @@ is_num() {
 
 is_in() {
 	[[ $2 == *"$3"* ]] || clause_failed "$1: no $(shown "$3") in $(shown "$2")"
+}
+
+is_not_in() {
+	[[ $2 != *"$3"* ]] || clause_failed "$1: $(shown "$3") in $(shown "$2")"
 }
 
 is_like() {
