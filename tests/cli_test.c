@@ -58,7 +58,8 @@ int main(void)
 	report(check_eq(parse("eth0 --mode native --replace", &cl), 0) &&
 		       check_eq(cl.argc, 1) && check_str(cl.argv[0], "eth0") &&
 		       check_str(cmd_opt(&cl, "mode"), "native") &&
-		       check_true(cmd_opt(&cl, "replace")) && check_str(cmd_opt(&cl, "watch"), NULL),
+		       check_true(cmd_opt(&cl, "replace")) &&
+		       check_str(cmd_opt(&cl, "watch"), NULL),
 	       "options after the argument, value and flag");
 	report(check_eq(parse("--mode=generic eth0", &cl), 0) && check_eq(cl.argc, 1) &&
 		       check_str(cmd_opt(&cl, "mode"), "generic"),
@@ -72,7 +73,8 @@ int main(void)
 	report(check_eq(parse("--watch 2 eth0", &cl), 0) && check_str(cmd_opt(&cl, "watch"), "2"),
 	       "optional value given");
 	report(check_eq(parse("-- --replace", &cl), 0) && check_eq(cl.argc, 1) &&
-		       check_str(cl.argv[0], "--replace") && check_str(cmd_opt(&cl, "replace"), NULL),
+		       check_str(cl.argv[0], "--replace") &&
+		       check_str(cmd_opt(&cl, "replace"), NULL),
 	       "after --, everything is an argument");
 	report(check_eq(parse("-5 -1-3", &cl), 0) && check_eq(cl.argc, 2) &&
 		       check_str(cl.argv[0], "-5"),
@@ -100,14 +102,16 @@ int main(void)
 		       check_str(cl.argv[2], "22"),
 	       "short options: -w VALUE and -cVALUE, the rest positional");
 	report(check_eq(parse("--write=- --count 3", &cl), 0) &&
-		       check_str(cmd_opt(&cl, "write"), "-") && check_str(cmd_opt(&cl, "count"), "3"),
+		       check_str(cmd_opt(&cl, "write"), "-") &&
+		       check_str(cmd_opt(&cl, "count"), "3"),
 	       "short options have their long names too");
 	report(check_eq(parse("--reason a tcp --reason b,c", &cl), 0) && check_eq(cl.argc, 1) &&
 		       check_eq(cmd_opt_list(&cl, "reason", reasons, 4), 2) &&
 		       check_str(reasons[0], "a") && check_str(reasons[1], "b,c"),
 	       "a list option given twice keeps both values, in order");
 	report(check_eq(parse("-x", &cl), -1) && check_eq(parse("-w", &cl), -1) &&
-		       check_eq(parse("-w a -w b", &cl), -1) && check_eq(parse("--reason", &cl), -1),
+		       check_eq(parse("-w a -w b", &cl), -1) &&
+		       check_eq(parse("--reason", &cl), -1),
 	       "unknown short option, -w without its value, -w twice: usage errors");
 	report(check_eq(parse("- -5", &cl), 0) && check_eq(cl.argc, 2),
 	       "'-' and '-5' stay arguments");

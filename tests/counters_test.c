@@ -71,10 +71,12 @@ static void test_port_deltas(void)
 
 	stats_report_build(&r, b, a, 10);
 	report(check_eq(r.interval, 1.0) && check_eq(r.n_top_passed, 2) &&
-		       check_eq(r.top_passed[0].port, 53) && check_eq(r.top_passed[0].passed_delta, 40) &&
+		       check_eq(r.top_passed[0].port, 53) &&
+		       check_eq(r.top_passed[0].passed_delta, 40) &&
 		       check_eq(r.top_passed[1].passed_delta, 17),
 	       "report ranks ports by the interval's counts");
-	report(check_eq(r.ports_active[XDPPORT_TCP], 1) && check_eq(r.ports_active[XDPPORT_UDP], 1) &&
+	report(check_eq(r.ports_active[XDPPORT_TCP], 1) &&
+		       check_eq(r.ports_active[XDPPORT_UDP], 1) &&
 		       check_eq(r.ports_with_traffic[XDPPORT_TCP], 1),
 	       "report counts active ports");
 	stats_report_free(&r);
@@ -204,7 +206,8 @@ static void test_units(void)
 		report(!strcmp(buf, cases[i].want), "human_si(%g %s) is '%s' (got '%s')",
 		       cases[i].v, cases[i].unit, cases[i].want, buf);
 	}
-	report(check_str(grouped(buf, 987654321), "987,654,321") && check_str(grouped(buf, 0), "0") &&
+	report(check_str(grouped(buf, 987654321), "987,654,321") &&
+		       check_str(grouped(buf, 0), "0") &&
 		       check_str(grouped(buf, 1000), "1,000") &&
 		       check_str(grouped(buf, 18446744073709551615ull), "18,446,744,073,709,551,615"),
 	       "exact counts are grouped by three");

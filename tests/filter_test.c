@@ -39,15 +39,18 @@ static void test_create(void)
 	struct filter f;
 	int err;
 
-	report(check_eq(filter_purge("filter_test"), 0) && check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
+	report(check_eq(filter_purge("filter_test"), 0) &&
+		       check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
 	       "purge leaves no pin directory");
 	report(filter_open(&f, 0, "filter_test") == NOT_SET_UP, "nothing pinned: NOT_SET_UP");
 	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test");
-	report(check_eq(err, 0) && check_true(f.created) && check_eq(f.rules->layout, XDPPORT_LAYOUT),
+	report(check_eq(err, 0) && check_true(f.created) &&
+		       check_eq(f.rules->layout, XDPPORT_LAYOUT),
 	       "FILTER_CREATE pins the maps and claims them for layout %d", XDPPORT_LAYOUT);
 	if (!err) {
 		filter_read(&f, &rs);
-		report(check_true(ruleset_is_valid(&rs)) && check_eq(ruleset_count(&rs, XDPPORT_TCP), 0),
+		report(check_true(ruleset_is_valid(&rs)) &&
+			       check_eq(ruleset_count(&rs, XDPPORT_TCP), 0),
 		       "new maps hold the empty ruleset");
 		filter_close(&f);
 	}
@@ -73,7 +76,8 @@ static void test_commit(void)
 	filter_commit(&f, &rs);
 	report(filter_changed_ns(&f) > stamp, "a change stamps the rules with its time");
 	report(check_eq(f.rules->active, slot) &&
-		       check_eq(f.rules->slot[slot].entry[XDPPORT_UDP][443], XDPPORT_ENTRY_RULE_DROP),
+		       check_eq(f.rules->slot[slot].entry[XDPPORT_UDP][443],
+				XDPPORT_ENTRY_RULE_DROP),
 	       "one port: written in place, same slot");
 	ruleset_set_rule(&rs, &span, VERDICT_PASS);
 	filter_commit(&f, &rs);
@@ -151,7 +155,8 @@ static void test_layout_word(void)
 	report(check_op(filter_map_fd("xdpport_ifaces"), >=, 0) &&
 		       check_eq(filter_map_fd("nonsense"), -1),
 	       "filter_map_fd opens a map of the right shape");
-	report(check_eq(filter_purge("filter_test"), 0) && check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
+	report(check_eq(filter_purge("filter_test"), 0) &&
+		       check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
 	       "flush with nothing attached removes them");
 }
 

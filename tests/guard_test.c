@@ -122,7 +122,8 @@ static void test_sshd_config(void)
 	report(!strcmp(got, "2200 2201 2300 2301 2400"),
 	       "sshd_config: Port, Port=, ListenAddress host:port and [v6]:port, Include: '%s'", got);
 	report(check_true(refuses(&open_all, &drop_all, false)) &&
-		       check_true(!refuses(&open_all, &drop_22, false)) && check_true(guard_covers(2400)),
+		       check_true(!refuses(&open_all, &drop_22, false)) &&
+		       check_true(guard_covers(2400)),
 	       "sshd_config: refuses dropping its ports, not tcp/22");
 	write_text(path, "# nothing set: sshd listens on 22\nPermitRootLogin no\n");
 	guard_rescan();

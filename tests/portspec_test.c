@@ -136,10 +136,12 @@ static void test_bad(const struct bad *b)
 
 static void test_protocols(void)
 {
-	report(check_eq(proto_parse("tcp"), XDPPORT_TCP) && check_eq(proto_parse("UDP"), XDPPORT_UDP) &&
+	report(check_eq(proto_parse("tcp"), XDPPORT_TCP) &&
+		       check_eq(proto_parse("UDP"), XDPPORT_UDP) &&
 		       check_eq(proto_parse("icmp"), -1) && check_eq(proto_parse(""), -1),
 	       "proto_parse knows tcp and udp only");
-	report(check_str(proto_name(XDPPORT_TCP), "tcp") && check_str(proto_name(XDPPORT_UDP), "udp"),
+	report(check_str(proto_name(XDPPORT_TCP), "tcp") &&
+		       check_str(proto_name(XDPPORT_UDP), "udp"),
 	       "proto_name");
 }
 

@@ -85,7 +85,8 @@ static void test_rules_and_policy(void)
 
 	r = range(PROTOS_ALL, 0, 65535);
 	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(check_eq(ruleset_count(&rs, TCP), 65536) && check_eq(ruleset_count(&rs, UDP), 65536) &&
+	report(check_eq(ruleset_count(&rs, TCP), 65536) &&
+		       check_eq(ruleset_count(&rs, UDP), 65536) &&
 		       check_eq(ruleset_verdict(&rs, TCP, 0), VERDICT_DROP) &&
 		       check_eq(ruleset_verdict(&rs, UDP, 65535), VERDICT_DROP),
 	       "deny 0-65535 covers both ends");

@@ -231,7 +231,8 @@ static void test_long_lines(void)
 	c += RULESFILE_LINE_MAX - 6;
 	c += sprintf(c, "\nallow 3\nallow x\n");
 	report(check_eq(parse_buf(buf, c - buf, &rs), 2) && check_eq(errs.line[0], 2) &&
-		       check_has(errs.message[0], "longer than 4096 bytes") && check_eq(errs.line[1], 4),
+		       check_has(errs.message[0], "longer than 4096 bytes") &&
+		       check_eq(errs.line[1], 4),
 	       "reject: a line over %d bytes is one error, and the lines after it are read",
 	       RULESFILE_LINE_MAX);
 
@@ -455,7 +456,8 @@ static void test_written_form(void)
 		rs.entry[U][port] = port & 1 ? RP : RD;
 	}
 	text = write_text(&rs, &len);
-	report(check_eq(parse_buf(text, len, &rs2), 0) && check_true(!memcmp(&rs, &rs2, sizeof(rs))) &&
+	report(check_eq(parse_buf(text, len, &rs2), 0) &&
+		       check_true(!memcmp(&rs, &rs2, sizeof(rs))) &&
 		       check_op(len, <, RULESFILE_MAX_BYTES),
 	       "round trip: all 131072 ports with alternating rules (%zu bytes)", len);
 	free(text);
