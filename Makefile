@@ -58,14 +58,19 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# BPF programs: the filter, and the helpers tests and benchmarks load.
-BPF_NAMES := xdpport capture xdp_floor trafficgen limit_percpu
-BPF_OBJS  := $(BPF_NAMES:%=$(BUILD)/%.bpf.o)
-SKELS	  := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
+# BPF programs: the product's (bpf/, embedded in the binary through their skeletons),
+# and the ones tests and benchmarks load (tests/bpf/, built into $(BUILD)/tests/bpf/).
+BPF_NAMES      := xdpport capture
+TEST_BPF_NAMES := $(patsubst tests/bpf/%.bpf.c,%,$(wildcard tests/bpf/*.bpf.c))
+SKELS	       := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
+TEST_SKELS     := $(TEST_BPF_NAMES:%=$(BUILD)/tests/bpf/%.skel.h)
 
 # The CLI: every user/*.c.
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(USER_SRCS:%.c=$(BUILD)/%.o)
+
+# Test code finds its support headers and the test programs' skeletons.
+TEST_CFLAGS := -Itests/lib -I$(BUILD)/tests/bpf
 
 # Tests: each tests/<name>_test.c is one binary, linked with the shared test
 # support files (tests/lib/*.c) and the CLI's library objects it needs.
@@ -96,7 +101,8 @@ $(BUILD)/layout-check: include/xdpport.h include/capture.h | $(BUILD)
 		$(CC) -x c -std=gnu11 -fsyntax-only -Wpadded -Werror -Iinclude -
 	$(Q)touch $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/user/link $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools $(BUILD)/tests/bench:
+$(BUILD) $(BUILD)/user $(BUILD)/user/link $(BUILD)/tests $(BUILD)/tests/lib $(BUILD)/tests/tools \
+		$(BUILD)/tests/bench $(BUILD)/tests/bpf:
 	$(Q)mkdir -p $@
 
 # Objects depend on the compiler's name: another CC rebuilds them instead of mixing
@@ -110,9 +116,15 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp.o
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
 
+# Test programs may include the product's headers (bpf/parse.h).
+$(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(BUILD)/tests/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -MF $(@:.o=.d) -MT $@ -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
+
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
 
 $(BUILD)/user/%.o: user/%.c $(BUILD)/compiler | $(BUILD)/user $(BUILD)/user/link $(SKELS)
 	$(call msg,CC,$@)
@@ -122,21 +134,21 @@ $(BUILD)/xdpport: $(USER_OBJS) $(XDPPORT_EXTRA_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(XDPPORT_LDLIBS) -o $@
 
-$(BUILD)/tests/lib/%.o: tests/lib/%.c $(BUILD)/compiler | $(BUILD)/tests/lib $(SKELS)
+$(BUILD)/tests/lib/%.o: tests/lib/%.c $(BUILD)/compiler | $(BUILD)/tests/lib $(SKELS) $(TEST_SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%.o: tests/%.c $(BUILD)/compiler | $(BUILD)/tests $(SKELS)
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/compiler | $(BUILD)/tests $(SKELS) $(TEST_SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/tools/%.o: tests/tools/%.c $(BUILD)/compiler | $(BUILD)/tests/tools $(SKELS)
+$(BUILD)/tests/tools/%.o: tests/tools/%.c $(BUILD)/compiler | $(BUILD)/tests/tools $(SKELS) $(TEST_SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/bench/%.o: tests/bench/%.c $(BUILD)/compiler | $(BUILD)/tests/bench $(SKELS)
+$(BUILD)/tests/bench/%.o: tests/bench/%.c $(BUILD)/compiler | $(BUILD)/tests/bench $(SKELS) $(TEST_SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
@@ -150,7 +162,7 @@ $(BUILD)/tests/%_test: $(BUILD)/tests/%_test.o $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(LDLIBS) -lpthread -o $@
 
-tests: all $(TEST_BINS) $(TOOL_BINS) $(FUZZ_BINS)
+tests: all $(TEST_SKELS) $(TEST_BINS) $(TOOL_BINS) $(FUZZ_BINS)
 
 benches: tests $(BENCH_BINS)
 
@@ -159,7 +171,7 @@ COUNTERS_BENCH := $(BUILD)/tests/bench/counters_read
 $(COUNTERS_BENCH): tests/bench/counters_read.c $(TEST_LIB_OBJS) $(USER_LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
 tests: $(COUNTERS_BENCH)
 
 
@@ -206,7 +218,7 @@ fuzz: tests
 bench:
 	$(Q)scripts/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory benches
-	$(Q)scripts/bench.sh
+	$(Q)tests/bench/bench.sh
 
 bench-smoke:
 	$(Q)$(MAKE) --no-print-directory bench BENCH_ROUNDS=1 BENCH_SMOKE=1

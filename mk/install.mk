@@ -24,7 +24,7 @@ install: all
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/xdpport
 	$(Q)$(INSTALL) -m 0755 $(BUILD)/xdpport $(DESTDIR)$(SBINDIR)/xdpport
 	$(Q)sed -e 's|^XDPPORT=$${XDPPORT:-xdpport}|XDPPORT=$${XDPPORT:-$(SBINDIR)/xdpport}|' \
-		-e 's|/etc/xdpport/|$(SYSCONFDIR)/xdpport/|g' scripts/xdpport-boot \
+		-e 's|/etc/xdpport/|$(SYSCONFDIR)/xdpport/|g' dist/xdpport-boot \
 		> $(DESTDIR)$(LIBEXECDIR)/xdpport-boot
 	$(Q)chmod 0755 $(DESTDIR)$(LIBEXECDIR)/xdpport-boot
 	$(Q)sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' dist/xdpport.service \
@@ -34,7 +34,7 @@ install: all
 		dist/xdpport-watch.service > $(DESTDIR)$(UNITDIR)/xdpport-watch.service
 	$(Q)chmod 0644 $(DESTDIR)$(UNITDIR)/xdpport-watch.service
 	$(Q)$(INSTALL) -m 0644 docs/xdpport.8 $(DESTDIR)$(MANDIR)/man8/xdpport.8
-	$(Q)$(INSTALL) -m 0644 scripts/xdpport.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xdpport
+	$(Q)$(INSTALL) -m 0644 dist/xdpport.bash-completion $(DESTDIR)$(BASHCOMPDIR)/xdpport
 	$(Q)for f in xdpport.conf rules.conf; do \
 		[ -e $(DESTDIR)$(SYSCONFDIR)/xdpport/$$f ] || \
 			$(INSTALL) -m 0644 dist/$$f $(DESTDIR)$(SYSCONFDIR)/xdpport/$$f; \

@@ -15,12 +15,8 @@ fi
 for f in build/xdpport build/tests/tools/netprobe; do
 	[ -x "$f" ] || { echo "demo: $f is missing: run 'make demo'" >&2; exit 1; }
 done
-if [ -z "${XDPPORT_DEMO_SANDBOX:-}" ]; then
-	export XDPPORT_DEMO_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
-fi
-mount -t bpf bpf /sys/fs/bpf
-mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_DEMO_SANDBOX tool "$0" "$@"
 unset SSH_CONNECTION	# inside the sandbox no SSH session can be cut off
 
 XDPPORT=$PWD/build/xdpport

@@ -10,7 +10,7 @@ packages=(make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev bpftoo
 	  linux-libc-dev iproute2 util-linux procps libclang-rt-14-dev netbase)
 if [ "${1:-}" = bench ]; then
 	packages+=(xdp-tools nftables iptables ipset gnuplot-nox)
-	packages+=(iperf3)	# scripts/bench-replies.sh: the host's outbound TCP throughput
+	packages+=(iperf3)	# tests/bench/bench-replies.sh: the host's outbound TCP throughput
 fi
 packages+=(jq)	# the stats tests read JSON output with it
 packages+=(python3)	# tests/tools/jsoncheck.py: every --json output against docs/json.md

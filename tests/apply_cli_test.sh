@@ -33,8 +33,8 @@ xp flush >/dev/null 2>&1
 
 # --- usage ----------------------------------------------------------------------
 run xp help
-record "$([[ "$OUT" == *"apply FILE|-"* && "$OUT" == *"save "* ]] && echo 1 || echo 0)" \
-	"help lists apply and save"
+is_in stdout "$OUT" "apply FILE|-" && is_in stdout "$OUT" "save "
+record_status $? "help lists apply and save"
 run xp help apply
 record "$([[ "$OUT" == *--check* ]] && echo 1 || echo 0)" "help apply shows --check"
 check_exit 2 "usage: apply without a file exits 2" xp apply
@@ -42,8 +42,8 @@ check_exit 2 "usage: apply with two files exits 2" xp apply a b
 check_exit 2 "usage: apply with an unknown option exits 2" xp apply --bogus /dev/null
 check_exit 2 "usage: save with an argument exits 2" xp save extra
 run xp save --json
-record "$([ $RC -eq 2 ] && [[ "$ERR" == *"JSON output: "*list* ]] && echo 1 || echo 0)" \
-	"usage: save --json exits 2 and points to list" "$ERR"
+is_eq "exit status" "$RC" 2 && is_like stderr "$ERR" "*JSON output: *list*"
+record_status $? "usage: save --json exits 2 and points to list" "stderr: $ERR"
 
 # --- the error report -------------------------------------------------------------
 printf 'policy drop\nallow 22/tcp\nallow 7o\n\nfoo\ndeny 1-2-3\nallow 80 # ok\npolicy maybe tcp\n' \
@@ -52,9 +52,10 @@ before=$(running)
 run xp apply "$tmp/bad.rules"
 lines=$(printf '%s\n' "$ERR" | grep -c '')
 format_ok=$(printf '%s\n' "$ERR" | head -n 4 | grep -cE "^xdpport: $tmp/bad.rules:[0-9]+: .+$")
-record "$([ $RC -eq 2 ] && [ "$lines" -eq 5 ] && [ "$format_ok" -eq 4 ] && echo 1 || echo 0)" \
-	"errors: exit 2, one 'xdpport: FILE:LINE: why' line per error, then one summary line" \
-	"rc $RC: $ERR"
+is_eq "exit status" "$RC" 2 && is_num "stderr lines" "$lines" -eq 5 &&
+	is_num "lines as FILE:LINE: why" "$format_ok" -eq 4
+record_status $? "errors: exit 2, one 'xdpport: FILE:LINE: why' line per error, then one summary line" \
+	"stderr: $ERR"
 record "$(printf '%s\n' "$ERR" | cut -d: -f3 | head -n 4 | tr '\n' ' ' | grep -qx '3 5 6 8 ' &&
 	echo 1 || echo 0)" "errors: the line numbers are 3, 5, 6 and 8" "$ERR"
 record "$([[ "$(printf '%s\n' "$ERR" | tail -n 1)" == "xdpport: apply: $tmp/bad.rules: 4 errors, nothing applied" ]] &&
@@ -63,38 +64,41 @@ record "$([ "$(running)" = "$before" ] && echo 1 || echo 0)" "errors: the rulese
 
 seq 1 500 | sed 's/^\(.*\)$/allow \1o/' >"$tmp/many.rules"
 run xp apply "$tmp/many.rules"
-record "$([ $RC -eq 2 ] && [ "$(printf '%s\n' "$ERR" | grep -c '')" -eq 102 ] &&
-	[[ "$ERR" == *"400 more errors not shown"* ]] && echo 1 || echo 0)" \
-	"errors: 500 errors: the first 100, a count of the rest, the summary"
+is_eq "exit status" "$RC" 2 && is_num "stderr lines" "$(printf '%s\n' "$ERR" | grep -c '')" -eq 102 &&
+	is_in stderr "$ERR" "400 more errors not shown"
+record_status $? "errors: 500 errors: the first 100, a count of the rest, the summary"
 
 # --- --check and --json -------------------------------------------------------------
 printf 'policy drop\nallow 443\n' >"$tmp/lockout.rules"
 run xp apply --check "$tmp/lockout.rules"
-record "$([ $RC -eq 1 ] && [ -z "$OUT" ] && [[ "$ERR" == "xdpport: apply: refusing to drop tcp/22"* ]] &&
-	echo 1 || echo 0)" "--check: what apply would refuse (the guard) fails, exit 1" "$OUT $ERR"
+is_eq "exit status" "$RC" 1 && is_eq stdout "$OUT" "" &&
+	is_like stderr "$ERR" "xdpport: apply: refusing to drop tcp/22*"
+record_status $? "--check: what apply would refuse (the guard) fails, exit 1" "$OUT $ERR"
 run xp apply --check --force "$tmp/lockout.rules"
-record "$([ $RC -eq 0 ] && [[ "$OUT" == *": ok: policy tcp drop, udp drop"* ]] &&
-	[[ "$ERR" == *"drops tcp/22"*"--force"* ]] && echo 1 || echo 0)" \
-	"--check --force: exit 0, a summary, a warning that it drops tcp/22" "$OUT $ERR"
+is_eq "exit status" "$RC" 0 && is_in stdout "$OUT" ": ok: policy tcp drop, udp drop" &&
+	is_like stderr "$ERR" "*drops tcp/22*--force*"
+record_status $? "--check --force: exit 0, a summary, a warning that it drops tcp/22" "$OUT $ERR"
 record "$([ "$(running)" = "$before" ] && echo 1 || echo 0)" "--check: changes nothing"
 run xp apply --check --json "$tmp/bad.rules"
-record "$([ $RC -eq 2 ] && [[ "$OUT" == '{"file":'*'"errors":[{"line":3,"message":"allow 7o: '* ]] &&
-	[[ "$OUT" == *'"error_count":4,"valid":false}' ]] && echo 1 || echo 0)" \
-	"--check --json: errors as a JSON list with line numbers" "$OUT"
+is_eq "exit status" "$RC" 2 &&
+	is_like stdout "$OUT" '{"file":*"errors":\[{"line":3,"message":"allow 7o: *' &&
+	is_like stdout "$OUT" '*"error_count":4,"valid":false}'
+record_status $? "--check --json: errors as a JSON list with line numbers"
 printf 'policy pass\nallow 22/tcp 443\n' >"$tmp/ok.rules"
 run xp --json apply "$tmp/ok.rules"
-record "$([ $RC -eq 0 ] && [[ "$OUT" == *'"valid":true,"applied":true}' ]] && echo 1 || echo 0)" \
-	"--json apply: says it applied" "$OUT"
+is_eq "exit status" "$RC" 0 && is_like stdout "$OUT" '*"valid":true,"applied":true}'
+record_status $? "--json apply: says it applied" "stdout: $OUT"
 run xp apply "$tmp/lockout.rules"
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && echo 1 || echo 0)" \
-	"guard: a file that starts dropping tcp/22 exits 1" "$ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "refusing to drop tcp/22"
+record_status $? "guard: a file that starts dropping tcp/22 exits 1" "stderr: $ERR"
 
 # --- hostile files: one clear error, nothing applied ---------------------------------
 before=$(running)
 hostile() {	# hostile NAME PATTERN FILE
 	run xp apply "$3"
-	record "$([ $RC -eq 2 ] && [[ "$ERR" == *$2* ]] && [ "$(running)" = "$before" ] &&
-		echo 1 || echo 0)" "hostile: $1" "rc $RC: $ERR"
+	is_eq "exit status" "$RC" 2 && is_like stderr "$ERR" "*$2*" &&
+		is_eq "the running rules" "$(running)" "$before"
+	record_status $? "hostile: $1" "stderr: $ERR"
 }
 hostile "a directory" "is a directory" "$tmp"
 hostile "/proc/self/mem" "cannot read" /proc/self/mem
@@ -148,11 +152,12 @@ probe "after a file with errors: still B (tcp/8081 connects)" 0 8081
 
 # --- the not-attached warning counts live attachments, not pins ----------------------
 run xp apply "$tmp/a.rules"
-record "$([ $RC -eq 0 ] && [[ "$ERR" != *"not attached"* ]] && echo 1 || echo 0)" \
-	"attached: apply does not warn" "$ERR"
+is_eq "exit status" "$RC" 0 && is_not_in stderr "$ERR" "not attached"
+record_status $? "attached: apply does not warn" "stderr: $ERR"
 ip -n "$CLIENT" link del "$CLIENT_IF"	# both ends go: the server's link is defunct
 run xp apply "$tmp/b.rules"
-record "$([ $RC -eq 0 ] && [[ "$ERR" == *"not attached to any interface"* ]] && echo 1 || echo 0)" \
-	"the only interface deleted (its pin left): apply warns it filters nothing" "$ERR"
+is_eq "exit status" "$RC" 0 && is_in stderr "$ERR" "not attached to any interface"
+record_status $? "the only interface deleted (its pin left): apply warns it filters nothing" \
+	"stderr: $ERR"
 
 summary

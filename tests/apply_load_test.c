@@ -244,8 +244,9 @@ static void check(const struct counts *c, unsigned long long sent, int applies)
 	       "load: at least 100000 frames went through the filter while it switched");
 	report(rule_frames + policy_frames == sent,
 	       "load: every frame sent was counted once, on its port (livegen loses none)");
-	report(by_group[0][0] && by_group[0][1] && by_group[1][0] && by_group[1][1] &&
-		       by_group[3][0] && by_group[3][1],
+	report(check_true(by_group[0][0]) && check_true(by_group[0][1]) &&
+		       check_true(by_group[1][0]) && check_true(by_group[1][1]) &&
+		       check_true(by_group[3][0]) && check_true(by_group[3][1]),
 	       "load: frames saw both A and B (else the test proves nothing)");
 	report(by_group[2][0] == 0, "load: ports both rulesets deny never passed a frame");
 	report(rule_reason == rule_frames,

@@ -193,13 +193,13 @@ static void test_nothing_set_up(void)
 	xrun(NULL, NULL, NULL, "flush", NULL);
 	rc = xrun(NULL, path("save"), NULL, "save", NULL);
 	out = slurp(path("save"), NULL);
-	report(rc == 0 && !strcmp(body(out), "policy pass\nfragments pass\n") &&
-		       stat(XDPPORT_PIN_DIR, &st) && errno == ENOENT,
+	report(check_eq(rc, 0) && check_str(body(out), "policy pass\nfragments pass\n") &&
+		       check_op(stat(XDPPORT_PIN_DIR, &st), !=, 0) && check_eq(errno, ENOENT),
 	       "save before anything is set up: the clean ruleset, and no pins created");
 	free(out);
 	put(path("ok"), "policy drop\nallow 22/tcp\n");
-	report(xrun(NULL, NULL, NULL, "apply", "--check", path("ok"), NULL) == 0 &&
-		       stat(XDPPORT_PIN_DIR, &st) && errno == ENOENT,
+	report(check_eq(xrun(NULL, NULL, NULL, "apply", "--check", path("ok"), NULL), 0) &&
+		       check_op(stat(XDPPORT_PIN_DIR, &st), !=, 0) && check_eq(errno, ENOENT),
 	       "apply --check touches no BPF: no pins created");
 }
 
@@ -255,16 +255,16 @@ static void test_stdin_identity(void)
 
 	xrun(NULL, path("s1"), NULL, "save", NULL);
 	read_map(&map_before);
-	report(xrun(path("s1"), NULL, NULL, "apply", "--force", "-", NULL) == 0 &&
-		       xrun(NULL, path("s2"), NULL, "save", NULL) == 0,
+	report(check_eq(xrun(path("s1"), NULL, NULL, "apply", "--force", "-", NULL), 0) &&
+		       check_eq(xrun(NULL, path("s2"), NULL, "save", NULL), 0),
 	       "save | apply -: exits 0");
 	read_map(&map_after);
 	s1 = slurp(path("s1"), NULL);
 	s2 = slurp(path("s2"), NULL);
-	report(!strcmp(body(s1), body(s2)) &&
-		       !memcmp(active(&map_before), active(&map_after), sizeof(want)),
+	report(check_str(body(s1), body(s2)) &&
+		       check_true(!memcmp(active(&map_before), active(&map_after), sizeof(want))),
 	       "save | apply -: same ruleset, same text");
-	report(s1[0] == '#' && strstr(s1, "xdpport ruleset") && strstr(s1, "UTC"),
+	report(check_eq(s1[0], '#') && check_has(s1, "xdpport ruleset") && check_has(s1, "UTC"),
 	       "save: starts with a comment header saying what and when");
 	free(s1);
 	free(s2);
@@ -294,21 +294,21 @@ static void test_errors_change_nothing(void)
 	read_map(&map_after);
 	report(!memcmp(&map_before, &map_after, sizeof(map_before)),
 	       "errors: no byte of the map changed (both slots, active word)");
-	report(contains(path("err"), "bad:3: allow 7o") &&
-		       contains(path("err"), "bad:6: deny 1-2-3/udp") &&
-		       contains(path("err"), "bad:9: unknown word 'polcy'") &&
-		       contains(path("err"), "3 errors, nothing applied"),
+	report(check_true(contains(path("err"), "bad:3: allow 7o")) &&
+		       check_true(contains(path("err"), "bad:6: deny 1-2-3/udp")) &&
+		       check_true(contains(path("err"), "bad:9: unknown word 'polcy'")) &&
+		       check_true(contains(path("err"), "3 errors, nothing applied")),
 	       "errors: every error reported with its line, then the count");
 
-	report(xrun(path("bad"), NULL, path("err"), "apply", "--force", "-", NULL) == 2 &&
-		       contains(path("err"), "stdin:9: unknown word"),
+	report(check_eq(xrun(path("bad"), NULL, path("err"), "apply", "--force", "-", NULL), 2) &&
+		       check_true(contains(path("err"), "stdin:9: unknown word")),
 	       "errors: from stdin too, even with --force");
 	report(xrun(NULL, NULL, NULL, "apply", "--check", path("bad"), NULL) == 2,
 	       "errors: apply --check exits 2");
-	report(xrun(NULL, NULL, path("err"), "apply", dir, NULL) == 2 &&
-		       contains(path("err"), "is a directory") &&
-		       xrun(NULL, NULL, NULL, "apply", "/proc/self/mem", NULL) == 2 &&
-		       xrun(NULL, NULL, NULL, "apply", path("missing"), NULL) == 2,
+	report(check_eq(xrun(NULL, NULL, path("err"), "apply", dir, NULL), 2) &&
+		       check_true(contains(path("err"), "is a directory")) &&
+		       check_eq(xrun(NULL, NULL, NULL, "apply", "/proc/self/mem", NULL), 2) &&
+		       check_eq(xrun(NULL, NULL, NULL, "apply", path("missing"), NULL), 2),
 	       "errors: a directory, /proc/self/mem, a missing file: exit 2");
 	read_map(&map_after);
 	report(!memcmp(&map_before, &map_after, sizeof(map_before)),
@@ -323,8 +323,8 @@ static void test_guard(void)
 	xrun(NULL, NULL, NULL, "apply", path("known"), NULL);
 	put(path("lockout"), "policy drop\nallow 443\n");
 	read_map(&map_before);
-	report(xrun(NULL, NULL, path("err"), "apply", path("lockout"), NULL) == 1 &&
-		       contains(path("err"), "refusing to drop tcp/22"),
+	report(check_eq(xrun(NULL, NULL, path("err"), "apply", path("lockout"), NULL), 1) &&
+		       check_true(contains(path("err"), "refusing to drop tcp/22")),
 	       "guard: a file dropping tcp/22 is refused, exit 1");
 	read_map(&map_after);
 	report(!memcmp(&map_before, &map_after, sizeof(map_before)),
@@ -332,14 +332,15 @@ static void test_guard(void)
 
 	setenv("SSH_CONNECTION", "198.18.0.1 50000 198.18.0.2 2222", 1);
 	put(path("ssh"), "policy drop\nallow 22/tcp\n");
-	report(xrun(NULL, NULL, path("err"), "apply", path("ssh"), NULL) == 1 &&
-		       contains(path("err"), "tcp/2222, the port of the SSH session"),
+	report(check_eq(xrun(NULL, NULL, path("err"), "apply", path("ssh"), NULL), 1) &&
+		       check_true(contains(path("err"), "tcp/2222, the port of the SSH session")),
 	       "guard: protects the port in SSH_CONNECTION");
 	unsetenv("SSH_CONNECTION");
 
 	parse_file(path("lockout"), &want);
-	report(xrun(NULL, NULL, NULL, "apply", "--force", path("lockout"), NULL) == 0 &&
-		       (read_map(&map_after), !memcmp(active(&map_after), &want, sizeof(want))),
+	report(check_eq(xrun(NULL, NULL, NULL, "apply", "--force", path("lockout"), NULL), 0) &&
+		       check_true((read_map(&map_after),
+				   !memcmp(active(&map_after), &want, sizeof(want)))),
 	       "guard: --force applies it");
 	put(path("known"), "policy drop\nallow 443\nfragments drop\n");
 	report(xrun(NULL, NULL, NULL, "apply", path("known"), NULL) == 0,
@@ -435,11 +436,12 @@ static void test_sigkill(void)
 	       took[4], KILL_TRIALS, old, new, finished, mixed);
 	report(!mixed, "sigkill: %d kills at random moments: always the old or the new ruleset",
 	       KILL_TRIALS);
-	report(old > 0 && new > 0,
+	report(check_op(old, >, 0) && check_op(new, >, 0),
 	       "sigkill: some kills landed before the switch, some after (else the test "
 	       "shows nothing)");
-	report(xrun(NULL, NULL, NULL, "apply", "--force", path("a"), NULL) == 0 &&
-		       (read_map(&map_after), !memcmp(active(&map_after), &rs_a, sizeof(rs_a))),
+	report(check_eq(xrun(NULL, NULL, NULL, "apply", "--force", path("a"), NULL), 0) &&
+		       check_true((read_map(&map_after),
+				   !memcmp(active(&map_after), &rs_a, sizeof(rs_a)))),
 	       "sigkill: apply works afterwards (the lock died with its holder)");
 }
 

@@ -68,8 +68,9 @@ check_exit 2 "usage: --recheck not a number" xp apply --watch --recheck 1e3 /dev
 check_exit 2 "usage: --recheck zero" xp apply --watch --recheck 0 /dev/null
 RC=0
 ERR=$(xp apply --watch "$tmp/no/such/dir/rules.conf" 2>&1) || RC=$?
-record "$([ $RC -eq 1 ] && [[ "$ERR" == "xdpport: apply --watch: cannot watch $tmp/no/such/dir: "* ]] &&
-	echo 1 || echo 0)" "usage: a directory that does not exist: exit 1, one line" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 &&
+	is_like output "$ERR" "xdpport: apply --watch: cannot watch $tmp/no/such/dir: *"
+record_status $? "usage: a directory that does not exist: exit 1, one line"
 
 # --- a ConfigMap volume, updated as kubelet does ------------------------------------------
 cm=$tmp/configmap
@@ -77,8 +78,10 @@ mkdir "$cm"
 V1='policy drop\nallow 22/tcp 80/tcp\n'
 V2='policy drop\nallow 22/tcp 80/tcp 443/tcp\ndeny 53/udp\n'
 kubelet_update "$cm" "$V1"
-record "$([ -L "$cm/rules.conf" ] && [ "$(readlink "$cm/rules.conf")" = ..data/rules.conf ] &&
-	[ -L "$cm/..data" ] && echo 1 || echo 0)" "configmap: rules.conf -> ..data/rules.conf -> ..TIMESTAMP"
+holds "rules.conf is a symlink" [ -L "$cm/rules.conf" ] &&
+	is_eq "rules.conf points to" "$(readlink "$cm/rules.conf")" ..data/rules.conf &&
+	holds "..data is a symlink" [ -L "$cm/..data" ]
+record_status $? "configmap: rules.conf -> ..data/rules.conf -> ..TIMESTAMP"
 canon "$V1" >"$tmp/v1.save"
 canon "$V2" >"$tmp/v2.save"
 out=$tmp/cm.out
@@ -103,10 +106,10 @@ record "$(grep ': applied:' "$out" | tail -n 1 | grep -qF 'tcp: 3 ports with rul
 kubelet_update "$cm" 'policy drop\nallow 22/tcp\nallow 80/tcpp\nallow 7o\n'
 until_grep 1 "error" "$out"
 sleep 0.3
-record "$(grep -c . <(grep '^xdpport: ' "$out") | grep -qx 1 &&
-	grep -qF "xdpport: $cm/rules.conf:3: allow 80/tcpp:" "$out" &&
-	grep -qF "(2 errors in this version; the running rules stay)" "$out" && echo 1 || echo 0)" \
-	"bad version: one error line with the file's line number" "$(cat "$out")"
+is_eq "lines starting 'xdpport: '" "$(grep -c . <(grep '^xdpport: ' "$out"))" 1 &&
+	holds "the line number" grep -qF "xdpport: $cm/rules.conf:3: allow 80/tcpp:" "$out" &&
+	holds "the count" grep -qF "(2 errors in this version; the running rules stay)" "$out"
+record_status $? "bad version: one error line with the file's line number" "$(cat "$out")"
 record "$([ "$(running)" = "$(cat "$tmp/v2.save")" ] && echo 1 || echo 0)" \
 	"bad version: the running rules are unchanged"
 record "$(ok alive "$WPID")" "bad version: the watcher keeps running"
@@ -120,9 +123,9 @@ applied=$(count ": applied:" "$out")
 kubelet_update "$cm" "# the same rules, commented\n$V1"
 record "$(ok until_grep 1 "already running, nothing to switch" "$out")" \
 	"same ruleset: reported as already running" "$(tail -n 2 "$out")"
-record "$([ "$(stamp)" = "$before" ] && [ "$(count ": applied:" "$out")" -eq "$applied" ] &&
-	echo 1 || echo 0)" "same ruleset: nothing written (the change timestamp stays)" \
-	"$before -> $(stamp)"
+is_eq "change timestamp" "$(stamp)" "$before" &&
+	is_num "applied lines" "$(count ": applied:" "$out")" -eq "$applied"
+record_status $? "same ruleset: nothing written (the change timestamp stays)"
 
 # A burst: 20 versions within a fraction of a second: applied once or a few times,
 # ending on the last one.
@@ -134,8 +137,8 @@ canon 'policy drop\nallow 22/tcp 1020/tcp\n' >"$tmp/burst.save"
 record "$(ok until_rules "$tmp/burst.save")" "burst: the last version wins"
 sleep 0.5
 n=$(( $(count ": applied:" "$out") - applied ))
-record "$([ "$n" -ge 1 ] && [ "$n" -le 5 ] && echo 1 || echo 0)" \
-	"burst: 20 versions applied 1 to 5 times (debounced)" "applied $n times"
+is_num "applied" "$n" -ge 1 && is_num "applied" "$n" -le 5
+record_status $? "burst: 20 versions applied 1 to 5 times (debounced)"
 record "$([ "$(find "$cm" -maxdepth 1 -name '..2026*' | grep -c .)" -eq 1 ] && echo 1 || echo 0)" \
 	"burst: kubelet's old directories are gone, as kubelet leaves them"
 
@@ -144,8 +147,8 @@ record "$([ "$(find "$cm" -maxdepth 1 -name '..2026*' | grep -c .)" -eq 1 ] && e
 kubelet_update "$cm" 'policy drop\nallow 443/tcp\n'
 record "$(ok until_grep 1 "refusing to drop tcp/22" "$out")" \
 	"guard: a version dropping tcp/22 is refused" "$(tail -n 2 "$out")"
-record "$([ "$(running)" = "$(cat "$tmp/burst.save")" ] && alive "$WPID" && echo 1 || echo 0)" \
-	"guard: the running rules stay, the watcher keeps running"
+is_eq "the running rules" "$(running)" "$(cat "$tmp/burst.save")" && holds "the watcher" alive "$WPID"
+record_status $? "guard: the running rules stay, the watcher keeps running"
 kill -HUP "$WPID"
 record "$(ok until_grep 2 "refusing to drop tcp/22" "$out")" "guard: SIGHUP reads the file again"
 kubelet_update "$cm" "$V2"
@@ -171,8 +174,8 @@ record "$([ "$(stamp)" = "$before" ] && echo 1 || echo 0)" "restart: nothing wri
 kill -INT "$WPID"
 RC=0
 wait "$WPID" || RC=$?
-record "$([ $RC -eq 0 ] && [ "$(running)" = "$(cat "$tmp/v2.save")" ] && echo 1 || echo 0)" \
-	"SIGINT: exit 0, the rules stay" "rc $RC"
+is_eq "exit status" "$RC" 0 && is_eq "the running rules" "$(running)" "$(cat "$tmp/v2.save")"
+record_status $? "SIGINT: exit 0, the rules stay"
 
 # --- rename-over saves, FILE a symlink into another directory ---------------------------
 etc=$tmp/etc real=$tmp/real
@@ -188,8 +191,8 @@ record "$(ok until_rules "$tmp/v2.save")" \
 printf 'policy drop\nallow 22/tcp\nfragmens drop\n' >"$real/.tmp" && mv "$real/.tmp" "$real/rules.conf"
 record "$(ok until_grep 1 "rules.conf:3: unknown word 'fragmens'" "$out")" "rename-over: a bad save: its line" \
 	"$(cat "$out")"
-record "$([ "$(running)" = "$(cat "$tmp/v2.save")" ] && alive "$WPID" && echo 1 || echo 0)" \
-	"rename-over: a bad save changes nothing, the watcher keeps running"
+is_eq "the running rules" "$(running)" "$(cat "$tmp/v2.save")" && holds "the watcher" alive "$WPID"
+record_status $? "rename-over: a bad save changes nothing, the watcher keeps running"
 # The symlink is re-pointed at another file: the chain is resolved again.
 printf '%b' "$V1" >"$tmp/other.conf"
 ln -s ../other.conf "$etc/.new" && mv -T "$etc/.new" "$etc/rules.conf"
@@ -200,9 +203,9 @@ record "$(ok until_rules "$tmp/v2.save")" "rename-over: and its new target is wa
 rm "$tmp/other.conf"
 record "$(ok until_grep 1 "the running rules stay" "$out")" "deleted: one line" "$(tail -n 1 "$out")"
 sleep 0.3
-record "$([ "$(grep -c "cannot read\|No such\|not exist" "$out")" -le 1 ] &&
-	[ "$(running)" = "$(cat "$tmp/v2.save")" ] && alive "$WPID" && echo 1 || echo 0)" \
-	"deleted: the rules stay, the watcher keeps running" "$(cat "$out")"
+is_num "error lines" "$(grep -c "cannot read\|No such\|not exist" "$out")" -le 1 &&
+	is_eq "the running rules" "$(running)" "$(cat "$tmp/v2.save")" && holds "the watcher" alive "$WPID"
+record_status $? "deleted: the rules stay, the watcher keeps running" "$(cat "$out")"
 printf '%b' "$V1" >"$tmp/other.conf"
 record "$(ok until_rules "$tmp/v1.save")" "deleted: a file that comes back is applied"
 kill -TERM "$WPID"

@@ -44,8 +44,8 @@ done
 # Attaching twice is harmless and says so; asking for another mode is not.
 in_ns xp21b "$XDPPORT" attach xp21b --mode native >/dev/null
 out=$(in_ns xp21b "$XDPPORT" attach xp21b 2>&1)
-record $([[ $? -eq 0 && $out == *"already attached"* ]] && echo 1 || echo 0) \
-	"attach twice: exit 0, says it is already attached" "$out"
+is_eq "exit status" $? 0 && is_in output "$out" "already attached"
+record_status $? "attach twice: exit 0, says it is already attached"
 expect_error "attach again in another mode" 1 "already runs xdpport in native mode" \
 	in_ns xp21b "$XDPPORT" attach xp21b --mode generic
 
@@ -65,7 +65,7 @@ check "status from elsewhere names xp21b and its netns" \
 # Another tool's program: refused without --replace, replaced with it.
 in_ns xp21b "$XDPPORT" detach xp21b >/dev/null
 check "load floor_drop with ip(8)" ip -n xp21b link set dev xp21b xdpdrv \
-	object "$BUILD"/xdp_floor.bpf.o program floor_drop
+	object "$BUILD"/tests/bpf/xdp_floor.bpf.o program floor_drop
 expect_dropped "floor_drop drops everything" xp21a tcp 443 198.18.21.2
 expect_error "attach over another program" 1 "already runs another XDP program \(id [0-9]+\); add --replace" \
 	in_ns xp21b "$XDPPORT" attach xp21b
@@ -80,8 +80,8 @@ expect_dropped "replaced: xdpport drops tcp/443" xp21a tcp 443 198.18.21.2 2001:
 
 # detach of an interface xdpport is not on: harmless.
 out=$(in_ns xp22b "$XDPPORT" detach xp22b 2>&1)
-record $([[ $? -eq 0 && $out == *"not attached"* ]] && echo 1 || echo 0) \
-	"detach where not attached: exit 0, says so" "$out"
+is_eq "exit status" $? 0 && is_in output "$out" "not attached"
+record_status $? "detach where not attached: exit 0, says so"
 
 # An interface deleted under the filter: status says gone; detach cleans up.
 check "attach xp22b" in_ns xp22b "$XDPPORT" attach xp22b
@@ -95,8 +95,8 @@ check "status: the deleted interface shows as gone" \
 	<<<"$(status_json "")"
 # (issue 16: the same error as without a stale pin, status 1, the pin removed on the way)
 out=$(in_ns xp22b "$XDPPORT" detach xp22b 2>&1)
-record $([[ $? -eq 1 && $out == *"removed 1 pin"*"no interface named 'xp22b'"* ]] && echo 1 || echo 0) \
-	"detach of the deleted interface removes its pin" "$out"
+is_eq "exit status" $? 1 && is_like output "$out" "*removed 1 pin*no interface named 'xp22b'*"
+record_status $? "detach of the deleted interface removes its pin"
 check "status lists xp21b only" test "$(status_json "" | grep -o '"ifindex"' | wc -l)" -eq 1
 check "the interface table (stats' rows) lists xp21b only" test "$(iface_rows)" -eq 1
 

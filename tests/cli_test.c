@@ -57,34 +57,40 @@ int main(void)
 
 	if (!freopen("/dev/null", "w", stderr))	/* the usage errors' messages */
 		return 1;
-	report(parse("eth0 --mode native --replace", &cl) == 0 && cl.argc == 1 &&
-		       !strcmp(cl.argv[0], "eth0") && !strcmp(cmd_opt(&cl, "mode"), "native") &&
-		       cmd_opt(&cl, "replace") && !cmd_opt(&cl, "watch"),
+	report(check_eq(parse("eth0 --mode native --replace", &cl), 0) &&
+		       check_eq(cl.argc, 1) && check_str(cl.argv[0], "eth0") &&
+		       check_str(cmd_opt(&cl, "mode"), "native") &&
+		       check_true(cmd_opt(&cl, "replace")) &&
+		       check_str(cmd_opt(&cl, "watch"), NULL),
 	       "options after the argument, value and flag");
-	report(parse("--mode=generic eth0", &cl) == 0 && cl.argc == 1 &&
-		       !strcmp(cmd_opt(&cl, "mode"), "generic"),
+	report(check_eq(parse("--mode=generic eth0", &cl), 0) && check_eq(cl.argc, 1) &&
+		       check_str(cmd_opt(&cl, "mode"), "generic"),
 	       "--opt=value before the argument");
-	report(parse("--json eth0 --force", &cl) == 0 && cl.json && cl.force && cl.argc == 1,
+	report(check_eq(parse("--json eth0 --force", &cl), 0) && check_true(cl.json) &&
+		       check_true(cl.force) && check_eq(cl.argc, 1),
 	       "global options anywhere");
-	report(parse("--watch eth0", &cl) == 0 && !strcmp(cmd_opt(&cl, "watch"), "") &&
-		       cl.argc == 1,
+	report(check_eq(parse("--watch eth0", &cl), 0) && check_str(cmd_opt(&cl, "watch"), "") &&
+		       check_eq(cl.argc, 1),
 	       "optional value absent: the next word stays an argument");
-	report(parse("--watch 2 eth0", &cl) == 0 && !strcmp(cmd_opt(&cl, "watch"), "2"),
+	report(check_eq(parse("--watch 2 eth0", &cl), 0) && check_str(cmd_opt(&cl, "watch"), "2"),
 	       "optional value given");
-	report(parse("-- --replace", &cl) == 0 && cl.argc == 1 &&
-		       !strcmp(cl.argv[0], "--replace") && !cmd_opt(&cl, "replace"),
+	report(check_eq(parse("-- --replace", &cl), 0) && check_eq(cl.argc, 1) &&
+		       check_str(cl.argv[0], "--replace") &&
+		       check_str(cmd_opt(&cl, "replace"), NULL),
 	       "after --, everything is an argument");
-	report(parse("-5 -1-3", &cl) == 0 && cl.argc == 2 && !strcmp(cl.argv[0], "-5"),
+	report(check_eq(parse("-5 -1-3", &cl), 0) && check_eq(cl.argc, 2) &&
+		       check_str(cl.argv[0], "-5"),
 	       "negative numbers are arguments, not options");
-	report(parse("eth0 --help", &cl) == 1 && parse("-h", &cl) == 1, "--help and -h");
+	report(check_eq(parse("eth0 --help", &cl), 1) && check_eq(parse("-h", &cl), 1),
+	       "--help and -h");
 	report(parse("eth0 --bogus", &cl) == -1, "unknown option: usage error");
 	report(parse("eth0 --mode", &cl) == -1, "option without its value: usage error");
 	report(parse("eth0 --replace=yes", &cl) == -1, "flag given a value: usage error");
-	report(parse("eth0 --mode native --mode=generic", &cl) == -1 &&
-		       parse("--watch --watch 2 eth0", &cl) == -1,
+	report(check_eq(parse("eth0 --mode native --mode=generic", &cl), -1) &&
+		       check_eq(parse("--watch --watch 2 eth0", &cl), -1),
 	       "an option with a value given twice: usage error");
-	report(parse("eth0 --replace --replace --json --json", &cl) == 0 &&
-		       cmd_opt(&cl, "replace") && cl.json,
+	report(check_eq(parse("eth0 --replace --replace --json --json", &cl), 0) &&
+		       check_true(cmd_opt(&cl, "replace")) && check_true(cl.json),
 	       "a flag given twice: harmless");
 
 	report(parse("-w eth0", &cl) == -1, "a command without short options: -w is unknown");
@@ -92,21 +98,25 @@ int main(void)
 	parsed_as = &capture;
 	const char *reasons[4];
 
-	report(parse("-w out.pcap -c5 tcp port 22", &cl) == 0 && cl.argc == 3 &&
-		       !strcmp(cmd_opt(&cl, "write"), "out.pcap") && !strcmp(cmd_opt(&cl, "count"), "5") &&
-		       !strcmp(cl.argv[0], "tcp") && !strcmp(cl.argv[2], "22"),
+	report(check_eq(parse("-w out.pcap -c5 tcp port 22", &cl), 0) && check_eq(cl.argc, 3) &&
+		       check_str(cmd_opt(&cl, "write"), "out.pcap") &&
+		       check_str(cmd_opt(&cl, "count"), "5") && check_str(cl.argv[0], "tcp") &&
+		       check_str(cl.argv[2], "22"),
 	       "short options: -w VALUE and -cVALUE, the rest positional");
-	report(parse("--write=- --count 3", &cl) == 0 && !strcmp(cmd_opt(&cl, "write"), "-") &&
-		       !strcmp(cmd_opt(&cl, "count"), "3"),
+	report(check_eq(parse("--write=- --count 3", &cl), 0) &&
+		       check_str(cmd_opt(&cl, "write"), "-") &&
+		       check_str(cmd_opt(&cl, "count"), "3"),
 	       "short options have their long names too");
-	report(parse("--reason a tcp --reason b,c", &cl) == 0 && cl.argc == 1 &&
-		       cmd_opt_list(&cl, "reason", reasons, 4) == 2 && !strcmp(reasons[0], "a") &&
-		       !strcmp(reasons[1], "b,c"),
+	report(check_eq(parse("--reason a tcp --reason b,c", &cl), 0) && check_eq(cl.argc, 1) &&
+		       check_eq(cmd_opt_list(&cl, "reason", reasons, 4), 2) &&
+		       check_str(reasons[0], "a") && check_str(reasons[1], "b,c"),
 	       "a list option given twice keeps both values, in order");
-	report(parse("-x", &cl) == -1 && parse("-w", &cl) == -1 && parse("-w a -w b", &cl) == -1 &&
-		       parse("--reason", &cl) == -1,
+	report(check_eq(parse("-x", &cl), -1) && check_eq(parse("-w", &cl), -1) &&
+		       check_eq(parse("-w a -w b", &cl), -1) &&
+		       check_eq(parse("--reason", &cl), -1),
 	       "unknown short option, -w without its value, -w twice: usage errors");
-	report(parse("- -5", &cl) == 0 && cl.argc == 2, "'-' and '-5' stay arguments");
+	report(check_eq(parse("- -5", &cl), 0) && check_eq(cl.argc, 2),
+	       "'-' and '-5' stay arguments");
 	parsed_as = &attach;
 
 	parse("eth0 '' 22", &cl);
@@ -115,6 +125,7 @@ int main(void)
 	cli_what(&cl, 0, -1, what, sizeof(what));
 	report(!strcmp(what, "attach eth0 '' 22"), "cli_what: all, empty ones quoted (%s)", what);
 	cli_what(&cl, 0, -1, what, 12);
-	report(strlen(what) == 11 && !strcmp(what + 8, "..."), "cli_what: cut short (%s)", what);
+	report(check_eq(strlen(what), 11) && check_str(what + 8, "..."),
+	       "cli_what: cut short (%s)", what);
 	return report_summary();
 }

@@ -61,8 +61,8 @@ expect "apply --help: file format, stdin, guard, man page" 0 \
 run xp save --help
 expect "save --help: what it prints, the man page" 0 "Usage: xdpport save*apply*xdpport(8)*" ""
 options=$(sed -n '/^Options:/,$p' <<<"$OUT")
-record "$([[ "$options" != *--json* && "$options" != *--force* ]] && echo 1 || echo 0)" \
-	"save --help lists neither --json nor --force"
+is_not_in options "$options" --json && is_not_in options "$options" --force
+record_status $? "save --help lists neither --json nor --force"
 run xp stats --help
 misaligned=$(sed -n '/^Options:/,$p' <<<"$OUT" | tail -n +2 | grep -cvE '^  .{28} [^ ]')
 record "$([ "$misaligned" -eq 0 ] && echo 1 || echo 0)" \
@@ -115,8 +115,10 @@ record "$([[ "$ERR" == "xdpport: $tmp/rules:1: $cli_why"* ]] && echo 1 || echo 0
 # --- a reader that goes away is not an error ---------------------------------------
 for json in "" "--json"; do
 	rc=$( { xp stats --watch 0.1 $json 2>"$tmp/err" | head -2 >"$tmp/out"; echo "${PIPESTATUS[0]}"; } )
-	record "$([ "$rc" = 0 ] && [ "$(wc -l <"$tmp/out")" -eq 2 ] && ! [ -s "$tmp/err" ] && echo 1 || echo 0)" \
-		"stats --watch $json | head -2: two lines, status 0, nothing on stderr" "rc $rc, stderr $(cat "$tmp/err")"
+	is_eq "exit status" "$rc" 0 && is_num "lines" "$(wc -l <"$tmp/out")" -eq 2 &&
+		holds_not "stderr is empty" [ -s "$tmp/err" ]
+	record_status $? "stats --watch $json | head -2: two lines, status 0, nothing on stderr" \
+		"stderr: $(cat "$tmp/err")"
 done
 
 # --- delete: rules are per port; a port without a rule says so ----------------------
@@ -177,7 +179,8 @@ in_ns xp61b "$XDPPORT" attach xp61b >/dev/null
 ip netns del xp61a	# takes the veth pair with it: xp61b's pin goes stale
 for _ in $(seq 50); do [ "$(xp status --json | jq '[.interfaces[] | select(.attached | not)] | length')" = 1 ] && break; sleep 0.1; done
 run xp detach nosuch0
-record "$([ "$RC" = "$no_stale_rc" ] && [ "$RC" = 1 ] && [ "$ERR" = "$no_stale_err" ] && [[ "$OUT" == "removed 1 pin left by deleted interfaces" ]] && echo 1 || echo 0)" \
-	"detach of an unknown name: the same error with and without stale pins (which go on the way)" \
-	"rc $RC/$no_stale_rc, stderr '$ERR' / '$no_stale_err', stdout '$OUT'"
+is_eq "exit status, against without stale pins" "$RC" "$no_stale_rc" && is_eq "exit status" "$RC" 1 &&
+	is_eq "stderr, against without stale pins" "$ERR" "$no_stale_err" &&
+	is_eq stdout "$OUT" "removed 1 pin left by deleted interfaces"
+record_status $? "detach of an unknown name: the same error with and without stale pins (which go on the way)"
 summary

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The bash completion (scripts/xdpport.bash-completion), driven as bash-completion's own
+# The bash completion (dist/xdpport.bash-completion), driven as bash-completion's own
 # tests drive one: its helpers sourced, COMP_WORDS/COMP_CWORD set for a command line,
 # the completion function called, COMPREPLY checked. Interfaces are real: a veth pair
 # in this test's namespace, one end with xdpport attached.
@@ -18,7 +18,7 @@ fi
 # bash_completion reads unset variables and ends in non-zero statuses: not under -u.
 set +u
 source /usr/share/bash-completion/bash_completion
-source scripts/xdpport.bash-completion
+source dist/xdpport.bash-completion
 set -u
 
 # complete_line LINE: COMPREPLY as completing LINE gives it (a trailing space starts

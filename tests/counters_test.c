@@ -51,10 +51,11 @@ static void test_port_deltas(void)
 	set_port(a, KEY(XDPPORT_TCP, 443), 1, 1000, 0xffffffff);
 	set_port(b, KEY(XDPPORT_TCP, 443), 1, 1007, 2);
 	counters_port_delta(b, a, KEY(XDPPORT_TCP, 443), 100000000, &passed, &dropped);
-	report(passed == 17 && dropped == 3, "port delta across a 32-bit wrap is exact (%llu, %llu)",
+	report(check_eq(passed, 17) && check_eq(dropped, 3),
+	       "port delta across a 32-bit wrap is exact (%llu, %llu)",
 	       (unsigned long long)passed, (unsigned long long)dropped);
 	counters_port(b, KEY(XDPPORT_TCP, 443), &passed, &dropped);
-	report(passed == 1012 && dropped == 102, "port total sums the CPUs");
+	report(check_eq(passed, 1012) && check_eq(dropped, 102), "port total sums the CPUs");
 
 	/* Reset in between: the count fell from 3e9 to 40, far more than a CPU can count. */
 	set_port(a, KEY(XDPPORT_UDP, 53), 2, 3000000000u, 0);
@@ -69,11 +70,14 @@ static void test_port_deltas(void)
 	struct stats_report r;
 
 	stats_report_build(&r, b, a, 10);
-	report(r.interval == 1.0 && r.n_top_passed == 2 && r.top_passed[0].port == 53 &&
-		       r.top_passed[0].passed_delta == 40 && r.top_passed[1].passed_delta == 17,
+	report(check_eq(r.interval, 1.0) && check_eq(r.n_top_passed, 2) &&
+		       check_eq(r.top_passed[0].port, 53) &&
+		       check_eq(r.top_passed[0].passed_delta, 40) &&
+		       check_eq(r.top_passed[1].passed_delta, 17),
 	       "report ranks ports by the interval's counts");
-	report(r.ports_active[XDPPORT_TCP] == 1 && r.ports_active[XDPPORT_UDP] == 1 &&
-		       r.ports_with_traffic[XDPPORT_TCP] == 1,
+	report(check_eq(r.ports_active[XDPPORT_TCP], 1) &&
+		       check_eq(r.ports_active[XDPPORT_UDP], 1) &&
+		       check_eq(r.ports_with_traffic[XDPPORT_TCP], 1),
 	       "report counts active ports");
 	stats_report_free(&r);
 	drop_reading(a);
@@ -94,8 +98,8 @@ static void test_slot_deltas(void)
 	b->iface[0] = (struct iface_counters){ .ifindex = 4, .slot = 0, .netns = 9 };
 	b->n_ifaces = 1;
 	stats_report_build(&r, b, a, 10);
-	report(r.total_delta.reason[XDPPORT_DROP_RULE].packets == 500 &&
-		       r.total_delta.reason[XDPPORT_DROP_RULE].bytes == 32000,
+	report(check_eq(r.total_delta.reason[XDPPORT_DROP_RULE].packets, 500) &&
+		       check_eq(r.total_delta.reason[XDPPORT_DROP_RULE].bytes, 32000),
 	       "interval totals are differences");
 	report(r.total_delta.reason[XDPPORT_PASS_POLICY].packets == 30,
 	       "a zeroed slot counts what it holds now");
@@ -151,8 +155,8 @@ static void test_ranking(void)
 
 			ranking_offer(&r, score, key);
 		}
-		ok &= ranking_sort(&r) == sizes[s] &&
-		      same_ranking(kept, all, sizes[s]);
+		ok &= check_eq(ranking_sort(&r), sizes[s]) &&
+		      check_true(same_ranking(kept, all, sizes[s]));
 	}
 	report(ok, "top N equals the first N of a full sort (ties: lower port first)");
 }
@@ -179,7 +183,7 @@ static void test_reasons_table(void)
 	       bad_verdict);
 	report(bad_order == 0, "pass reasons are listed before drop reasons");
 	report(bad_parse == 0, "names are drop-*/pass-* and parse back to their reason");
-	report(reason_parse("drop-nothing") == -1 && !strcmp(reason_name(999), "unknown"),
+	report(check_eq(reason_parse("drop-nothing"), -1) && check_str(reason_name(999), "unknown"),
 	       "an unknown name or value is refused");
 }
 
@@ -202,9 +206,10 @@ static void test_units(void)
 		report(!strcmp(buf, cases[i].want), "human_si(%g %s) is '%s' (got '%s')",
 		       cases[i].v, cases[i].unit, cases[i].want, buf);
 	}
-	report(!strcmp(grouped(buf, 987654321), "987,654,321") && !strcmp(grouped(buf, 0), "0") &&
-		       !strcmp(grouped(buf, 1000), "1,000") &&
-		       !strcmp(grouped(buf, 18446744073709551615ull), "18,446,744,073,709,551,615"),
+	report(check_str(grouped(buf, 987654321), "987,654,321") &&
+		       check_str(grouped(buf, 0), "0") &&
+		       check_str(grouped(buf, 1000), "1,000") &&
+		       check_str(grouped(buf, 18446744073709551615ull), "18,446,744,073,709,551,615"),
 	       "exact counts are grouped by three");
 }
 

@@ -90,8 +90,8 @@ check "configmap: its rules.conf passes apply --check" xp apply --check "$tmp/ru
 
 # --- the image's root ------------------------------------------------------------------------
 deploy/kubernetes/rootfs.sh "$XDPPORT" "$root" >"$tmp/rootfs.log" 2>&1
-record "$([ $? -eq 0 ] && [ -x "$root${ENTRYPOINT[0]}" ] && echo 1 || echo 0)" \
-	"image: rootfs.sh puts the binary at the entry point" "$(cat "$tmp/rootfs.log")"
+is_eq "exit status" $? 0 && holds "the entry point" [ -x "$root${ENTRYPOINT[0]}" ]
+record_status $? "image: rootfs.sh puts the binary at the entry point" "$(cat "$tmp/rootfs.log")"
 
 bind() {	# bind SRC DEST [OPTIONS]: a bind mount undone on exit
 	mkdir -p "$2" && mount --bind "$1" "$2" && MOUNTS+=("$2") &&
@@ -148,8 +148,9 @@ check "pod: init container 'apply' (${INIT_0[*]})" container "${INIT_0[@]}"
 record "$([ "$(running)" = "$(canon "$RULES_CONF")" ] && echo 1 || echo 0)" \
 	"pod: the ConfigMap's rules are running" "$(running)"
 container "${INIT_1[@]}" >"$tmp/attach.out" 2>&1
-record "$([ $? -eq 0 ] && [ -n "$(attached_id)" ] && echo 1 || echo 0)" \
-	"pod: init container 'attach' (${INIT_1[*]}) attaches to the node's eth0" "$(cat "$tmp/attach.out")"
+is_eq "exit status" $? 0 && holds "attached" [ -n "$(attached_id)" ]
+record_status $? "pod: init container 'attach' (${INIT_1[*]}) attaches to the node's eth0" \
+	"$(cat "$tmp/attach.out")"
 exec_container "${WATCH[@]}" >"$tmp/watch.out" 2>&1 &
 watch_pid=$!
 PIDS+=($watch_pid)
@@ -163,9 +164,9 @@ record "$([ "$(connects 8080 300; echo $?)" = 1 ] && echo 1 || echo 0)" \
 	"traffic: tcp/8080 (no rule, policy drop) is dropped"
 record "$(ok until_true [ -s "$textfile/xdpport.prom" ])" "metrics: the textfile appears"
 "$PROMCHECK" <"$textfile/xdpport.prom" >/dev/null 2>"$tmp/promcheck.err"
-record "$([ $? -eq 0 ] && grep -qx 'xdpport_up 1' "$textfile/xdpport.prom" &&
-	grep -qx 'xdpport_attached_interfaces 1' "$textfile/xdpport.prom" && echo 1 || echo 0)" \
-	"metrics: the writer's file is valid, up, one interface" \
+is_eq "promcheck's exit status" $? 0 && holds "up" grep -qx 'xdpport_up 1' "$textfile/xdpport.prom" &&
+	holds "one interface" grep -qx 'xdpport_attached_interfaces 1' "$textfile/xdpport.prom"
+record_status $? "metrics: the writer's file is valid, up, one interface" \
 	"$(cat "$tmp/promcheck.err" "$tmp/metrics.out"; head -n 9 "$textfile/xdpport.prom")"
 # Its next rewrite is up to 15 s away: the same command once, without --watch.
 args=("${METRICS[@]}")
@@ -181,14 +182,15 @@ record "$(ok until_true grep -q ": applied: tcp: .* (+1 -0, 0 changed)" "$tmp/wa
 	"configmap update: the watcher applies it, one line" "$(tail -n 1 "$tmp/watch.out")"
 record "$(ok connects 8080)" "configmap update: tcp/8080 connects now"
 stamp2=$(stamp)
-record "$(awk -v a="$stamp1" -v b="$stamp2" 'BEGIN { exit !(b > a && b > 1e9) }' && echo 1 || echo 0)" \
-	"configmap update: xdpport_rules_applied_timestamp_seconds moves" "$stamp1 -> $stamp2"
+holds "later" awk -v a="$stamp1" -v b="$stamp2" 'BEGIN { exit !(b > a) }' &&
+	holds "a time" awk -v b="$stamp2" 'BEGIN { exit !(b > 1e9) }'
+record_status $? "configmap update: xdpport_rules_applied_timestamp_seconds moves" "$stamp1 -> $stamp2"
 kubelet_update "$cm" "$RULES_CONF"$'allow 8080/tcp\nallow 8081/tpc\n'
 line=$(($(printf '%s' "$RULES_CONF" | grep -c '') + 2))
 record "$(ok until_true grep -q "rules.conf:$line: allow 8081/tpc:" "$tmp/watch.out")" \
 	"configmap update: a bad version is one line with its line number" "$(tail -n 1 "$tmp/watch.out")"
-record "$(connects 8080 >/dev/null && kill -0 $watch_pid && echo 1 || echo 0)" \
-	"configmap update: after a bad version the last good rules stay, the watcher runs"
+holds "tcp/8080 connects" connects 8080 && holds "the watcher" kill -0 $watch_pid
+record_status $? "configmap update: after a bad version the last good rules stay, the watcher runs"
 
 # --- the pod stops and starts again: no flap -----------------------------------------------------
 id=$(attached_id)
@@ -197,10 +199,10 @@ kill -TERM $watch_pid $metrics_pid
 rc_w=0 rc_m=0
 wait $watch_pid || rc_w=$?
 wait $metrics_pid || rc_m=$?
-record "$([ $rc_w -eq 0 ] && [ $rc_m -eq 0 ] && echo 1 || echo 0)" \
-	"pod stop: SIGTERM ends the watcher and the metrics writer with status 0" "$rc_w $rc_m"
-record "$([ "$(attached_id)" = "$id" ] && [ "$(running)" = "$before" ] && echo 1 || echo 0)" \
-	"pod stop: the filter stays attached with its rules (pins outlive the pod)"
+is_eq "the watcher's exit status" "$rc_w" 0 && is_eq "the metrics writer's exit status" "$rc_m" 0
+record_status $? "pod stop: SIGTERM ends the watcher and the metrics writer with status 0"
+is_eq "the attached program" "$(attached_id)" "$id" && is_eq "the running rules" "$(running)" "$before"
+record_status $? "pod stop: the filter stays attached with its rules (pins outlive the pod)"
 record "$(ok connects 8080)" "pod stop: traffic still filtered by the last rules"
 record "$([ -z "$(find "$textfile" -name '.*')" ] && echo 1 || echo 0)" \
 	"pod stop: no temporary file left in the textfile directory" "$(ls -A "$textfile")"
@@ -214,17 +216,16 @@ watch_pid=$!
 PIDS+=($watch_pid)
 until_true grep -q "already running" "$tmp/watch2.out"
 stamp3=$(stamp)
-record "$([ "$(attached_id)" = "$id" ] && [ "$stamp3" = "$stamp2" ] &&
-	[ "$(running)" = "$before" ] && echo 1 || echo 0)" \
-	"pod restart: same program, same rules, nothing written (no flap)" \
-	"id $id -> $(attached_id), stamp $stamp2 -> $stamp3"
+is_eq "the attached program" "$(attached_id)" "$id" && is_eq "the change stamp" "$stamp3" "$stamp2" &&
+	is_eq "the running rules" "$(running)" "$before"
+record_status $? "pod restart: same program, same rules, nothing written (no flap)"
 kill -TERM $watch_pid
 wait $watch_pid
 
 # --- stats --textfile: atomic, and honest when the filter is gone -----------------------------------
 xp stats --textfile "$tmp/fast" >/dev/null 2>&1
-record "$([ $? -eq 1 ] && [ ! -e "$tmp/fast/xdpport.prom" ] && echo 1 || echo 0)" \
-	"textfile: a directory that does not exist: exit 1, no file"
+is_eq "exit status" $? 1 && holds "no file" [ ! -e "$tmp/fast/xdpport.prom" ]
+record_status $? "textfile: a directory that does not exist: exit 1, no file"
 mkdir "$tmp/fast"
 "$XDPPORT" stats --textfile "$tmp/fast" --watch 0.1 --top all 2>"$tmp/fast.err" &
 fast=$!
@@ -242,19 +243,19 @@ record "$([ "$(connects 9999 300; echo $?)" = 1 ] && echo 1 || echo 0)" \
 	"remove: before, tcp/9999 (no rule) is dropped: no answer"
 check "remove: '${REMOVE_0[*]}'" container "${REMOVE_0[@]}"
 check "remove: '${REMOVE_1[*]}'" container "${REMOVE_1[@]}"
-record "$([ -z "$(attached_id)" ] && [ ! -e /sys/fs/bpf/xdpport ] && echo 1 || echo 0)" \
-	"remove: nothing attached, no pins left" "$(ls /sys/fs/bpf)"
+is_eq "the attached program" "$(attached_id)" "" && holds "no pins" [ ! -e /sys/fs/bpf/xdpport ]
+record_status $? "remove: nothing attached, no pins left" "$(ls /sys/fs/bpf)"
 record "$([ "$(connects 9999; echo $?)" = 3 ] && echo 1 || echo 0)" \
 	"remove: nothing filtered: tcp/9999 answers (refused: nobody listens)"
 record "$(ok until_true grep -qx 'xdpport_up 0' "$tmp/fast/xdpport.prom")" \
 	"textfile: with the filter gone, the writer says xdpport_up 0"
 "$PROMCHECK" <"$tmp/fast/xdpport.prom" >/dev/null 2>&1
-record "$([ $? -eq 0 ] && grep -qx 'xdpport_up 0' "$tmp/fast/xdpport.prom" &&
-	kill -0 $fast && echo 1 || echo 0)" "textfile: that file is valid, the writer keeps going" \
-	"$(cat "$tmp/fast/xdpport.prom")"
+is_eq "promcheck's exit status" $? 0 && holds "down" grep -qx 'xdpport_up 0' "$tmp/fast/xdpport.prom" &&
+	holds "the writer" kill -0 $fast
+record_status $? "textfile: that file is valid, the writer keeps going" "$(cat "$tmp/fast/xdpport.prom")"
 kill -TERM $fast
 wait $fast
-record "$([ $? -eq 0 ] && [ "$(ls -A "$tmp/fast")" = xdpport.prom ] && echo 1 || echo 0)" \
-	"textfile: SIGTERM: exit 0, nothing but xdpport.prom left" "$(ls -A "$tmp/fast")"
+is_eq "exit status" $? 0 && is_eq "files" "$(ls -A "$tmp/fast")" xdpport.prom
+record_status $? "textfile: SIGTERM: exit 0, nothing but xdpport.prom left"
 
 summary

@@ -39,20 +39,23 @@ static void test_create(void)
 	struct filter f;
 	int err;
 
-	report(filter_purge("filter_test") == 0 && access(XDPPORT_PIN_DIR, F_OK),
+	report(check_eq(filter_purge("filter_test"), 0) &&
+		       check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
 	       "purge leaves no pin directory");
 	report(filter_open(&f, 0, "filter_test") == NOT_SET_UP, "nothing pinned: NOT_SET_UP");
 	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test");
-	report(!err && f.created && f.rules->layout == XDPPORT_LAYOUT,
+	report(check_eq(err, 0) && check_true(f.created) &&
+		       check_eq(f.rules->layout, XDPPORT_LAYOUT),
 	       "FILTER_CREATE pins the maps and claims them for layout %d", XDPPORT_LAYOUT);
 	if (!err) {
 		filter_read(&f, &rs);
-		report(ruleset_is_valid(&rs) && ruleset_count(&rs, XDPPORT_TCP) == 0,
+		report(check_true(ruleset_is_valid(&rs)) &&
+			       check_eq(ruleset_count(&rs, XDPPORT_TCP), 0),
 		       "new maps hold the empty ruleset");
 		filter_close(&f);
 	}
 	err = filter_open(&f, 0, "filter_test");
-	report(!err && !f.created, "second open finds the pins");
+	report(check_eq(err, 0) && check_true(!f.created), "second open finds the pins");
 	if (!err)
 		filter_close(&f);
 }
@@ -72,24 +75,28 @@ static void test_commit(void)
 	ruleset_set_rule(&rs, &one, VERDICT_DROP);
 	filter_commit(&f, &rs);
 	report(filter_changed_ns(&f) > stamp, "a change stamps the rules with its time");
-	report(f.rules->active == slot &&
-		       f.rules->slot[slot].entry[XDPPORT_UDP][443] == XDPPORT_ENTRY_RULE_DROP,
+	report(check_eq(f.rules->active, slot) &&
+		       check_eq(f.rules->slot[slot].entry[XDPPORT_UDP][443],
+				XDPPORT_ENTRY_RULE_DROP),
 	       "one port: written in place, same slot");
 	ruleset_set_rule(&rs, &span, VERDICT_PASS);
 	filter_commit(&f, &rs);
-	report(f.rules->active == !slot && !memcmp(&f.rules->slot[!slot], &rs, sizeof(rs)),
+	report(check_eq(f.rules->active, !slot) &&
+		       check_true(!memcmp(&f.rules->slot[!slot], &rs, sizeof(rs))),
 	       "a range: the other slot gets the whole ruleset and becomes active");
 	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
 	filter_commit(&f, &rs);
-	report(f.rules->active == slot && !memcmp(&f.rules->slot[slot], &rs, sizeof(rs)),
+	report(check_eq(f.rules->active, slot) &&
+		       check_true(!memcmp(&f.rules->slot[slot], &rs, sizeof(rs))),
 	       "a policy: switches slots again");
 	stamp = filter_changed_ns(&f);
 	filter_commit(&f, &rs);
-	report(filter_changed_ns(&f) == stamp && f.rules->active == slot,
+	report(check_eq(filter_changed_ns(&f), stamp) && check_eq(f.rules->active, slot),
 	       "no change: nothing written, the change timestamp stays");
 	ruleset_set_rule(&rs, &one, VERDICT_PASS);
 	filter_commit(&f, &rs);
-	report(filter_changed_ns(&f) > stamp && f.rules->changed_ns == filter_changed_ns(&f),
+	report(check_op(filter_changed_ns(&f), >, stamp) &&
+		       check_eq(f.rules->changed_ns, filter_changed_ns(&f)),
 	       "a one-port change in place moves the change timestamp too");
 	filter_close(&f);
 }
@@ -125,8 +132,8 @@ static void test_longer_timeouts(void)
 	report(fp->expiry[XDPPORT_UDP][40000] == low, "a shorter timeout leaves the expiries");
 	rs.timeout[XDPPORT_FLOW_UDP_ANSWERED] = 1000;
 	filter_commit(&f, &rs);
-	report(fp->expiry[XDPPORT_UDP][40000] >= t0 + 1000 * 1000000000ULL &&
-		       fp->expiry[XDPPORT_UDP][40001] == 0,
+	report(check_op(fp->expiry[XDPPORT_UDP][40000], >=, t0 + 1000 * 1000000000ULL) &&
+		       check_eq(fp->expiry[XDPPORT_UDP][40001], 0),
 	       "a longer timeout raises every port with a flow to now + it, and only those");
 	munmap(fp, sizeof(*fp));
 	filter_close(&f);
@@ -145,9 +152,11 @@ static void test_layout_word(void)
 	report(err == EXIT_FAIL, "pins of another layout are refused");
 	if (!err)
 		filter_close(&f);
-	report(filter_map_fd("xdpport_ifaces") >= 0 && filter_map_fd("nonsense") == -1,
+	report(check_op(filter_map_fd("xdpport_ifaces"), >=, 0) &&
+		       check_eq(filter_map_fd("nonsense"), -1),
 	       "filter_map_fd opens a map of the right shape");
-	report(filter_purge("filter_test") == 0 && access(XDPPORT_PIN_DIR, F_OK),
+	report(check_eq(filter_purge("filter_test"), 0) &&
+		       check_op(access(XDPPORT_PIN_DIR, F_OK), !=, 0),
 	       "flush with nothing attached removes them");
 }
 
@@ -175,7 +184,8 @@ static void test_lock_after_purge(void)
 	if (read(ready[0], &c, 1) != 1)
 		return (void)report(false, "child did not get the lock");
 	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test");
-	report(!err && holds_current_dir(&f) && f.rules->layout == XDPPORT_LAYOUT,
+	report(check_eq(err, 0) && check_true(holds_current_dir(&f)) &&
+		       check_eq(f.rules->layout, XDPPORT_LAYOUT),
 	       "the lock of a purged directory is retaken on the new one");
 	if (!err)
 		filter_close(&f);

@@ -121,8 +121,10 @@ static void test_sshd_config(void)
 	config_ports(got, sizeof(got));
 	report(!strcmp(got, "2200 2201 2300 2301 2400"),
 	       "sshd_config: Port, Port=, ListenAddress host:port and [v6]:port, Include: '%s'", got);
-	report(refuses(&open_all, &drop_all, false) && !refuses(&open_all, &drop_22, false) &&
-	       guard_covers(2400), "sshd_config: refuses dropping its ports, not tcp/22");
+	report(check_true(refuses(&open_all, &drop_all, false)) &&
+		       check_true(!refuses(&open_all, &drop_22, false)) &&
+		       check_true(guard_covers(2400)),
+	       "sshd_config: refuses dropping its ports, not tcp/22");
 	write_text(path, "# nothing set: sshd listens on 22\nPermitRootLogin no\n");
 	guard_rescan();
 	report(only_default(), "sshd_config without Port: tcp/22");
@@ -154,8 +156,8 @@ int main(void)
 
 	setenv("SSH_CONNECTION", "198.18.0.1 50123 198.18.0.2 2222", 1);
 	guard_rescan();
-	report(guard_port() == 2222 && from_environment() && guard_covers(2222) &&
-	       !guard_covers(22),
+	report(check_eq(guard_port(), 2222) && check_true(from_environment()) &&
+		       check_true(guard_covers(2222)) && check_true(!guard_covers(22)),
 	       "SSH_CONNECTION: guards the session's server port");
 	report(refuses(&open_all, &drop_2222, false), "in session: refuses deny 2222");
 	report(!refuses(&open_all, &drop_22, false), "in session: allows deny 22");
@@ -163,7 +165,8 @@ int main(void)
 
 	setenv("SSH_CONNECTION", "2001:db8::1 50123 2001:db8::2 2200", 1);
 	guard_rescan();
-	report(guard_port() == 2200 && from_environment(), "SSH_CONNECTION over IPv6");
+	report(check_eq(guard_port(), 2200) && check_true(from_environment()),
+	       "SSH_CONNECTION over IPv6");
 	test_malformed();
 	unsetenv("SSH_CONNECTION");
 	test_sshd_config();

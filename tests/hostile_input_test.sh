@@ -245,17 +245,17 @@ NO_DAC=(setpriv --inh-caps=-dac_override,-dac_read_search
 before=$("$DIGEST")
 rc=0
 err=$("${NO_DAC[@]}" "$XDPPORT" apply "$tmp/unreadable.rules" 2>&1 >/dev/null) || rc=$?
-record "$([ $rc -eq 2 ] && [[ $err == *"cannot open: Permission denied" ]] &&
-	[ "$("$DIGEST")" = "$before" ] && echo 1 || echo 0)" \
-	"an unreadable file (mode 000, root without CAP_DAC_OVERRIDE)" "rc $rc: $err"
+is_eq "exit status" "$rc" 2 && is_like stderr "$err" "*cannot open: Permission denied" &&
+	is_eq "the maps' digest" "$("$DIGEST")" "$before"
+record_status $? "an unreadable file (mode 000, root without CAP_DAC_OVERRIDE)" "stderr: $err"
 printf '\xff\n' >"$tmp/"$'\xff\e[1m.rules'
 rc=0
 out=$("$XDPPORT" --json apply --check "$tmp/"$'\xff\e[1m.rules' 2>"$tmp/err") || rc=$?
-record "$([ $rc -eq 2 ] && iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null 2>&1 &&
-	jq -e '.valid == false and .error_count == 1 and
-		(.file | endswith("\ufffd\u001b[1m.rules"))' <<<"$out" >/dev/null &&
-	grep -q '\\xff\\x1b\[1m.rules: 1 error, nothing applied$' "$tmp/err" && echo 1 || echo 0)" \
-	"a file name that is not UTF-8: valid JSON, escaped error lines" "rc $rc: $out"
+is_eq "exit status" "$rc" 2 && holds "UTF-8 output" iconv -f UTF-8 -t UTF-8 <<<"$out" &&
+	holds "the JSON" jq -e '.valid == false and .error_count == 1 and
+		(.file | endswith("\ufffd\u001b[1m.rules"))' <<<"$out" &&
+	holds "the escaped error line" grep -q '\\xff\\x1b\[1m.rules: 1 error, nothing applied$' "$tmp/err"
+record_status $? "a file name that is not UTF-8: valid JSON, escaped error lines" "stdout: $out"
 # JSON keeps well-formed UTF-8 as it is and replaces each byte of the rest: here a
 # surrogate (ed a0 80) and an overlong '/' (c0 af). The raw output is checked with
 # iconv: jq would quietly repair invalid UTF-8 as it reads it.
@@ -268,10 +268,10 @@ jq_file() {
 	iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null 2>&1 && jq -r .file <<<"$out"
 }
 fffd=$'\xef\xbf\xbd'	# U+FFFD in UTF-8 (bash's \u needs a UTF-8 locale)
-record "$([ "$(jq_file "café 🔥")" = "$tmp/café 🔥.rules" ] &&
-	[ "$(jq_file $'\xed\xa0\x80')" = "$tmp/$fffd$fffd$fffd.rules" ] &&
-	[ "$(jq_file $'\xc0\xaf')" = "$tmp/$fffd$fffd.rules" ] && echo 1 || echo 0)" \
-	"JSON file names: UTF-8 kept, each byte of a surrogate or an overlong form U+FFFD"
+is_eq "UTF-8" "$(jq_file "café 🔥")" "$tmp/café 🔥.rules" &&
+	is_eq "a surrogate" "$(jq_file $'\xed\xa0\x80')" "$tmp/$fffd$fffd$fffd.rules" &&
+	is_eq "an overlong form" "$(jq_file $'\xc0\xaf')" "$tmp/$fffd$fffd.rules"
+record_status $? "JSON file names: UTF-8 kept, each byte of a surrogate or an overlong form U+FFFD"
 
 # A FIFO nobody writes to: apply waits for a writer, as for stdin, but holds no lock
 # meanwhile; killed, it has changed nothing.

@@ -45,27 +45,31 @@ record "$(ok "$stage/usr/local/sbin/xdpport" apply --check "$stage/etc/xdpport/r
 
 unit=$stage/usr/local/lib/systemd/system/xdpport.service
 boot=$stage/usr/local/libexec/xdpport/xdpport-boot
-record "$(grep -qx 'ExecStart=/usr/local/libexec/xdpport/xdpport-boot start' "$unit" &&
-	grep -qx 'ExecReload=/usr/local/libexec/xdpport/xdpport-boot reload' "$unit" &&
-	grep -qx 'ExecStop=/usr/local/libexec/xdpport/xdpport-boot stop' "$unit" &&
-	! grep -q @ "$unit" && echo 1 || echo 0)" "install: the unit runs the installed helper"
-record "$(grep -q '^Type=oneshot$' "$unit" && grep -q '^RemainAfterExit=yes$' "$unit" &&
-	grep -q '^Before=network-pre.target' "$unit" && echo 1 || echo 0)" \
-	"install: the unit is oneshot, remains after exit, runs before network-pre.target"
+holds "ExecStart" grep -qx 'ExecStart=/usr/local/libexec/xdpport/xdpport-boot start' "$unit" &&
+	holds "ExecReload" grep -qx 'ExecReload=/usr/local/libexec/xdpport/xdpport-boot reload' "$unit" &&
+	holds "ExecStop" grep -qx 'ExecStop=/usr/local/libexec/xdpport/xdpport-boot stop' "$unit" &&
+	holds_not "no @PLACEHOLDER@ left" grep -q @ "$unit"
+record_status $? "install: the unit runs the installed helper"
+holds "Type" grep -q '^Type=oneshot$' "$unit" &&
+	holds "RemainAfterExit" grep -q '^RemainAfterExit=yes$' "$unit" &&
+	holds "Before" grep -q '^Before=network-pre.target' "$unit"
+record_status $? "install: the unit is oneshot, remains after exit, runs before network-pre.target"
 record "$(grep -q '^XDPPORT=${XDPPORT:-/usr/local/sbin/xdpport}' "$boot" && echo 1 || echo 0)" \
 	"install: the helper runs the installed binary"
 watch_unit=$stage/usr/local/lib/systemd/system/xdpport-watch.service
-record "$(grep -qx 'ExecStart=/usr/local/sbin/xdpport apply --watch /etc/xdpport/rules.conf' \
-	"$watch_unit" && grep -qx 'After=xdpport.service' "$watch_unit" &&
-	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$watch_unit" && ! grep -q @ "$watch_unit" &&
-	echo 1 || echo 0)" "install: the watch unit runs the installed binary on the rules file, after boot"
+holds "ExecStart" grep -qx 'ExecStart=/usr/local/sbin/xdpport apply --watch /etc/xdpport/rules.conf' \
+	"$watch_unit" &&
+	holds "After" grep -qx 'After=xdpport.service' "$watch_unit" &&
+	holds "ExecReload" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$watch_unit" &&
+	holds_not "no @PLACEHOLDER@ left" grep -q @ "$watch_unit"
+record_status $? "install: the watch unit runs the installed binary on the rules file, after boot"
 
 make -s install DESTDIR="$tmp/usr-stage" PREFIX=/usr >/dev/null 2>&1
-record "$([ -x "$tmp/usr-stage/usr/sbin/xdpport" ] &&
-	grep -qx 'ExecStart=/usr/libexec/xdpport/xdpport-boot start' \
+holds "the binary in /usr/sbin" [ -x "$tmp/usr-stage/usr/sbin/xdpport" ] &&
+	holds "the unit's ExecStart" grep -qx 'ExecStart=/usr/libexec/xdpport/xdpport-boot start' \
 		"$tmp/usr-stage/usr/lib/systemd/system/xdpport.service" &&
-	[ -f "$tmp/usr-stage/usr/share/man/man8/xdpport.8" ] && echo 1 || echo 0)" \
-	"install: PREFIX=/usr puts everything under /usr, and the unit says so"
+	holds "the man page in /usr/share" [ -f "$tmp/usr-stage/usr/share/man/man8/xdpport.8" ]
+record_status $? "install: PREFIX=/usr puts everything under /usr, and the unit says so"
 
 echo "INTERFACES=mine" >"$stage/etc/xdpport/xdpport.conf"
 make -s install DESTDIR="$stage" >/dev/null 2>&1
@@ -75,8 +79,8 @@ cp dist/xdpport.conf "$stage/etc/xdpport/xdpport.conf"
 
 # --- the man page ---------------------------------------------------------------------
 groff -man -Tutf8 -ww "$stage/usr/local/share/man/man8/xdpport.8" >/dev/null 2>"$tmp/man.err"
-record "$([ $? -eq 0 ] && [ ! -s "$tmp/man.err" ] && echo 1 || echo 0)" \
-	"man: groff -man -ww prints no warnings" "$(head -c 300 "$tmp/man.err")"
+is_eq "exit status" $? 0 && holds "nothing on stderr" [ ! -s "$tmp/man.err" ]
+record_status $? "man: groff -man -ww prints no warnings" "$(head -c 300 "$tmp/man.err")"
 # Plain text (no bold, no underline) to look for sections in.
 groff -man -Tutf8 -P-cbou "$stage/usr/local/share/man/man8/xdpport.8" >"$tmp/man.txt" 2>/dev/null
 missing=
@@ -106,13 +110,14 @@ if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/local/libexec|$stage/usr/local/libexec|" "$unit" >"$tmp/xdpport.service"
 	MANPATH=$stage/usr/local/share/man systemd-analyze verify "$tmp/xdpport.service" \
 		>"$tmp/verify" 2>&1
-	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
-		"unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
+	is_eq "exit status" $? 0 && holds "nothing printed" [ ! -s "$tmp/verify" ]
+	record_status $? "unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
 	sed "s|/usr/local/sbin|$stage/usr/local/sbin|" "$watch_unit" >"$tmp/xdpport-watch.service"
 	MANPATH=$stage/usr/local/share/man systemd-analyze verify "$tmp/xdpport-watch.service" \
 		>"$tmp/verify" 2>&1
-	record "$([ $? -eq 0 ] && [ ! -s "$tmp/verify" ] && echo 1 || echo 0)" \
-		"watch unit: systemd-analyze verify: no errors, no warnings" "$(cat "$tmp/verify")"
+	is_eq "exit status" $? 0 && holds "nothing printed" [ ! -s "$tmp/verify" ]
+	record_status $? "watch unit: systemd-analyze verify: no errors, no warnings" \
+		"$(cat "$tmp/verify")"
 else
 	record 1 "unit: systemd-analyze verify (skipped: systemd-analyze is not installed)"
 fi
@@ -123,40 +128,43 @@ complete_words() {	# complete_words WORD... : what TAB offers for the last word
 		 echo "${COMPREPLY[*]}"' \
 		"$stage/usr/local/share/bash-completion/completions/xdpport" "$@" 2>&1
 }
-record "$([ "$(complete_words xdpport ap)" = apply ] &&
-	[ "$(complete_words xdpport --json s)" = "set sets status stats save" ] && echo 1 || echo 0)" \
-	"completion: commands, also after a global option"
+is_eq "ap" "$(complete_words xdpport ap)" apply &&
+	is_eq "--json s" "$(complete_words xdpport --json s)" "set sets status stats save"
+record_status $? "completion: commands, also after a global option"
 # "fro": no service name in /etc/services starts so ("f" would also offer ftp, finger...).
-record "$([ "$(complete_words xdpport deny 22/tcp fro)" = from ] &&
-	[ "$(complete_words xdpport set --d)" = --delete ] && echo 1 || echo 0)" \
-	"completion: 'from' after PORTSPECs, --delete for set"
-record "$([[ " $(complete_words xdpport attach "") " == *" lo "* ]] &&
-	[ "$(complete_words xdpport attach lo --mode "")" = "auto native generic" ] &&
-	echo 1 || echo 0)" "completion: interfaces and modes for attach"
+is_eq "deny 22/tcp fro" "$(complete_words xdpport deny 22/tcp fro)" from &&
+	is_eq "set --d" "$(complete_words xdpport set --d)" --delete
+record_status $? "completion: 'from' after PORTSPECs, --delete for set"
+is_in "attach" " $(complete_words xdpport attach "") " " lo " &&
+	is_eq "attach lo --mode" "$(complete_words xdpport attach lo --mode "")" "auto native generic"
+record_status $? "completion: interfaces and modes for attach"
 touch "$tmp/rules-for-completion.conf"
-record "$([ "$(complete_words xdpport apply "$tmp/rules-for")" = "$tmp/rules-for-completion.conf" ] &&
-	[ "$(complete_words xdpport apply --c)" = --check ] && echo 1 || echo 0)" \
-	"completion: files and --check for apply"
-record "$([ "$(complete_words xdpport policy drop "")" = "tcp udp" ] &&
-	[ "$(complete_words xdpport stats --p)" = --prometheus ] && echo 1 || echo 0)" \
-	"completion: policy protocols, stats options"
-record "$([ "$(complete_words xdpport co)" = confirm ] &&
-	[ "$(complete_words xdpport policy drop --t)" = --try ] &&
-	[ "$(complete_words xdpport deny 80 --t)" = --try ] &&
-	[ -z "$(complete_words xdpport allow 80 --t)" ] && echo 1 || echo 0)" \
-	"completion: confirm, and --try where it is taken"
-record "$([ "$(complete_words xdpport apply --w)" = --watch ] &&
-	[ "$(complete_words xdpport stats --tex)" = --textfile ] &&
-	[ "$(complete_words xdpport apply --watch "$tmp/rules-for")" = "$tmp/rules-for-completion.conf" ] &&
-	echo 1 || echo 0)" "completion: apply --watch (then a file), stats --textfile"
+is_eq "apply FILE" "$(complete_words xdpport apply "$tmp/rules-for")" \
+	"$tmp/rules-for-completion.conf" &&
+	is_eq "apply --c" "$(complete_words xdpport apply --c)" --check
+record_status $? "completion: files and --check for apply"
+is_eq "policy drop" "$(complete_words xdpport policy drop "")" "tcp udp" &&
+	is_eq "stats --p" "$(complete_words xdpport stats --p)" --prometheus
+record_status $? "completion: policy protocols, stats options"
+is_eq "co" "$(complete_words xdpport co)" confirm &&
+	is_eq "policy drop --t" "$(complete_words xdpport policy drop --t)" --try &&
+	is_eq "deny 80 --t" "$(complete_words xdpport deny 80 --t)" --try &&
+	is_eq "allow 80 --t" "$(complete_words xdpport allow 80 --t)" ""
+record_status $? "completion: confirm, and --try where it is taken"
+is_eq "apply --w" "$(complete_words xdpport apply --w)" --watch &&
+	is_eq "stats --tex" "$(complete_words xdpport stats --tex)" --textfile &&
+	is_eq "apply --watch FILE" "$(complete_words xdpport apply --watch "$tmp/rules-for")" \
+		"$tmp/rules-for-completion.conf"
+record_status $? "completion: apply --watch (then a file), stats --textfile"
 
 # --- make uninstall ---------------------------------------------------------------------
 make -s install DESTDIR="$tmp/gone" >/dev/null 2>&1
 make -s uninstall DESTDIR="$tmp/gone" >/dev/null 2>&1
-record "$([ "$(find "$tmp/gone" -type f | sort | tr '\n' ' ')" = \
-	"$tmp/gone/etc/xdpport/rules.conf $tmp/gone/etc/xdpport/xdpport.conf " ] &&
-	[ ! -e "$tmp/gone/usr/local/libexec/xdpport" ] && echo 1 || echo 0)" \
-	"uninstall: removes everything but the configuration" "$(find "$tmp/gone" -type f)"
+is_eq "files left" "$(find "$tmp/gone" -type f | sort | tr '\n' ' ')" \
+	"$tmp/gone/etc/xdpport/rules.conf $tmp/gone/etc/xdpport/xdpport.conf " &&
+	holds "no libexec/xdpport" [ ! -e "$tmp/gone/usr/local/libexec/xdpport" ]
+record_status $? "uninstall: removes everything but the configuration" \
+	"$(find "$tmp/gone" -type f)"
 
 # --- the boot helper, end to end ------------------------------------------------------------
 "$XDPPORT" detach --all >/dev/null 2>&1
@@ -202,10 +210,13 @@ EOF
 cp "$tmp/a.rules" "$tmp/rules.conf"
 
 boot check
-record "$([ $RC -eq 0 ] && [ "$(cat "$tmp/commands")" = "apply --check $tmp/rules.conf" ] &&
-	! attached && echo 1 || echo 0)" "boot: check reads everything and changes nothing" "$ERR"
+is_eq "exit status" "$RC" 0 &&
+	is_eq "commands" "$(cat "$tmp/commands")" "apply --check $tmp/rules.conf" &&
+	holds_not "not attached" attached
+record_status $? "boot: check reads everything and changes nothing" "$ERR"
 boot start
-record "$([ $RC -eq 0 ] && attached && echo 1 || echo 0)" "boot: start attaches" "$ERR"
+is_eq "exit status" "$RC" 0 && holds "attached" attached
+record_status $? "boot: start attaches" "$ERR"
 record "$([ "$(cut -d' ' -f1 "$tmp/commands" | tr '\n' ' ')" = "apply attach " ] &&
 	echo 1 || echo 0)" "boot: start applies the rules before it attaches" \
 	"$(cat "$tmp/commands")"
@@ -221,12 +232,14 @@ probe "after reload: tcp/8081 connects" 0 8081
 
 printf 'policy drop\nallow 22/tcp 8080/tcpp\n' >"$tmp/rules.conf"
 boot reload
-record "$([ $RC -eq 2 ] && [[ "$ERR" == *"rules.conf:2: allow 8080/tcpp"* ]] && echo 1 || echo 0)" \
-	"boot: reload of a file with errors fails (exit 2) and names the line" "$ERR"
+is_eq "exit status" "$RC" 2 && is_in stderr "$ERR" "rules.conf:2: allow 8080/tcpp"
+record_status $? "boot: reload of a file with errors fails (exit 2) and names the line" \
+	"stderr: $ERR"
 probe "after a failed reload: the old rules (tcp/8081 connects)" 0 8081
 
 boot stop
-record "$([ $RC -eq 0 ] && ! attached && echo 1 || echo 0)" "boot: stop detaches" "$ERR"
+is_eq "exit status" "$RC" 0 && holds_not "not attached" attached
+record_status $? "boot: stop detaches" "$ERR"
 probe "after stop: nothing filtered (tcp/8080 connects)" 0 8080
 
 # Never fail open: a missing interface (a renamed NIC) leaves the others filtered,
@@ -234,13 +247,14 @@ probe "after stop: nothing filtered (tcp/8080 connects)" 0 8080
 cp "$tmp/a.rules" "$tmp/rules.conf"
 sed -i "s|^INTERFACES=.*|INTERFACES=\"$SERVER_IF nosuchif0\"|; s|^WAIT=.*|WAIT=0|" "$conf"
 boot check
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"no such interface: nosuchif0"* ]] && ! attached &&
-	echo 1 || echo 0)" "boot: check fails on an interface that does not exist" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "no such interface: nosuchif0" &&
+	holds_not "not attached" attached
+record_status $? "boot: check fails on an interface that does not exist" "stderr: $ERR"
 boot start
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"not filtered, no such interface: nosuchif0"* ]] &&
-	attached && echo 1 || echo 0)" \
-	"boot: an interface missing: start fails, names it, and filters the one there is" \
-	"rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "not filtered, no such interface: nosuchif0" &&
+	holds "attached" attached
+record_status $? "boot: an interface missing: start fails, names it, and filters the one there is" \
+	"stderr: $ERR"
 probe "an interface missing: the rules filter the other (tcp/8080 connects)" 0 8080
 probe "an interface missing: the rules filter the other (tcp/8081 is dropped)" 1 8081 300
 boot stop
@@ -249,17 +263,21 @@ sed -i "s|^INTERFACES=.*|INTERFACES=$SERVER_IF|" "$conf"
 # The lockout guard: rules that drop tcp/22 need FORCE=yes; check says so first.
 printf 'policy drop\nallow 8080/tcp\n' >"$tmp/rules.conf"
 boot check
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && ! attached &&
-	echo 1 || echo 0)" "boot: check fails on rules the guard refuses" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "refusing to drop tcp/22" &&
+	holds_not "not attached" attached
+record_status $? "boot: check fails on rules the guard refuses" "stderr: $ERR"
 boot start
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/22"* ]] && ! attached &&
-	echo 1 || echo 0)" "boot: rules dropping tcp/22 are refused, nothing attached" "$ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "refusing to drop tcp/22" &&
+	holds_not "not attached" attached
+record_status $? "boot: rules dropping tcp/22 are refused, nothing attached" "stderr: $ERR"
 echo "FORCE=yes" >>"$conf"
 boot check
-record "$([ $RC -eq 0 ] && [ "$(cat "$tmp/commands")" = "--force apply --check $tmp/rules.conf" ] &&
-	echo 1 || echo 0)" "boot: check with FORCE=yes passes, as start would" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 0 &&
+	is_eq "commands" "$(cat "$tmp/commands")" "--force apply --check $tmp/rules.conf"
+record_status $? "boot: check with FORCE=yes passes, as start would" "stderr: $ERR"
 boot start
-record "$([ $RC -eq 0 ] && attached && echo 1 || echo 0)" "boot: FORCE=yes applies them" "$ERR"
+is_eq "exit status" "$RC" 0 && holds "attached" attached
+record_status $? "boot: FORCE=yes applies them" "$ERR"
 sed -i '/^FORCE=yes$/d' "$conf"
 boot check
 record "$([ $RC -eq 0 ] && echo 1 || echo 0)" \
@@ -272,12 +290,15 @@ printf 'Include %s/sshd_config.d/*.conf\n' "$tmp" >"$tmp/sshd_config"
 mkdir -p "$tmp/sshd_config.d" && printf 'Port 2222\n' >"$tmp/sshd_config.d/port.conf"
 printf 'policy drop\nallow 22/tcp 8080/tcp\n' >"$tmp/rules.conf"
 XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot check
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222, the port $tmp/sshd_config gives sshd (not running yet)"* ]] &&
-	echo 1 || echo 0)" "boot: check fails on rules that drop the port sshd_config names" \
-	"rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 &&
+	is_in stderr "$ERR" \
+		"refusing to drop tcp/2222, the port $tmp/sshd_config gives sshd (not running yet)"
+record_status $? "boot: check fails on rules that drop the port sshd_config names" \
+	"stderr: $ERR"
 XDPPORT_SSHD_CONFIG=$tmp/sshd_config boot start
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"refusing to drop tcp/2222"* ]] && ! attached &&
-	echo 1 || echo 0)" "boot: start refuses them too, nothing attached" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 && is_in stderr "$ERR" "refusing to drop tcp/2222" &&
+	holds_not "not attached" attached
+record_status $? "boot: start refuses them too, nothing attached" "stderr: $ERR"
 
 # Bad configurations: the line and what is wrong, exit 2, nothing done.
 bad_conf() {	# bad_conf NAME PATTERN LINE...
@@ -285,8 +306,9 @@ bad_conf() {	# bad_conf NAME PATTERN LINE...
 	shift 2
 	printf '%s\n' "$@" >"$conf"
 	boot start
-	record "$([ $RC -eq 2 ] && [[ "$ERR" == *$pattern* ]] && ! attached && [ ! -s "$tmp/commands" ] &&
-		echo 1 || echo 0)" "boot: bad configuration: $name" "rc $RC: $ERR"
+	is_eq "exit status" "$RC" 2 && is_like stderr "$ERR" "*$pattern*" &&
+		holds_not "not attached" attached && holds "no command run" [ ! -s "$tmp/commands" ]
+	record_status $? "boot: bad configuration: $name" "stderr: $ERR"
 }
 bad_conf "an unknown setting" "xdpport.conf:2: unknown setting 'INTERFACE'" \
 	"RULES=$tmp/a.rules" "INTERFACE=$SERVER_IF"
@@ -298,10 +320,10 @@ bad_conf "shell code is data, never run" "unknown setting" "X=\$(touch $tmp/pwne
 record "$([ ! -e "$tmp/pwned" ] && echo 1 || echo 0)" "boot: nothing in the configuration ran"
 rm -f "$conf"
 boot start
-record "$([ $RC -eq 2 ] && [[ "$ERR" == *"cannot read it"* ]] && echo 1 || echo 0)" \
-	"boot: no configuration file: exit 2" "$ERR"
+is_eq "exit status" "$RC" 2 && is_in stderr "$ERR" "cannot read it"
+record_status $? "boot: no configuration file: exit 2" "stderr: $ERR"
 boot bogus
-record "$([ $RC -eq 2 ] && [[ "$ERR" == Usage:* ]] && echo 1 || echo 0)" \
-	"boot: an unknown action: usage, exit 2" "$ERR"
+is_eq "exit status" "$RC" 2 && is_like stderr "$ERR" "Usage:*"
+record_status $? "boot: an unknown action: usage, exit 2" "stderr: $ERR"
 
 summary

@@ -134,12 +134,12 @@ xp deny 9101 --try 60 >/dev/null
 schema "rollback --json" rollback 0 xp rollback --json
 rc=0
 out=$(xp confirm --json 2>/dev/null) || rc=$?
-record "$([ $rc -eq 1 ] && [ -z "$out" ] && echo 1 || echo 0)" \
-	"confirm --json, nothing on trial: status 1, no output" "rc $rc: $out"
+is_eq "exit status" "$rc" 1 && is_eq stdout "$out" ""
+record_status $? "confirm --json, nothing on trial: status 1, no output"
 
 # --- attach --replace: what it replaced -------------------------------------------------
 netns_pair 73
-ip -n xp73b link set dev xp73b xdpdrv object "$BUILD"/xdp_floor.bpf.o program floor_drop
+ip -n xp73b link set dev xp73b xdpdrv object "$BUILD"/tests/bpf/xdp_floor.bpf.o program floor_drop
 schema "attach --replace --json" attach 0 in_ns xp73b "$XDPPORT" attach xp73b --replace --json
 check "attach --replace --json names the program it replaced" \
 	test "$(jq -r .replaced.program_name "$tmp/out")" = floor_drop

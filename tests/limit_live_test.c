@@ -122,7 +122,7 @@ static void test_port(const char *name, int ncpus, unsigned port)
 		secs = flood_seconds(&s[i]) > secs ? flood_seconds(&s[i]) : secs;
 	want = BURST + RATE * secs;
 	mpps = FRAMES / secs / 1e6;
-	report(o.passed + o.limited == FRAMES && mpps * 1e6 > 3 * RATE,
+	report(check_eq(o.passed + o.limited, FRAMES) && check_op(mpps * 1e6, >, 3 * RATE),
 	       "%s: a flood of %.2f Mpps (over 3x the rate), every frame passed or limited", name,
 	       mpps);
 	report(within(o.passed, want),
@@ -171,13 +171,13 @@ static void test_tcp_flags(void)
 	limit_port(XDPPORT_TCP, spec.dport, false);
 	flood("tcp SYN flood", &s, 1, &o);
 	want = BURST + RATE * flood_seconds(&s);
-	report(within(o.passed, want) && o.limited > 0,
+	report(check_true(within(o.passed, want)) && check_op(o.limited, >, 0),
 	       "tcp SYN flood: limited: %llu passed in %.3f s (%.0f, %+.2f%%), %llu dropped",
 	       (unsigned long long)o.passed, flood_seconds(&s), want,
 	       100.0 * (o.passed - want) / want, (unsigned long long)o.limited);
 	s.p.data[s.p.l4_off + 13] = 0x10;	/* ACK: a segment of an established connection */
 	flood("tcp ACK flood to the limited port", &s, 1, &o);
-	report(o.passed == s.count && o.limited == 0,
+	report(check_eq(o.passed, s.count) && check_eq(o.limited, 0),
 	       "tcp ACK flood to the limited port: every segment passes (%llu of %llu)",
 	       (unsigned long long)o.passed, (unsigned long long)s.count);
 }

@@ -117,7 +117,7 @@ static void test_good(const struct good *g)
 	char why[128] = "";
 	int err = portspec_parse(g->text, &spec, why, sizeof(why));
 
-	if (!report(!err && same_ranges(&spec, g), "parses '%s'", g->text))
+	if (!report(check_eq(err, 0) && check_true(same_ranges(&spec, g)), "parses '%s'", g->text))
 		printf("    got err %d (%s), %d ranges, first %u/%#x %u-%u\n", err, why, spec.n,
 		       spec.range[0].protos, spec.range[0].protos, spec.range[0].first,
 		       spec.range[0].last);
@@ -129,16 +129,19 @@ static void test_bad(const struct bad *b)
 	char why[128] = "";
 	int err = portspec_parse(b->text, &spec, why, sizeof(why));
 
-	if (!report(err == -1 && strstr(why, b->why), "refuses '%s' (%s)", b->text, b->why))
+	if (!report(check_eq(err, -1) && check_has(why, b->why), "refuses '%s' (%s)", b->text,
+		    b->why))
 		printf("    got err %d, why '%s'\n", err, why);
 }
 
 static void test_protocols(void)
 {
-	report(proto_parse("tcp") == XDPPORT_TCP && proto_parse("UDP") == XDPPORT_UDP &&
-		       proto_parse("icmp") == -1 && proto_parse("") == -1,
+	report(check_eq(proto_parse("tcp"), XDPPORT_TCP) &&
+		       check_eq(proto_parse("UDP"), XDPPORT_UDP) &&
+		       check_eq(proto_parse("icmp"), -1) && check_eq(proto_parse(""), -1),
 	       "proto_parse knows tcp and udp only");
-	report(!strcmp(proto_name(XDPPORT_TCP), "tcp") && !strcmp(proto_name(XDPPORT_UDP), "udp"),
+	report(check_str(proto_name(XDPPORT_TCP), "tcp") &&
+		       check_str(proto_name(XDPPORT_UDP), "udp"),
 	       "proto_name");
 }
 

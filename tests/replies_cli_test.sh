@@ -38,8 +38,8 @@ record "$(grep -c -e '^replies off$' -e '^replies timeout udp 45$' -e '^replies 
 	"save: replies off and one line per timeout that is not the default" "$saved"
 before=$(xp list --json)
 check "save | apply -" bash -c "'$XDPPORT' save | '$XDPPORT' apply -"
-record "$([ "$before" = "$(xp list --json)" ] && [ "$saved" = "$(xp save | grep -v '^#')" ] && echo 1 || echo 0)" \
-	"save | apply - changes nothing"
+is_eq "list --json" "$(xp list --json)" "$before" && is_eq "save" "$(xp save | grep -v '^#')" "$saved"
+record_status $? "save | apply - changes nothing"
 check "replies on" xp replies on
 record "$(xp list --json | jq -e '.replies.enabled and .replies.timeouts.udp == 45' >/dev/null && echo 1 || echo 0)" \
 	"replies on keeps the timeouts"
@@ -59,10 +59,10 @@ for bad in "replies maybe" "replies on off" "replies" "replies timeout" "replies
 	printf 'policy drop\nreplies off\n%s\n' "$bad" >"$RULES"
 	rc=0
 	err=$(xp apply "$RULES" 2>&1 >/dev/null) || rc=$?
-	record "$([ $rc -eq 2 ] && [[ $(head -n 1 <<<"$err") == "xdpport: $RULES:3: "* ]] &&
-		[[ $(tail -n 1 <<<"$err") == *"1 error, nothing applied" ]] &&
-		[ "$(xp list --json)" = "$before" ] && echo 1 || echo 0)" \
-		"apply refuses '$bad' on its line, and changes nothing" "rc $rc: $err"
+	is_eq "exit status" "$rc" 2 && is_like "first line" "$(head -n 1 <<<"$err")" "xdpport: $RULES:3: *" &&
+		is_like "last line" "$(tail -n 1 <<<"$err")" "*1 error, nothing applied" &&
+		is_eq "list --json" "$(xp list --json)" "$before"
+	record_status $? "apply refuses '$bad' on its line, and changes nothing" "stderr: $err"
 done
 rm -f "$RULES"
 
@@ -88,8 +88,8 @@ status=$(in_ns $NS "$XDPPORT" status --json)
 record "$(jq -e '.interfaces[0].egress == "tcx" and .interfaces[0].egress_program_id > 0' <<<"$status" >/dev/null && echo 1 || echo 0)" \
 	"status --json: the interface's egress program, through tcx" "$status"
 tclink=$(ls $PIN | grep '^tclink-')
-record "$([ -n "$tclink" ] && bpftool link show pinned "$PIN/$tclink" >/dev/null 2>&1 && echo 1 || echo 0)" \
-	"a TCX link pinned next to the XDP link ($tclink)"
+holds "a tclink- pin" [ -n "$tclink" ] && holds "a link" bpftool link show pinned "$PIN/$tclink"
+record_status $? "a TCX link pinned next to the XDP link ($tclink)"
 expect_error "table-size while attached" 1 "cannot change size while attached: 'xdpport detach --all' first" \
 	xp replies table-size 4096
 # Someone removes our egress program: attach puts it back.

@@ -33,8 +33,8 @@ check "udp timeout 2 s: an answer at once passes" probe_host ask "$WORLD4" 5300 
 drops=$(counter drop-policy)
 probe_host ask "$WORLD4" 5301 4000 >/dev/null
 rc=$?
-record "$([ $rc -eq 1 ] && [ "$(counter drop-policy)" -gt "$drops" ] && echo 1 || echo 0)" \
-	"udp timeout 2 s: an answer 3 s late is dropped" "ask exited $rc"
+is_eq "ask's exit status" "$rc" 1 && is_num "drop-policy" "$(counter drop-policy)" -gt "$drops"
+record_status $? "udp timeout 2 s: an answer 3 s late is dropped"
 
 # Answered, a flow keeps the udp-answered timeout: the world speaks again 3 s later.
 check "replies timeout udp-answered 10" xp replies timeout udp-answered 10
@@ -84,8 +84,8 @@ record "$([ "$entries" -le "$TABLE" ] && echo 1 || echo 0)" \
 record "$([ "$(flow_stat evictions)" -gt 0 ] && echo 1 || echo 0)" \
 	"a full table evicts (least recently used first), counted under evictions"
 count=$(xp flows --json | jq '.count.tcp + .count.udp')
-record "$([ "$count" -le "$TABLE" ] && [ "$count" -gt 0 ] && echo 1 || echo 0)" \
-	"flows --json lists what the table holds" "count=$count"
+is_num "count" "$count" -le "$TABLE" && is_num "count" "$count" -gt 0
+record_status $? "flows --json lists what the table holds"
 check "full table: a new DNS query still gets its answer" test "$(dns "$WORLD4" A)" = "$WORLD4"
 session_end
 

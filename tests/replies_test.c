@@ -439,7 +439,8 @@ static void test_dhcp(void)
 	expect_in("dhcpv4 offer before any discover", &offer, XDPPORT_DROP_POLICY);
 	send_out(&v4, 0);
 	send_out(&v6, 0);
-	report(!bpf_map_lookup_elem(h.flows_fd, &k, &v) && v.state == XDPPORT_FLOW_UDP,
+	report(check_eq(bpf_map_lookup_elem(h.flows_fd, &k, &v), 0) &&
+		       check_eq(v.state, XDPPORT_FLOW_UDP),
 	       "dhcpv4 request: recorded by ports alone (addresses zero)");
 	expect_in("dhcpv4 offer from a server the request did not name", &offer,
 		  XDPPORT_PASS_REPLY);
@@ -482,7 +483,8 @@ static void test_port_expiry(void)
 	t0 = now_ns();
 	send_out(&udp4, 0);
 	e1 = h.flowports->expiry[XDPPORT_UDP][udp4.local_port];
-	report(e1 >= t0 + 29 * 1000000000ULL && e1 <= now_ns() + 30 * 1000000000ULL,
+	report(check_op(e1, >=, t0 + 29 * 1000000000ULL) &&
+		       check_op(e1, <=, now_ns() + 30 * 1000000000ULL),
 	       "a new udp flow opens its local port for its 30 s timeout");
 	{
 		struct pkt reply = frame(&udp4, true, 0);
@@ -516,14 +518,15 @@ static void test_counters(void)
 	send_out(&tcp4, ACK);
 	send_out(&udp4, 0);
 	after = flow_counters();
-	report(after.inserts - before.inserts == 2 && after.insert_failures == before.insert_failures,
+	report(check_eq(after.inserts - before.inserts, 2) &&
+		       check_eq(after.insert_failures, before.insert_failures),
 	       "two flows, four packets: 2 inserts, no failures (%llu, %llu)",
 	       (unsigned long long)(after.inserts - before.inserts),
 	       (unsigned long long)(after.insert_failures - before.insert_failures));
 	harness_port(&h, XDPPORT_TCP, LOCAL_PORT, &pc0);
 	inbound_gets(&reply, XDPPORT_PASS_REPLY);
 	harness_port(&h, XDPPORT_TCP, LOCAL_PORT, &pc1);
-	report(pc1.passed == pc0.passed + 1 && pc1.dropped == pc0.dropped,
+	report(check_eq(pc1.passed, pc0.passed + 1) && check_eq(pc1.dropped, pc0.dropped),
 	       "a reply counts as passed on its port");
 }
 
@@ -545,7 +548,8 @@ static void test_full_table(void)
 	}
 	n = flow_count();
 	c = flow_counters();
-	report(n <= 64 && n > 0 && c.inserts == 200 && c.insert_failures == 0,
+	report(check_op(n, <=, 64) && check_op(n, >, 0) && check_eq(c.inserts, 200) &&
+		       check_eq(c.insert_failures, 0),
 	       "table of 64: 200 flows sent, %d kept, 200 inserts counted (%llu), evictions = "
 	       "inserts - entries", n, (unsigned long long)c.inserts);
 	{

@@ -84,8 +84,8 @@ passes "DNS over TCP (IPv6) answers" pass-reply answers "$WORLD6" AAAA "$WORLD6"
 
 before=$(counter pass-reply)
 line=$(session_say 3)
-record "$([ "$line" = echo ] && [ "$(counter pass-reply)" -gt "$before" ] && echo 1 || echo 0)" \
-	"a TCP session opened before attach answers once the host sends on it" "got '$line'"
+is_eq "the answer" "$line" echo && is_num "pass-reply" "$(counter pass-reply)" -gt "$before"
+record_status $? "a TCP session opened before attach answers once the host sends on it"
 check "flows --json lists that session, established" has_flow tcp "$HOST4" "$WORLD4" 7 established
 
 # got_lease PREFIX [-6]: dhclient is given an address that starts with PREFIX.
@@ -115,8 +115,10 @@ for fam in 4 6; do
 	world=WORLD$fam other=OTHER$fam
 	drops=$(counter drop-policy)
 	out=$(probe_host ask "${!world}" 5300 1000)
-	record "$(grep -q "from ${!world} 5300" <<<"$out" && ! grep -q "from ${!other} " <<<"$out" &&
-		[ "$(counter drop-policy)" -gt "$drops" ] && echo 1 || echo 0)" \
+	holds "the right address answers" grep -q "from ${!world} 5300" <<<"$out" &&
+		holds_not "no answer from the other" grep -q "from ${!other} " <<<"$out" &&
+		is_num "drop-policy" "$(counter drop-policy)" -gt "$drops"
+	record_status $? \
 		"IPv$fam: the answer from the right address passes, the same ports from another address are dropped" \
 		"got: $out"
 done

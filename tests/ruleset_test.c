@@ -30,9 +30,11 @@ static void test_reset(void)
 {
 	memset(&rs, 0xff, sizeof(rs));
 	ruleset_reset(&rs);
-	report(ruleset_is_valid(&rs) && ruleset_count(&rs, TCP) == 0 &&
-		       ruleset_count(&rs, UDP) == 0 && ruleset_verdict(&rs, TCP, 0) == VERDICT_PASS &&
-		       ruleset_verdict(&rs, UDP, 65535) == VERDICT_PASS && rs.fragments == 0,
+	report(check_true(ruleset_is_valid(&rs)) && check_eq(ruleset_count(&rs, TCP), 0) &&
+		       check_eq(ruleset_count(&rs, UDP), 0) &&
+		       check_eq(ruleset_verdict(&rs, TCP, 0), VERDICT_PASS) &&
+		       check_eq(ruleset_verdict(&rs, UDP, 65535), VERDICT_PASS) &&
+		       check_eq(rs.fragments, 0),
 	       "reset: no rules, everything passes");
 }
 
@@ -43,46 +45,50 @@ static void test_rules_and_policy(void)
 	ruleset_reset(&rs);
 	r = range(PROTOS_ALL, 443, 443);
 	ruleset_set_rule(&rs, &r, VERDICT_PASS);
-	report(rs.entry[TCP][443] == XDPPORT_ENTRY_RULE_PASS &&
-		       rs.entry[UDP][443] == XDPPORT_ENTRY_RULE_PASS && rs.entry[TCP][442] == 0 &&
-		       rs.entry[TCP][444] == 0,
+	report(check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_RULE_PASS) &&
+		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_RULE_PASS) &&
+		       check_eq(rs.entry[TCP][442], 0) && check_eq(rs.entry[TCP][444], 0),
 	       "allow 443 writes a pass rule for both protocols, nothing around it");
 
 	r = range(PROTO_BIT(UDP), 8000, 8100);
 	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(rs.entry[UDP][8000] == XDPPORT_ENTRY_RULE_DROP &&
-		       rs.entry[UDP][8100] == XDPPORT_ENTRY_RULE_DROP &&
-		       rs.entry[UDP][8101] == 0 && rs.entry[UDP][7999] == 0 &&
-		       rs.entry[TCP][8050] == 0 && ruleset_count(&rs, UDP) == 102 &&
-		       ruleset_count(&rs, TCP) == 1,
+	report(check_eq(rs.entry[UDP][8000], XDPPORT_ENTRY_RULE_DROP) &&
+		       check_eq(rs.entry[UDP][8100], XDPPORT_ENTRY_RULE_DROP) &&
+		       check_eq(rs.entry[UDP][8101], 0) && check_eq(rs.entry[UDP][7999], 0) &&
+		       check_eq(rs.entry[TCP][8050], 0) && check_eq(ruleset_count(&rs, UDP), 102) &&
+		       check_eq(ruleset_count(&rs, TCP), 1),
 	       "deny 8000-8100/udp: 101 udp drop rules, inclusive bounds, tcp untouched");
 
 	ruleset_set_policy(&rs, PROTO_BIT(TCP), VERDICT_DROP);
-	report(rs.policy[TCP] == 1 && rs.policy[UDP] == 0 &&
-		       ruleset_verdict(&rs, TCP, 80) == VERDICT_DROP &&
-		       ruleset_verdict(&rs, TCP, 443) == VERDICT_PASS &&
-		       ruleset_verdict(&rs, UDP, 80) == VERDICT_PASS &&
-		       rs.entry[TCP][80] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs),
+	report(check_eq(rs.policy[TCP], 1) && check_eq(rs.policy[UDP], 0) &&
+		       check_eq(ruleset_verdict(&rs, TCP, 80), VERDICT_DROP) &&
+		       check_eq(ruleset_verdict(&rs, TCP, 443), VERDICT_PASS) &&
+		       check_eq(ruleset_verdict(&rs, UDP, 80), VERDICT_PASS) &&
+		       check_eq(rs.entry[TCP][80], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "policy drop tcp: unruled tcp ports drop, rules and udp unchanged");
 
 	r = range(PROTOS_ALL, 443, 443);
 	ruleset_delete_rule(&rs, &r);
-	report(ruleset_verdict(&rs, TCP, 443) == VERDICT_DROP &&
-		       ruleset_verdict(&rs, UDP, 443) == VERDICT_PASS &&
-		       rs.entry[TCP][443] == XDPPORT_ENTRY_POLICY_DROP &&
-		       rs.entry[UDP][443] == XDPPORT_ENTRY_POLICY_PASS && ruleset_is_valid(&rs),
+	report(check_eq(ruleset_verdict(&rs, TCP, 443), VERDICT_DROP) &&
+		       check_eq(ruleset_verdict(&rs, UDP, 443), VERDICT_PASS) &&
+		       check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_POLICY_PASS) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "delete 443: each protocol falls back to its own policy");
 
 	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_PASS);
-	report(ruleset_verdict(&rs, TCP, 80) == VERDICT_PASS &&
-		       ruleset_verdict(&rs, UDP, 8050) == VERDICT_DROP && ruleset_is_valid(&rs),
+	report(check_eq(ruleset_verdict(&rs, TCP, 80), VERDICT_PASS) &&
+		       check_eq(ruleset_verdict(&rs, UDP, 8050), VERDICT_DROP) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "policy pass: unruled ports pass, drop rules still drop");
 
 	r = range(PROTOS_ALL, 0, 65535);
 	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(ruleset_count(&rs, TCP) == 65536 && ruleset_count(&rs, UDP) == 65536 &&
-		       ruleset_verdict(&rs, TCP, 0) == VERDICT_DROP &&
-		       ruleset_verdict(&rs, UDP, 65535) == VERDICT_DROP,
+	report(check_eq(ruleset_count(&rs, TCP), 65536) &&
+		       check_eq(ruleset_count(&rs, UDP), 65536) &&
+		       check_eq(ruleset_verdict(&rs, TCP, 0), VERDICT_DROP) &&
+		       check_eq(ruleset_verdict(&rs, UDP, 65535), VERDICT_DROP),
 	       "deny 0-65535 covers both ends");
 }
 
@@ -129,11 +135,12 @@ static void test_listing(void)
 	r = range(PROTO_BIT(TCP), 65535, 65535);
 	ruleset_set_rule(&rs, &r, VERDICT_DROP);
 	n = ruleset_rules(&rs, &rules);
-	if (!report(n == 5 && rule_is(&rules[0], PROTO_BIT(TCP), 0, 5, VERDICT_PASS) &&
-			    rule_is(&rules[1], PROTO_BIT(UDP), 0, 10, VERDICT_PASS) &&
-			    rule_is(&rules[2], PROTOS_ALL, 443, 443, VERDICT_PASS) &&
-			    rule_is(&rules[3], PROTOS_ALL, 444, 450, VERDICT_DROP) &&
-			    rule_is(&rules[4], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP),
+	if (!report(check_eq(n, 5) &&
+			    check_true(rule_is(&rules[0], PROTO_BIT(TCP), 0, 5, VERDICT_PASS)) &&
+			    check_true(rule_is(&rules[1], PROTO_BIT(UDP), 0, 10, VERDICT_PASS)) &&
+			    check_true(rule_is(&rules[2], PROTOS_ALL, 443, 443, VERDICT_PASS)) &&
+			    check_true(rule_is(&rules[3], PROTOS_ALL, 444, 450, VERDICT_DROP)) &&
+			    check_true(rule_is(&rules[4], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP)),
 		    "listing: sorted, runs split by verdict, same rule for both protocols merged"))
 		for (long i = 0; i < n; i++)
 			printf("    %#x %u-%u %d\n", rules[i].range.protos, rules[i].range.first,
@@ -156,21 +163,23 @@ static void test_limit_bits(void)
 	       "deny keeps the limit bit (%#x)", rs.entry[TCP][53]);
 	ruleset_delete_rule(&rs, &r);
 	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
-	report(rs.entry[UDP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
-		       rs.entry[UDP][54] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs),
+	report(check_eq(rs.entry[UDP][53], XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_eq(rs.entry[UDP][54], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "delete and policy keep it too (%#x)", rs.entry[UDP][53]);
 	ruleset_set_rule(&rs, &wide, VERDICT_PASS);
 	n = ruleset_rules(&rs, &rules);
 	nl = limits_list(&rs, &lt, &limits);
-	report(n == 1 && rules[0].range.first == 0 && rules[0].range.last == 65535 && nl == 1 &&
-		       limits[0].range.protos == PROTOS_ALL && limits[0].range.first == 53 &&
-		       limits_count(&rs, TCP) == 1,
+	report(check_eq(n, 1) && check_eq(rules[0].range.first, 0) &&
+		       check_eq(rules[0].range.last, 65535) && check_eq(nl, 1) &&
+		       check_eq(limits[0].range.protos, PROTOS_ALL) &&
+		       check_eq(limits[0].range.first, 53) && check_eq(limits_count(&rs, TCP), 1),
 	       "a limit splits no rule; it lists as one limit for both protocols (%ld, %ld)", n, nl);
 	free(rules);
 	free(limits);
 	limits_set(&rs, &lt, &r, NULL);
-	report(limits_count(&rs, TCP) + limits_count(&rs, UDP) == 0 &&
-		       rs.entry[TCP][53] == XDPPORT_ENTRY_RULE_PASS,
+	report(check_eq(limits_count(&rs, TCP) + limits_count(&rs, UDP), 0) &&
+		       check_eq(rs.entry[TCP][53], XDPPORT_ENTRY_RULE_PASS),
 	       "limit off clears the bit and keeps the rule");
 }
 

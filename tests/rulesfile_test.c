@@ -130,8 +130,8 @@ static void test_good(const struct good_case *c)
 
 	if (!ok)
 		show_errors();
-	ok = ok && rs.policy[T] == c->policy_tcp && rs.policy[U] == c->policy_udp &&
-	     rs.fragments == c->fragments && ruleset_is_valid(&rs);
+	ok = ok && check_eq(rs.policy[T], c->policy_tcp) && check_eq(rs.policy[U], c->policy_udp) &&
+	     check_eq(rs.fragments, c->fragments) && check_true(ruleset_is_valid(&rs));
 	for (int i = 0; ok && i < 6 && (c->probe[i].want || c->probe[i].port); i++)
 		if (entry(c->probe[i].proto, c->probe[i].port) != c->probe[i].want) {
 			printf("    %s/%d: entry %d, want %d\n", c->probe[i].proto ? "udp" : "tcp",
@@ -230,8 +230,9 @@ static void test_long_lines(void)
 	memset(c, ' ', RULESFILE_LINE_MAX - 6);
 	c += RULESFILE_LINE_MAX - 6;
 	c += sprintf(c, "\nallow 3\nallow x\n");
-	report(parse_buf(buf, c - buf, &rs) == 2 && errs.line[0] == 2 &&
-		       strstr(errs.message[0], "longer than 4096 bytes") && errs.line[1] == 4,
+	report(check_eq(parse_buf(buf, c - buf, &rs), 2) && check_eq(errs.line[0], 2) &&
+		       check_has(errs.message[0], "longer than 4096 bytes") &&
+		       check_eq(errs.line[1], 4),
 	       "reject: a line over %d bytes is one error, and the lines after it are read",
 	       RULESFILE_LINE_MAX);
 
@@ -239,14 +240,14 @@ static void test_long_lines(void)
 	memset(buf, ' ', size);
 	for (size_t i = 0; i + 1 < RULESFILE_LINE_MAX; i += 2)
 		buf[i] = 'x';
-	report(parse_buf(buf, RULESFILE_LINE_MAX, &rs) == 1 &&
-		       strstr(errs.message[0], "unknown word 'x'"),
+	report(check_eq(parse_buf(buf, RULESFILE_LINE_MAX, &rs), 1) &&
+		       check_has(errs.message[0], "unknown word 'x'"),
 	       "reject: a line with the most words a line can hold");
 	memcpy(buf, "allow", 5);
 	for (size_t i = 6; i + 1 < RULESFILE_LINE_MAX; i += 2)
 		buf[i] = '1' + i % 9;
 	parse_buf(buf, RULESFILE_LINE_MAX, &rs);
-	report(errs.n == 0 && rs.entry[T][1] == RP && rs.entry[U][9] == RP,
+	report(check_eq(errs.n, 0) && check_eq(rs.entry[T][1], RP) && check_eq(rs.entry[U][9], RP),
 	       "parse: a line with the most PORTSPECs a line can hold");
 	free(buf);
 }
@@ -261,13 +262,15 @@ static void test_big_inputs(void)
 	while (n < size)
 		n += sprintf(buf + n, "%s %u/%s\n", n % 3 ? "allow" : "deny", (unsigned)(n % 65536),
 			     n % 2 ? "tcp" : "udp");
-	report(parse_buf(buf, n, &rs) == 0 && ruleset_is_valid(&rs), "parse: 1 MiB of rules");
+	report(check_eq(parse_buf(buf, n, &rs), 0) && check_true(ruleset_is_valid(&rs)),
+	       "parse: 1 MiB of rules");
 
 	memset(buf, 0, size);
 	report(parse_buf(buf, size, &rs) == 1, "reject: 1 MiB of NUL bytes is one error (one line)");
 	for (size_t i = 0; i < size; i += 64)
 		buf[i] = '\n';
-	report(parse_buf(buf, size, &rs) == size / 64 && strstr(errs.message[0], "NUL byte"),
+	report(check_eq(parse_buf(buf, size, &rs), size / 64) &&
+		       check_has(errs.message[0], "NUL byte"),
 	       "reject: NUL bytes on every line: one error per line");
 
 	for (size_t i = 0; i < size; i++)
@@ -453,8 +456,9 @@ static void test_written_form(void)
 		rs.entry[U][port] = port & 1 ? RP : RD;
 	}
 	text = write_text(&rs, &len);
-	report(parse_buf(text, len, &rs2) == 0 && !memcmp(&rs, &rs2, sizeof(rs)) &&
-		       len < RULESFILE_MAX_BYTES,
+	report(check_eq(parse_buf(text, len, &rs2), 0) &&
+		       check_true(!memcmp(&rs, &rs2, sizeof(rs))) &&
+		       check_op(len, <, RULESFILE_MAX_BYTES),
 	       "round trip: all 131072 ports with alternating rules (%zu bytes)", len);
 	free(text);
 }

@@ -18,17 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-if [ -z "${XDPPORT_TEST_SANDBOX:-}" ]; then
-	export XDPPORT_TEST_SANDBOX=1
-	exec unshare --mount --net --pid --fork --mount-proc --propagation private -- "$0" "$@"
-fi
-mount -t bpf bpf /sys/fs/bpf
-mount -t tmpfs -o mode=0755 tmpfs /run
-mkdir -p /run/netns
-# The host's sshd configuration is none of the guard's business in a test: the tests
-# that want one write their own.
-export XDPPORT_SSHD_CONFIG=/dev/null
-ip link set lo up
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_TEST_SANDBOX test "$0" "$@"
 
 # Sanitizer reports (SANITIZE=1 builds, fuzz targets) abort the process and are also
 # written to files here: a report from a command whose exit status or stderr a test

@@ -12,16 +12,10 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 [ $# -gt 0 ] || { echo "usage: tests/sandbox.sh COMMAND [ARG...]" >&2; exit 2; }
 
-# Already inside (tests/run.sh, or our own re-exec below): just run it.
+# Already inside (tests/run.sh, or an outer tests/sandbox.sh): just run it.
 if [ -n "${XDPPORT_TEST_SANDBOX:-}" ]; then
 	exec "$@"
 fi
 export XDPPORT_TEST_SANDBOX=1
-exec unshare --mount --net --pid --fork --mount-proc --propagation private -- bash -c '
-	set -e
-	mount -t bpf bpf /sys/fs/bpf
-	mount -t tmpfs -o mode=0755 tmpfs /run
-	mkdir -p /run/netns
-	export XDPPORT_SSHD_CONFIG=/dev/null
-	ip link set lo up
-	exec "$@"' sandbox "$@"
+source tests/lib/sandbox.sh
+sandbox_run test "$@"

@@ -73,8 +73,8 @@ wait_for() {	# wait_for SECS CMD...: polls CMD until it succeeds, at most SECS
 }
 
 remote echo hello
-record "$([ $RC -eq 0 ] && [ "$OUT" = hello ] && echo 1 || echo 0)" \
-	"a real SSH session to tcp/2222" "rc $RC: $ERR $(cat "$tmp/sshd.log")"
+is_eq "exit status" "$RC" 0 && is_eq stdout "$OUT" hello
+record_status $? "a real SSH session to tcp/2222" "stderr: $ERR $(cat "$tmp/sshd.log")"
 check "attach the server's end" in_ns "$SERVER" "$XDPPORT" attach "$SERVER_IF"
 
 # --- the guard finds the session ------------------------------------------------------
@@ -83,25 +83,29 @@ SESSION_REFUSAL="refusing to drop tcp/2222, the port of the SSH session this run
 remote "env -u SSH_CONNECTION -u SSH_CLIENT $XDPPORT policy drop; p=\$PPID
 	while [ \$p -gt 1 ]; do echo \$p \$(cat /proc/\$p/comm); p=\$(awk '/^PPid/ {print \$2}' /proc/\$p/status); done"
 pid=$([[ "$ERR" =~ $SESSION_REFUSAL ]] && echo "${BASH_REMATCH[1]}")
-record "$([[ "$ERR" =~ ^xdpport:\ policy\ drop:\ $SESSION_REFUSAL ]] &&
-	[ "$(grep -c . <<<"$ERR")" -eq 1 ] && grep -qx "$pid sshd" <<<"$OUT" && echo 1 || echo 0)" \
+is_re stderr "$ERR" "^xdpport: policy drop: $SESSION_REFUSAL" &&
+	is_num "stderr lines" "$(grep -c . <<<"$ERR")" -eq 1 &&
+	holds "its sshd an ancestor" grep -qx "$pid sshd" <<<"$OUT"
+record_status $? \
 	"without SSH_CONNECTION (as sudo leaves it): policy drop refused, names tcp/2222 and its sshd" \
-	"$ERR; ancestors: $OUT"
+	"ancestors: $OUT"
 record "$([ "$(policy)" = pass ] && echo 1 || echo 0)" "the refusal changed nothing"
 remote "env -u SSH_CONNECTION -u SSH_CLIENT $XDPPORT deny 80 2222/tcp"
-record "$([ $RC -eq 1 ] && [[ "$ERR" =~ ^xdpport:\ deny\ 2222/tcp:\ $SESSION_REFUSAL ]] &&
-	echo 1 || echo 0)" "without SSH_CONNECTION: deny names the argument with tcp/2222" "$ERR"
+is_eq "exit status" "$RC" 1 && is_re stderr "$ERR" "^xdpport: deny 2222/tcp: $SESSION_REFUSAL"
+record_status $? "without SSH_CONNECTION: deny names the argument with tcp/2222"
 remote "$XDPPORT deny 2222"
-record "$([ $RC -eq 1 ] && [[ "$ERR" =~ $SESSION_REFUSAL ]] && echo 1 || echo 0)" \
-	"with SSH_CONNECTION: deny 2222 refused" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 1 && is_re stderr "$ERR" "$SESSION_REFUSAL"
+record_status $? "with SSH_CONNECTION: deny 2222 refused" "stderr: $ERR"
 remote "SSH_CONNECTION=garbage $XDPPORT deny 2222"
-record "$([ $RC -eq 1 ] && [ "$(grep -c . <<<"$ERR")" -eq 2 ] &&
-	[[ "$(head -n 1 <<<"$ERR")" == "xdpport: warning: SSH_CONNECTION 'garbage' is not"* ]] &&
-	[[ "$(tail -n 1 <<<"$ERR")" =~ $SESSION_REFUSAL ]] && echo 1 || echo 0)" \
-	"malformed SSH_CONNECTION: one warning line, still guarded from the socket" "$ERR"
+is_eq "exit status" "$RC" 1 && is_num "stderr lines" "$(grep -c . <<<"$ERR")" -eq 2 &&
+	is_like "first line" "$(head -n 1 <<<"$ERR")" "xdpport: warning: SSH_CONNECTION 'garbage' is not*" &&
+	is_re "last line" "$(tail -n 1 <<<"$ERR")" "$SESSION_REFUSAL"
+record_status $? "malformed SSH_CONNECTION: one warning line, still guarded from the socket" \
+	"stderr: $ERR"
 remote "SSH_CONNECTION='198.18.47.1 1 198.18.47.2 2200' $XDPPORT deny 2200"
-record "$([ $RC -eq 1 ] && [[ "$ERR" == *"tcp/2200, the port of the SSH session this runs in (SSH_CONNECTION)"* ]] &&
-	echo 1 || echo 0)" "SSH_CONNECTION stays a source of its own" "$ERR"
+is_eq "exit status" "$RC" 1 &&
+	is_in stderr "$ERR" "tcp/2200, the port of the SSH session this runs in (SSH_CONNECTION)"
+record_status $? "SSH_CONNECTION stays a source of its own" "stderr: $ERR"
 remote "env -u SSH_CONNECTION $XDPPORT deny 22"
 record "$([ $RC -eq 0 ] && echo 1 || echo 0)" \
 	"sshd found: tcp/22 is not guarded when nothing needs it" "rc $RC: $ERR"
@@ -123,19 +127,20 @@ record "$(jq -e --arg c "$CLIENT4" '.guard[0] | .port == 2222 and .source == "ss
 LISTEN_REFUSAL="refusing to drop tcp/2222, where sshd listens \(pid ([0-9]+)\); add --force"
 err=$(xp policy drop 2>&1)
 pid=$([[ "$err" =~ $LISTEN_REFUSAL ]] && echo "${BASH_REMATCH[1]}")
-record "$([ "$(policy)" = pass ] && [[ "$err" =~ ^xdpport:\ policy\ drop:\ $LISTEN_REFUSAL ]] &&
-	[ "$pid" = "$(cat "$tmp/sshd.pid")" ] && echo 1 || echo 0)" \
-	"no session: policy drop refused, tcp/2222 is where sshd (its pid) listens" "$err"
+is_eq "the policy" "$(policy)" pass && is_re stderr "$err" "^xdpport: policy drop: $LISTEN_REFUSAL" &&
+	is_eq "the pid named" "$pid" "$(cat "$tmp/sshd.pid")"
+record_status $? "no session: policy drop refused, tcp/2222 is where sshd (its pid) listens" \
+	"stderr: $err"
 check "policy drop --force" xp policy drop --force
-record "$(grep -qE '^guard +tcp/2222 dropped by the tcp policy: where sshd listens' <<<"$(xp status)" &&
-	[ "$(xp --json status | jq -r '.guard[0] | "\(.open) \(.dropped_by)"')" = "false policy" ] &&
-	echo 1 || echo 0)" "status after policy drop --force: tcp/2222 dropped by the policy" \
-	"$(xp status)"
+holds "status" grep -qE '^guard +tcp/2222 dropped by the tcp policy: where sshd listens' <<<"$(xp status)" &&
+	is_eq "status --json" "$(xp --json status | jq -r '.guard[0] | "\(.open) \(.dropped_by)"')" \
+		"false policy"
+record_status $? "status after policy drop --force: tcp/2222 dropped by the policy" "$(xp status)"
 record "$(! ssh_works && echo 1 || echo 0)" "and it is: ssh no longer connects"
 check "allow 2222, then deny 2222 --force" bash -c "$XDPPORT allow 2222 && $XDPPORT deny 2222 --force"
-record "$(grep -qE '^guard +tcp/2222 dropped by a deny rule' <<<"$(xp status)" &&
-	[ "$(xp --json status | jq -r '.guard[0].dropped_by')" = rule ] && echo 1 || echo 0)" \
-	"status after deny --force: tcp/2222 dropped by a rule" "$(xp status)"
+holds "status" grep -qE '^guard +tcp/2222 dropped by a deny rule' <<<"$(xp status)" &&
+	is_eq "status --json" "$(xp --json status | jq -r '.guard[0].dropped_by')" rule
+record_status $? "status after deny --force: tcp/2222 dropped by a rule" "$(xp status)"
 check "policy pass, delete 2222" bash -c "$XDPPORT policy pass && $XDPPORT delete 2222"
 record "$(ssh_works && echo 1 || echo 0)" "ssh connects again"
 
@@ -154,9 +159,10 @@ record "$(grep -qE "^on trial +'policy drop' is reverted in [0-6] s" <<<"$(xp st
 record "$(wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -r .policy.tcp)" = pass ]' &&
 	echo 1 || echo 0)" "--try not confirmed: the old rules are back by themselves"
 record "$(ssh_works && echo 1 || echo 0)" "--try not confirmed: ssh connects again"
-record "$(grep -qE "^last trial +'policy drop' reverted by its timer" <<<"$(xp status)" &&
-	[ ! -e /run/xdpport/pending ] && [ ! -e /run/xdpport/previous.rules ] &&
-	echo 1 || echo 0)" "--try: status tells how the trial ended; no state left" "$(xp status)"
+holds "status" grep -qE "^last trial +'policy drop' reverted by its timer" <<<"$(xp status)" &&
+	holds "no pending" [ ! -e /run/xdpport/pending ] &&
+	holds "no previous.rules" [ ! -e /run/xdpport/previous.rules ]
+record_status $? "--try: status tells how the trial ended; no state left" "$(xp status)"
 kill "$ssh_pid" 2>/dev/null
 wait "$ssh_pid" 2>/dev/null
 record "$([ "$(stat -c %a /run/xdpport)" = 700 ] && echo 1 || echo 0)" \
@@ -164,8 +170,8 @@ record "$([ "$(stat -c %a /run/xdpport)" = 700 ] && echo 1 || echo 0)" \
 
 # Confirmed: stays.
 remote "$XDPPORT deny 8080 --try 2 && $XDPPORT confirm"
-record "$([ $RC -eq 0 ] && [[ "$OUT" == *"confirmed 'deny 8080'"* ]] && echo 1 || echo 0)" \
-	"--try, then confirm in the session" "rc $RC: $OUT $ERR"
+is_eq "exit status" "$RC" 0 && is_in stdout "$OUT" "confirmed 'deny 8080'"
+record_status $? "--try, then confirm in the session" "$OUT $ERR"
 sleep 3
 record "$([ "$(rules)" = '[{"action":"deny","first":8080,"last":8080,"protocols":["tcp","udp"]}]' ] &&
 	echo 1 || echo 0)" "--try confirmed: the new rules stay after the deadline" "$(rules)"
@@ -181,15 +187,16 @@ record "$(wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -c .rules)" = 
 # On a terminal (script(1) gives it one) --try asks: ENTER keeps, silence reverts.
 before=$(rules)
 out=$( (sleep 1; printf '\n') | script -qec "$XDPPORT deny 8082 --try 10" /dev/null)
-record "$([[ "$out" == *"Press ENTER within 10 s to keep it"*"confirmed: 'deny 8082' stays"* ]] &&
-	[ "$(xp list --json | jq '[.rules[] | select(.first == 8082)] | length')" = 1 ] &&
-	[ ! -e /run/xdpport/pending ] && echo 1 || echo 0)" \
-	"--try on a terminal: ENTER keeps the change" "$out"
+is_like output "$out" "*Press ENTER within 10 s to keep it*confirmed: 'deny 8082' stays*" &&
+	is_eq "rules for 8082" "$(xp list --json | jq '[.rules[] | select(.first == 8082)] | length')" 1 &&
+	holds "no pending" [ ! -e /run/xdpport/pending ]
+record_status $? "--try on a terminal: ENTER keeps the change"
 check "delete 8082" xp delete 8082
 out=$(sleep 4 | script -qec "$XDPPORT deny 8083 --try 2; echo rc=\$?" /dev/null)
-record "$([[ "$out" == *"xdpport: deny: not confirmed in time: what was there before 'deny 8083' is back"*"rc=1"* ]] &&
-	[ "$(rules)" = "$before" ] && echo 1 || echo 0)" \
-	"--try on a terminal: no answer in time reverts it, exit 1" "$out"
+is_like output "$out" \
+	"*xdpport: deny: not confirmed in time: what was there before 'deny 8083' is back*rc=1*" &&
+	is_eq "the rules" "$(rules)" "$before"
+record_status $? "--try on a terminal: no answer in time reverts it, exit 1"
 
 # The terminal hung up while --try waits for ENTER (script(1) killed: the kernel sends
 # SIGHUP to the command on its pty): the timer lives on and reverts.
@@ -202,28 +209,30 @@ record "$(wait_for 5 has_8084 && echo 1 || echo 0)" "--try on a terminal: in for
 kill -KILL "$script_pid"
 wait "$script_pid" 2>/dev/null
 exec 4>&-
-record "$(wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -c .rules)" = '"'$before'"' ]' &&
-	grep -qE "^last trial +'deny 8084' reverted by its timer" <<<"$(xp status)" &&
-	echo 1 || echo 0)" "--try, its terminal hung up: the timer reverts it" "$(rules) $(xp status)"
+holds "reverted" wait_for 10 bash -c '[ "$('"$XDPPORT"' list --json | jq -c .rules)" = '"'$before'"' ]' &&
+	holds "status" grep -qE "^last trial +'deny 8084' reverted by its timer" <<<"$(xp status)"
+record_status $? "--try, its terminal hung up: the timer reverts it" "$(rules) $(xp status)"
 
 # A bad file changes nothing and starts no trial.
 before=$(rules)
 remote "printf 'allow 80/tcpp\n' | $XDPPORT apply --try 2 -"
-record "$([ $RC -eq 2 ] && [[ "$ERR" == *"stdin:1: allow "*"tcpp"* ]] && [ "$(rules)" = "$before" ] &&
-	[ ! -e /run/xdpport/pending ] && echo 1 || echo 0)" \
-	"apply --try with a bad file: exit 2, nothing changed, no trial" "rc $RC: $ERR"
+is_eq "exit status" "$RC" 2 && is_like stderr "$ERR" "*stdin:1: allow *tcpp*" &&
+	is_eq "the rules" "$(rules)" "$before" && holds "no pending" [ ! -e /run/xdpport/pending ]
+record_status $? "apply --try with a bad file: exit 2, nothing changed, no trial" "stderr: $ERR"
 
 # apply --try from a file, a second try refused, rollback.
 printf 'policy drop\nallow 2222/tcp 443\n' >"$tmp/new.rules"
 check "apply --try 30 FILE" xp apply --try 30 "$tmp/new.rules"
 record "$([ "$(policy)" = drop ] && echo 1 || echo 0)" "apply --try: the file is in force"
 err=$(xp deny 9999 --try 30 2>&1)
-record "$([[ "$err" == *"'apply $tmp/new.rules' is already on trial (reverts in "*" s): 'xdpport confirm' or 'xdpport rollback' first" ]] &&
-	[ "$(xp list --json | jq '[.rules[] | select(.first == 9999)] | length')" = 0 ] &&
-	echo 1 || echo 0)" "a second --try while one is pending is refused" "$err"
+is_like stderr "$err" \
+	"*'apply $tmp/new.rules' is already on trial (reverts in * s): 'xdpport confirm' or 'xdpport rollback' first" &&
+	is_eq "rules for 9999" "$(xp list --json | jq '[.rules[] | select(.first == 9999)] | length')" 0
+record_status $? "a second --try while one is pending is refused"
 out=$(xp rollback 2>&1)
-record "$([[ "$out" == "rolled back 'apply $tmp/new.rules'"* ]] && [ "$(policy)" = pass ] &&
-	[ "$(rules)" = "$before" ] && echo 1 || echo 0)" "rollback: the previous rules, now" "$out"
+is_like output "$out" "rolled back 'apply $tmp/new.rules'*" && is_eq "the policy" "$(policy)" pass &&
+	is_eq "the rules" "$(rules)" "$before"
+record_status $? "rollback: the previous rules, now"
 check_exit 1 "rollback with nothing on trial: exit 1" xp rollback
 check_exit 1 "confirm with nothing on trial: exit 1" xp confirm
 check_exit 2 "--try 0 is a usage error" xp policy drop --try 0

@@ -89,14 +89,18 @@ done
 # --- before anything is set up
 # (issue 16: zeros and xdpport_up 0, status 0, so a textfile cron job serves no stale file)
 out=$(srv stats 2>&1); rc=$?
-record "$([ $rc -eq 0 ] && [[ "$out" == "no filter set up"*"pass-rule "*" 0 "* ]] && echo 1 || echo 0)" \
-	"stats with no filter says so, prints zeros and exits 0" "rc $rc: $out"
+is_eq "exit status" "$rc" 0 && is_like output "$out" "no filter set up*pass-rule * 0 *"
+record_status $? "stats with no filter says so, prints zeros and exits 0" "output: $out"
 out=$(srv stats --prometheus 2>&1); rc=$?
-record "$([ $rc -eq 0 ] && grep -qx 'xdpport_up 0' <<<"$out" && "$PROMCHECK" <<<"$out" >/dev/null && echo 1 || echo 0)" \
-	"stats --prometheus with no filter: xdpport_up 0, valid exposition" "rc $rc: $out"
+is_eq "exit status" "$rc" 0 && holds "xdpport_up 0" grep -qx 'xdpport_up 0' <<<"$out" &&
+	holds "valid exposition" "$PROMCHECK" <<<"$out"
+record_status $? "stats --prometheus with no filter: xdpport_up 0, valid exposition" "output: $out"
 out=$(srv stats --json 2>&1); rc=$?
-record "$([ $rc -eq 0 ] && [ "$(jq -c '[.up, .passed.packets, .dropped.packets, (.interfaces | length)]' <<<"$out")" = '[false,0,0,0]' ] && echo 1 || echo 0)" \
-	"stats --json with no filter: up false, zeros" "rc $rc: $out"
+is_eq "exit status" "$rc" 0 &&
+	is_eq "up, passed, dropped, interfaces" \
+		"$(jq -c '[.up, .passed.packets, .dropped.packets, (.interfaces | length)]' <<<"$out")" \
+		'[false,0,0,0]'
+record_status $? "stats --json with no filter: up false, zeros" "output: $out"
 
 # --- usage errors
 srv attach "$SERVER_IF" >/dev/null
@@ -192,8 +196,8 @@ for sig in INT TERM; do
 	n=$(grep -cE '^[0-9]{2}:[0-9]{2}:[0-9]{2} passed [0-9.]+ [kMG]?pps [0-9.]+ [kMG]?bit/s, dropped .*; top dropped:' "$TMP/lines")
 	total=$(wc -l <"$TMP/lines")
 	record "$([ $rc -eq 0 ] && echo 1 || echo 0)" "--watch in a pipe exits 0 on SIG$sig" "exit $rc"
-	record "$([ "$n" -ge 2 ] && [ "$n" -le 4 ] && [ "$n" -eq "$total" ] && echo 1 || echo 0)" \
-		"--watch in a pipe prints one line per 0.5 s interval (SIG$sig after 1.75 s)" \
+	is_num "lines" "$n" -ge 2 && is_num "lines" "$n" -le 4 && is_num "lines" "$n" -eq "$total"
+	record_status $? "--watch in a pipe prints one line per 0.5 s interval (SIG$sig after 1.75 s)" \
 		"$n matching of $total: $(head -c 300 "$TMP/lines")"
 	check "--watch in a pipe writes no terminal control codes" bash -c "! grep -q $'\e' '$TMP/lines'"
 done
@@ -254,8 +258,8 @@ check "--watch on a terminal switches to the alternate screen and hides the curs
 	grep -q $'\e\\[?1049h\e\\[?25l' "$TMP/screen"
 n=$(grep -o $'\e\\[H' "$TMP/screen" | wc -l)
 frames=$(grep -c 'top dropped ports' "$TMP/screen")
-record "$([ "$n" -ge 3 ] && [ "$frames" -ge 2 ] && echo 1 || echo 0)" \
-	"--watch on a terminal redraws from the top left each interval" "$n homes, $frames frames"
+is_num "homes" "$n" -ge 3 && is_num "frames" "$frames" -ge 2
+record_status $? "--watch on a terminal redraws from the top left each interval"
 check "--watch on a terminal restores the main screen and cursor at the end" \
 	bash -c "tail -c 20 '$TMP/screen' | grep -q $'\e\\\\[?25h\e\\\\[?1049l'"
 

@@ -112,8 +112,8 @@ rc=0
 rm -f "$tmp/valgrind.log"
 timeout --preserve-status -s INT 1.5 "${VALGRIND[@]}" --log-file="$tmp/valgrind.log" \
 	"$XDPPORT" stats --watch 0.2 --json >/dev/null 2>&1 || rc=$?
-record "$([ $rc -eq 0 ] && clean "$tmp/valgrind.log" && echo 1 || echo 0)" \
-	"valgrind: xdpport stats --watch 0.2 --json, ended by SIGINT" "exited $rc"
+is_eq "exit status" "$rc" 0 && holds "valgrind says nothing" clean "$tmp/valgrind.log"
+record_status $? "valgrind: xdpport stats --watch 0.2 --json, ended by SIGINT"
 
 # apply --watch until SIGTERM, through a bad version and a good one: the buffers of
 # every version, its inotify and signal descriptors must be given back too.
@@ -133,9 +133,10 @@ until_in "allow '7o'" "$tmp/watch.out"
 until_in ": applied:" "$tmp/watch.out"
 kill -TERM $watcher
 wait $watcher || rc=$?
-record "$([ $rc -eq 0 ] && clean "$tmp/valgrind.log" && [ "$(grep -c . "$tmp/watch.out")" -eq 3 ] &&
-	echo 1 || echo 0)" "valgrind: xdpport apply --watch, three versions, ended by SIGTERM" \
-	"exited $rc: $(cat "$tmp/watch.out")"
+is_eq "exit status" "$rc" 0 && holds "valgrind says nothing" clean "$tmp/valgrind.log" &&
+	is_num "lines" "$(grep -c . "$tmp/watch.out")" -eq 3
+record_status $? "valgrind: xdpport apply --watch, three versions, ended by SIGTERM" \
+	"output: $(cat "$tmp/watch.out")"
 vg 0 stats --textfile "$tmp/watched"
 vg 1 stats --textfile "$tmp/no-such-dir"
 
@@ -173,8 +174,8 @@ setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
 	valgrind "${VALGRIND_OPTS[@]}" --suppressions="$tmp/nobody/valgrind.supp" \
 	--log-file="$tmp/nobody/valgrind.log" "$tmp/nobody/xdpport" allow 80 \
 	>/dev/null 2>&1 || rc=$?
-record "$([ $rc -eq 1 ] && clean "$tmp/nobody/valgrind.log" && echo 1 || echo 0)" \
-	"valgrind: not root: xdpport allow 80" "exited $rc"
+is_eq "exit status" "$rc" 1 && holds "valgrind says nothing" clean "$tmp/nobody/valgrind.log"
+record_status $? "valgrind: not root: xdpport allow 80"
 
 vg 1 replies table-size 4096	# attached
 vg_in "$SERVER" 0 flows --json

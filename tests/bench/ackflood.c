@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
  * ackflood: a flood of TCP ACKs with no connection behind them, as live frames out of
- * a veth end (tests/lib/livegen.h), for scripts/bench-replies.sh. xdpgen sends SYNs;
+ * a veth end (tests/lib/livegen.h), for tests/bench/bench-replies.sh. xdpgen sends SYNs;
  * an ACK is what a reply looks like, so xdpport looks each one up in its flow table.
  *
  *   ackflood DEV COUNT CPU DPORT

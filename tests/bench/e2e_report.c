@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * e2e_report: turns the raw end-to-end measurements scripts/bench.sh records into
+ * e2e_report: turns the raw end-to-end measurements tests/bench/bench.sh records into
  * Markdown tables, target checks and plot data.
  *
  *   e2e_report --floor KEY --subject KEY [--versus KEY,KEY...] [--clock wall|cpu]

@@ -5,7 +5,7 @@
  *  1. ns per frame under BPF_PROG_TEST_RUN: the floor, xdpport on a port without a
  *     limit, on a limited port over its limit (the flood case) and under it (every
  *     frame takes a token), per source, and the per-CPU alternative
- *     (bpf/limit_percpu.bpf.c);
+ *     (tests/bpf/limit_percpu.bpf.c);
  *  2. a flood through veth at full speed (live frames), one and two sending CPUs:
  *     Mpps and frames passed against burst + rate x time, for the shared bucket
  *     (xdpport) and for per-CPU buckets with the rate split between the CPUs;
@@ -143,7 +143,7 @@ static void per_frame_costs(void)
 	printf("| xdpport, per-source, one source over its limit (LRU hash lookup) | %.0f |\n",
 	       cost(h.prog_fd, &p));
 	if (pc)
-		printf("| per-CPU buckets (bpf/limit_percpu.bpf.c), over the limit | %.0f |\n",
+		printf("| per-CPU buckets (tests/bpf/limit_percpu.bpf.c), over the limit | %.0f |\n",
 		       cost(bpf_program__fd(pc->progs.limit_percpu), &p));
 	printf("\n");
 	harness_close(&h);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * rxprog: the receiving side of the end-to-end benchmarks (scripts/bench.sh). Puts an
+ * rxprog: the receiving side of the end-to-end benchmarks (tests/bench/bench.sh). Puts an
  * XDP program on a veth end and reads the counters that say what arrived there.
  *
  *   rxprog attach DEV floor_pass|floor_drop
@@ -15,7 +15,7 @@
  *
  * The counters print as one line of name=value pairs. This stands in for the xdpport
  * CLI until it exists; then the benchmark can drive `xdpport attach` and its rules
- * instead (see the hook in scripts/bench.sh). Exit status: 0 ok, 1 failure, 2 usage.
+ * instead (see the hook in tests/bench/bench.sh). Exit status: 0 ok, 1 failure, 2 usage.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 /*
  * Live-frames traffic generator for tests and benchmarks.
  *
- * Runs bpf/trafficgen with BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES: the
+ * Runs tests/bpf/trafficgen with BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES: the
  * kernel builds `count` frames from a template and the program returns XDP_TX for
  * each, which transmits it out of the device named by `ifindex` (ingress_ifindex of
  * the test run). On a veth end, every frame arrives at the peer end, whose XDP

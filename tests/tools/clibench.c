@@ -11,7 +11,7 @@
  *       filter_commit_port alone on a filter kept open
  *
  * Works on the filter pinned under /sys/fs/bpf/xdpport: run it in a sandbox
- * (scripts/bench-cli.sh does).
+ * (tests/bench/bench-cli.sh does).
  */
 #include <fcntl.h>
 #include <linux/types.h>

@@ -3,9 +3,9 @@
 # single-port updates per second through the library calls a command makes. Prints
 # figures; asserts nothing. Runs in a private mount and network namespace with its
 # own bpffs (like tests/run.sh), the filter attached to a veth end there.
-#   scripts/bench-cli.sh [RUNS]      (as root, after `make tests`; default 200 runs)
+#   tests/bench/bench-cli.sh [RUNS]      (as root, after `make tests`; default 200 runs)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 RUNS=${1:-200}
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -15,12 +15,8 @@ fi
 for f in build/xdpport build/tests/tools/clibench; do
 	[ -x "$f" ] || { echo "bench-cli: $f is missing: run 'make tests'" >&2; exit 1; }
 done
-if [ -z "${XDPPORT_BENCH_SANDBOX:-}" ]; then
-	export XDPPORT_BENCH_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
-fi
-mount -t bpf bpf /sys/fs/bpf
-mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
 unset SSH_CONNECTION
 
 X=$PWD/build/xdpport

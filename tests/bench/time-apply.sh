@@ -6,19 +6,18 @@
 # (default 51), then the same for `apply --check` and `save`. Runs in a private
 # mount namespace with its own bpffs: never touches the host's filter. Root. Not a
 # test: nothing here fails on a number.
-#   scripts/time-apply.sh [RUNS]
+#   tests/bench/time-apply.sh [RUNS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${1:-51}
 bin=$PWD/build/xdpport
 
 if [ -z "${XDPPORT_TIMING_SANDBOX:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "time-apply.sh: run as root" >&2; exit 1; }
 	[ -x "$bin" ] || { echo "time-apply.sh: build first (make)" >&2; exit 1; }
-	export XDPPORT_TIMING_SANDBOX=1
-	exec unshare --mount --net --propagation private -- "$0" "$@"
 fi
-mount -t bpf bpf /sys/fs/bpf
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_TIMING_SANDBOX tool "$0" "$@"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

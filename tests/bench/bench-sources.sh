@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Source-address benchmarks (run by `make bench` through scripts/bench.sh, or alone, as
+# Source-address benchmarks (run by `make bench` through tests/bench/bench.sh, or alone, as
 # root). One run, side by side:
 #  1. per frame with BPF_PROG_TEST_RUN (build/tests/bench/source_cost): a blocklist
 #     missed and hit, longer prefixes, a port's source rules, IPv6;
@@ -19,22 +19,16 @@
 # BENCH_CPUS (the CPU to send and receive on: first of "0 1"), BENCH_OUT (default docs,
 # build/bench for a smoke run), BENCH_SET, BENCH_SET6.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench-sources.sh: loads BPF programs and creates namespaces: run as root" >&2
 	exit 1
 fi
 # A private mount and network namespace with its own bpffs, as tests/run.sh gives
-# tests (scripts/bench.sh already made one when it runs us).
-if [ -z "${XDPPORT_BENCH_SANDBOX:-}" ]; then
-	export XDPPORT_BENCH_SANDBOX=1
-	exec unshare --mount --net --propagation private -- bash -c '
-		mount -t bpf bpf /sys/fs/bpf
-		mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns
-		ip link set lo up
-		exec "$0" "$@"' "$0" "$@"
-fi
+# tests (tests/bench/bench.sh already made one when it runs us).
+source tests/lib/sandbox.sh
+sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
 
 ROUNDS=${BENCH_ROUNDS:-5}
 SMOKE=${BENCH_SMOKE:-}

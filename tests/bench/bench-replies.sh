@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Replies benchmark (#11), end to end through a veth pair, in its own sandbox (as
-# scripts/bench.sh does): a "host" namespace filtered by the real xdpport CLI under
+# tests/bench/bench.sh does): a "host" namespace filtered by the real xdpport CLI under
 # `allow 22/tcp` + `policy drop`, a "world" namespace that sends floods (live frames,
 # tests/tools/xdpgen) and runs an iperf3 server. Prints, from one run:
 #  1. floods the host has no flow for, dropped per second (of the sender's CPU time and
@@ -20,7 +20,7 @@
 # Environment: BENCH_ROUNDS (default 3), BENCH_FRAMES frames per flood (2000000),
 #   BENCH_CPU the CPU the generator runs on (0), BENCH_IPERF_S seconds per iperf3 run (3)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 # Everything happens in the tests' sandbox (tests/sandbox.sh: private mount and network
 # namespaces, bpffs and /run/netns): no interface ever exists in the host's namespace.

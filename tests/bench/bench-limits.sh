@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Flood-limit benchmarks, run by scripts/bench.sh inside its sandbox (or on their own
-# with tests/sandbox.sh scripts/bench-limits.sh WORKDIR): prints a Markdown section.
+# Flood-limit benchmarks, run by tests/bench/bench.sh inside its sandbox (or on their own
+# with tests/sandbox.sh tests/bench/bench-limits.sh WORKDIR): prints a Markdown section.
 #  - build/tests/bench/limit_bench: ns per frame, accuracy of the shared bucket
 #    against per-CPU buckets on one and two CPUs, per source under a spoofed flood;
 #  - end to end: a UDP flood over the limit from one CPU through veth, Mpps with
 #    xdpport's limit (the real CLI), next to the same port without a limit, the empty
 #    XDP_DROP floor, nftables `limit rate` and an nftables meter in netdev ingress.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 WORK=$1
 SMOKE=${SMOKE:-${BENCH_SMOKE:-}}
 FRAMES=$([ -n "$SMOKE" ] && echo 500000 || echo 5000000)

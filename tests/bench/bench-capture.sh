@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Capture benchmarks, run by scripts/bench.sh inside its sandbox (private mount and
+# Capture benchmarks, run by tests/bench/bench.sh inside its sandbox (private mount and
 # network namespace, own bpffs): prints a Markdown section for the report.
 #  1. per frame: BPF_PROG_TEST_RUN of the attached filter program (bpftool prog run)
 #     with its capture hook empty, while `xdpport capture` runs with the default rate
 #     cap, with a cap of 1 frame/s (what the hook costs), and with no cap;
 #  2. end to end: frames dropped per second during a live-frames flood through veth,
 #     with no capture, with a capture at the default cap, and with no cap.
-#   scripts/bench-capture.sh
+#   tests/bench/bench-capture.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 SMOKE=${SMOKE:-${BENCH_SMOKE:-}}
 ROUNDS=$([ -n "$SMOKE" ] && echo 1 || echo 5)
 REPEAT=$([ -n "$SMOKE" ] && echo 200000 || echo 2000000)

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Control-plane benchmarks, run by scripts/bench.sh inside its sandbox (private mount
+# Control-plane benchmarks, run by tests/bench/bench.sh inside its sandbox (private mount
 # and network namespace, own bpffs): prints a Markdown section for the report.
 #  - wall time of single commands and single-port updates per second (bench-cli.sh);
 #  - apply of the biggest ruleset, 65,536 ports x 2 protocols (time-apply.sh);
 #  - rule churn under load: frames received per second at an xdpport-filtered veth
 #    end while another CPU opens and closes ports continuously, next to the same
 #    traffic with no churn.
-#   scripts/bench-control.sh WORKDIR
+#   tests/bench/bench-control.sh WORKDIR
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 WORK=$1
 SMOKE=${SMOKE:-${BENCH_SMOKE:-}}
 RUNS=$([ -n "$SMOKE" ] && echo 20 || echo 200)
@@ -20,13 +20,13 @@ XDPGEN=$PWD/build/tests/tools/xdpgen
 echo "### Commands"
 echo
 echo '```'
-scripts/bench-cli.sh "$RUNS" 2>&1
+tests/bench/bench-cli.sh "$RUNS" 2>&1
 echo '```'
 echo
 echo "### apply of every port for both protocols"
 echo
 echo '```'
-scripts/time-apply.sh "$([ -n "$SMOKE" ] && echo 5 || echo 51)" 2>&1
+tests/bench/time-apply.sh "$([ -n "$SMOKE" ] && echo 5 || echo 51)" 2>&1
 echo '```'
 echo
 
