@@ -62,6 +62,8 @@ endif
 BPF_NAMES := xdpport capture xdp_floor trafficgen limit_percpu
 BPF_OBJS  := $(BPF_NAMES:%=$(BUILD)/%.bpf.o)
 SKELS	  := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
+# Generated from a skeleton too: the list of the maps the filter pins (user/maps.h).
+SKELS	  += $(BUILD)/pinned_maps.h
 
 # The CLI: every user/*.c.
 USER_SRCS := $(wildcard user/*.c)
@@ -113,6 +115,19 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+# Reads the map definitions through the skeleton at build time: a build tool, built
+# without the sanitizers, that needs no privileges.
+$(BUILD)/gen/pinned_maps: user/gen/pinned_maps.c $(BUILD)/xdpport.skel.h $(BUILD)/compiler
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) \
+		$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $< \
+		$(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz) -o $@
+
+$(BUILD)/pinned_maps.h: $(BUILD)/gen/pinned_maps
+	$(call msg,GEN,$@)
+	$(Q)$< $@
 
 $(BUILD)/user/%.o: user/%.c $(BUILD)/compiler | $(BUILD)/user $(BUILD)/user/link $(SKELS)
 	$(call msg,CC,$@)

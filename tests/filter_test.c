@@ -112,7 +112,7 @@ static void test_longer_timeouts(void)
 
 	if (filter_open(&f, FILTER_CREATE | FILTER_LOCK, "filter_test"))
 		return (void)report(false, "open for timeouts");
-	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f.flowports_fd, 0);
+	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f.fd[MAP_FLOWPORTS], 0);
 	if (fp == MAP_FAILED) {
 		filter_close(&f);
 		return (void)report(false, "mmap xdpport_flowports");

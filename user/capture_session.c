@@ -179,7 +179,7 @@ static int hook_all(struct capture_session *s, const struct filter *f,
 		if (fd < 0)
 			continue;
 		close(fd);
-		slot = slot_of(f->ifaces_fd, info.xdp.ifindex, pins[i].netns);
+		slot = slot_of(f->fd[MAP_IFACES], info.xdp.ifindex, pins[i].netns);
 		if (slot < 0 || s->hook_fd[slot] >= 0)
 			continue;
 		s->target[slot] = (struct capture_target){ .ifindex = info.xdp.ifindex,

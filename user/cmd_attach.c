@@ -140,11 +140,11 @@ static void forget_dead_rows(int ifaces_fd)
 
 static int free_iface_slot(const struct filter *f)
 {
-	forget_dead_rows(f->ifaces_fd);
+	forget_dead_rows(f->fd[MAP_IFACES]);
 	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
 		struct xdpport_iface row;
 
-		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &row) || !row.ifindex)
+		if (bpf_map_lookup_elem(f->fd[MAP_IFACES], &slot, &row) || !row.ifindex)
 			return slot;
 	}
 	return -1;
@@ -156,7 +156,7 @@ static int reset_slot_counters(const struct filter *f, __u32 slot)
 	struct xdpport_totals zero[ncpus > 0 ? ncpus : 1];
 
 	memset(zero, 0, sizeof(zero));
-	return bpf_map_update_elem(f->totals_fd, &slot, zero, BPF_ANY);
+	return bpf_map_update_elem(f->fd[MAP_TOTALS], &slot, zero, BPF_ANY);
 }
 
 /* Creates the XDP link in `mode`; auto tries native, then generic with a warning. */
@@ -352,7 +352,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	/* The row and zeroed counters are in place before the first frame counts. */
 	reset_slot_counters(f, slot);
 	row = (struct xdpport_iface){ ifindex, XDP_FLAGS_DRV_MODE, links_netns() };
-	bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+	bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 	/* The flow recorder first: without it, replies would drop. If anything after it
 	 * fails, it goes again, and the interface is as it was. */
 	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
@@ -374,13 +374,13 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 		xdp_program(ifindex, &q, &id);
 		if (q.attach_mode == XDP_ATTACHED_SKB) {
 			row.mode = XDP_FLAGS_SKB_MODE;
-			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+			bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 		}
 		print_attached(cl, ifindex, q.attach_mode, id, false, &old);
 		warn_if_loopback(iface);
 	} else {
 		row = (struct xdpport_iface){};
-		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 		try_disarm(cl);
 	}
 	if (link_fd >= 0)
@@ -575,8 +575,8 @@ int cmd_detach(struct cmdline *cl)
 		return err;
 	err = all ? detach_all(cl) : detach_one(cl);
 	egress_prune();
-	f.ifaces_fd = filter_map_fd("xdpport_ifaces");
-	forget_dead_rows(f.ifaces_fd);
+	f.fd[MAP_IFACES] = filter_map_fd("xdpport_ifaces");
+	forget_dead_rows(f.fd[MAP_IFACES]);
 	filter_close(&f);
 	return err;
 }

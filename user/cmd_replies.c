@@ -62,11 +62,10 @@ static int table_size(struct cmdline *cl, __u32 size)
 		return fail(EXIT_FAIL, what, "the flow table cannot change size while attached: "
 			    "'xdpport detach --all' first");
 	}
-	snprintf(path, sizeof(path), "%s/xdpport_flows", XDPPORT_PIN_DIR);
+	snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, map_name(MAP_FLOWS));
 	snprintf(tmp, sizeof(tmp), "%s_new", path);	/* bpffs names have no dot */
 	unlink(tmp);
-	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xdpport_flows", sizeof(struct xdpport_flow_key),
-			    sizeof(struct xdpport_flow), size, NULL);
+	fd = map_create(MAP_FLOWS, size);
 	if (fd < 0)
 		err = fail(EXIT_FAIL, what, "cannot create a flow table of %u flows: %s", size,
 			   errno_reason(errno));

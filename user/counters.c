@@ -74,10 +74,10 @@ static int read_totals(const struct filter *f, struct counters *c)
 
 	if (!per_cpu)
 		return -ENOMEM;
-	err = read_array(f->totals_fd, XDPPORT_IFACE_SLOTS, keys, per_cpu,
+	err = read_array(f->fd[MAP_TOTALS], XDPPORT_IFACE_SLOTS, keys, per_cpu,
 			 c->ncpus * sizeof(*per_cpu));
 	if (!err)
-		err = read_array(f->ifaces_fd, XDPPORT_IFACE_SLOTS, keys, c->slot_owner,
+		err = read_array(f->fd[MAP_IFACES], XDPPORT_IFACE_SLOTS, keys, c->slot_owner,
 				 sizeof(c->slot_owner[0]));
 	memset(&c->total, 0, sizeof(c->total));
 	c->n_ifaces = 0;
@@ -144,7 +144,7 @@ int counters_read(const struct filter *f, struct counters *c, const char *what)
 	err = read_totals(f, c);
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
-	err = read_array(f->ports_fd, PORT_KEYS, c->keys, c->per_cpu,
+	err = read_array(f->fd[MAP_PORTS], PORT_KEYS, c->keys, c->per_cpu,
 			 c->ncpus * sizeof(*c->per_cpu));
 	if (err)
 		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
@@ -189,8 +189,8 @@ int counters_reset(const struct filter *f, const char *what)
 	for (__u32 k = 0; !err && k < PORT_KEYS; k++)
 		keys[k] = k;
 	/* Two batch updates: one syscall each instead of one per key. */
-	if (!err && (bpf_map_update_batch(f->totals_fd, keys, zeros, &nslots, NULL) ||
-		     bpf_map_update_batch(f->ports_fd, keys, zeros, &nports, NULL) ||
+	if (!err && (bpf_map_update_batch(f->fd[MAP_TOTALS], keys, zeros, &nslots, NULL) ||
+		     bpf_map_update_batch(f->fd[MAP_PORTS], keys, zeros, &nports, NULL) ||
 		     flowtable_reset_counts(f)))
 		err = fail(EXIT_FAIL, what, "cannot reset counters: %s", errno_reason(errno));
 	free(zeros);

@@ -23,49 +23,11 @@
 #include "filter.h"
 #include "limit.h"
 #include "links.h"
+#include "maps.h"
 #include "ruleset.h"
 #include "xdpport.skel.h"
 
 #define BPFFS "/sys/fs/bpf"
-
-struct map_want {
-	const char *name;
-	__u32 type, key_size, value_size, max_entries, flags;
-};
-
-#define ANY_SIZE	0	/* max_entries set by the user at creation */
-
-/* What the maps must look like: pins from a build with another layout are refused.
- * In the order of the fds in struct filter. The per-source limit table's and the
- * flow table's sizes are set by the user: any max_entries. */
-static const struct map_want maps_wanted[] = {
-	{ "xdpport_rules", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_rules), 1,
-	  BPF_F_MMAPABLE },
-	{ "xdpport_totals", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_totals),
-	  XDPPORT_IFACE_SLOTS, 0 },
-	{ "xdpport_ports", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_port_count),
-	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
-	{ "xdpport_ifaces", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_iface),
-	  XDPPORT_IFACE_SLOTS, 0 },
-	{ "xdpport_limits", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_limit),
-	  2 * XDPPORT_NPROTO * XDPPORT_PORTS, BPF_F_MMAPABLE },
-	{ "xdpport_buckets", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_bucket),
-	  XDPPORT_NPROTO * XDPPORT_PORTS, 0 },
-	{ "xdpport_sources", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_source_key),
-	  sizeof(struct xdpport_bucket), ANY_SIZE, 0 },
-	{ "xdpport_flows", BPF_MAP_TYPE_LRU_HASH, sizeof(struct xdpport_flow_key),
-	  sizeof(struct xdpport_flow), ANY_SIZE, 0 },
-	{ "xdpport_flowstats", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct xdpport_flow_counts),
-	  1, 0 },
-	{ "xdpport_flowports", BPF_MAP_TYPE_ARRAY, 4, sizeof(struct xdpport_flowports), 1,
-	  BPF_F_MMAPABLE },
-};
-
-#define NMAPS	(sizeof(maps_wanted) / sizeof(maps_wanted[0]))
-
-static const struct filter filter_closed = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, NULL, NULL, false,
-};
 
 static __u32 sources_size = XDPPORT_SOURCES_DEFAULT;
 
@@ -148,7 +110,7 @@ __u32 filter_flow_table_size(void)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	int fd = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_flows");
+	int fd = map_pin_open(MAP_FLOWS);
 
 	if (fd < 0)
 		return XDPPORT_FLOWS_DEFAULT;
@@ -172,7 +134,7 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	}
 	skel->rodata->iface_slot = iface_slot;
 	/* libbpf reuses a pin only if its size matches: take the pinned table's. */
-	err = bpf_obj_get(XDPPORT_PIN_DIR "/xdpport_sources");
+	err = map_pin_open(MAP_SOURCES);
 	if (err >= 0) {
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
@@ -197,70 +159,48 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 #define STALE_PINS "%s/%s was pinned by an incompatible xdpport build; run " \
 		   "'xdpport detach --all' and 'xdpport flush' to start over"
 
-static bool map_has_shape(int fd, const struct map_want *want)
-{
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
-
-	return !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == want->type &&
-	       info.key_size == want->key_size && info.value_size == want->value_size &&
-	       (info.max_entries == want->max_entries || want->max_entries == ANY_SIZE) &&
-	       info.map_flags == want->flags;
-}
-
-static int check_map(int fd, const struct map_want *want, const char *what)
-{
-	if (!map_has_shape(fd, want))
-		return fail(EXIT_FAIL, what, STALE_PINS, XDPPORT_PIN_DIR, want->name);
-	return 0;
-}
-
 int filter_map_fd(const char *name)
 {
-	for (size_t i = 0; i < NMAPS; i++) {
-		char path[128];
-		int fd;
+	int m = map_by_name(name), fd = m >= 0 ? map_pin_open(m) : -1;
 
-		if (strcmp(maps_wanted[i].name, name))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, name);
-		fd = bpf_obj_get(path);
-		if (fd >= 0 && !map_has_shape(fd, &maps_wanted[i])) {
-			close(fd);
-			fd = -1;
-		}
-		return fd;
+	if (fd >= 0 && !map_has_shape(fd, m)) {
+		close(fd);
+		fd = -1;
 	}
-	return -1;
+	return fd;
 }
 
-/* Opens the maps; returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
+/* Opens the pin of map `m` into f->fd[m] and checks its shape; returns 0, NOT_SET_UP
+ * (no rules map), or EXIT_FAIL (printed). */
+static int open_map(struct filter *f, enum pinned_map m, const char *what)
+{
+	f->fd[m] = map_pin_open(m);
+	if (f->fd[m] < 0 && errno == ENOENT && m == MAP_RULES)
+		return NOT_SET_UP;
+	/* Rules without the other maps: a build that had fewer (layout 1 had no flow
+	 * table). */
+	if (f->fd[m] < 0 && errno == ENOENT)
+		return fail(EXIT_FAIL, what, "%s/%s is missing: the pins are from an "
+			    "incompatible xdpport build; run 'xdpport detach --all' and "
+			    "'xdpport flush' to start over", XDPPORT_PIN_DIR, map_name(m));
+	if (f->fd[m] < 0)
+		return fail(EXIT_FAIL, what, "cannot open %s/%s: %s", XDPPORT_PIN_DIR, map_name(m),
+			    errno_reason(errno));
+	if (!map_has_shape(f->fd[m], m))
+		return fail(EXIT_FAIL, what, STALE_PINS, XDPPORT_PIN_DIR, map_name(m));
+	return 0;
+}
+
+/* Opens every map the program pins, the rules first: without them nothing was ever
+ * set up. Returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
 static int open_maps(struct filter *f, const char *what)
 {
-	int *fds[NMAPS] = { &f->rules_fd,  &f->totals_fd,  &f->ports_fd,    &f->ifaces_fd,
-			    &f->limits_fd, &f->buckets_fd, &f->sources_fd,  &f->flows_fd,
-			    &f->flowstats_fd, &f->flowports_fd };
+	int err = open_map(f, MAP_RULES, what);
 
-	for (size_t i = 0; i < NMAPS; i++) {
-		char path[128];
-
-		snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, maps_wanted[i].name);
-		*fds[i] = bpf_obj_get(path);
-		/* No rules map: nothing set up. Rules without the other maps: a build that
-		 * had fewer (layout 1 had no flow table). */
-		if (*fds[i] < 0 && errno == ENOENT && i == 0)
-			return NOT_SET_UP;
-		if (*fds[i] < 0 && errno == ENOENT)
-			return fail(EXIT_FAIL, what, "%s/%s is missing: the pins are from an "
-				    "incompatible xdpport build; run 'xdpport detach --all' and "
-				    "'xdpport flush' to start over", XDPPORT_PIN_DIR,
-				    maps_wanted[i].name);
-		if (*fds[i] < 0)
-			return fail(EXIT_FAIL, what, "cannot open %s: %s", path, errno_reason(errno));
-		if (check_map(*fds[i], &maps_wanted[i], what))
-			return EXIT_FAIL;
-	}
-	return 0;
+	for (int m = 0; m < NMAPS && !err; m++)
+		if (m != MAP_RULES)
+			err = open_map(f, m, what);
+	return err;
 }
 
 /*
@@ -288,7 +228,7 @@ static void claim_new_rules(struct xdpport_rules *rules)
 
 static int map_rules(struct filter *f, const char *what)
 {
-	f->rules = mmap(NULL, sizeof(*f->rules), PROT_READ | PROT_WRITE, MAP_SHARED, f->rules_fd,
+	f->rules = mmap(NULL, sizeof(*f->rules), PROT_READ | PROT_WRITE, MAP_SHARED, f->fd[MAP_RULES],
 			0);
 	if (f->rules == MAP_FAILED) {
 		f->rules = NULL;
@@ -297,7 +237,7 @@ static int map_rules(struct filter *f, const char *what)
 	/* Pages of it are only touched for limited ports: cheap for commands that
 	 * have none. */
 	f->limits = mmap(NULL, 2 * sizeof(*f->limits), PROT_READ | PROT_WRITE, MAP_SHARED,
-			 f->limits_fd, 0);
+			 f->fd[MAP_LIMITS], 0);
 	if (f->limits == MAP_FAILED) {
 		f->limits = NULL;
 		return fail(EXIT_FAIL, what, "cannot map the limits: %s", errno_reason(errno));
@@ -315,7 +255,7 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 {
 	int err;
 
-	*f = filter_closed;
+	filter_init(f);
 	if (caps_missing(false))
 		return fail(EXIT_FAIL, what, PRIVILEGES_MISSING, caps_missing(false));
 	err = ensure_bpffs(what);
@@ -343,20 +283,26 @@ int filter_open(struct filter *f, unsigned flags, const char *what)
 	return err;
 }
 
+void filter_init(struct filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->dir_fd = -1;
+	for (int m = 0; m < NMAPS; m++)
+		f->fd[m] = -1;
+}
+
 void filter_close(struct filter *f)
 {
-	int *fds[] = { &f->dir_fd,    &f->rules_fd,   &f->totals_fd,  &f->ports_fd,
-		       &f->ifaces_fd, &f->limits_fd,  &f->buckets_fd, &f->sources_fd,
-		       &f->flows_fd,  &f->flowstats_fd, &f->flowports_fd };
-
 	if (f->rules)
 		munmap(f->rules, sizeof(*f->rules));
 	if (f->limits)
 		munmap(f->limits, 2 * sizeof(*f->limits));
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-	*f = filter_closed;
+	if (f->dir_fd >= 0)
+		close(f->dir_fd);
+	for (int m = 0; m < NMAPS; m++)
+		if (f->fd[m] >= 0)
+			close(f->fd[m]);
+	filter_init(f);
 }
 
 __u32 filter_sources_size(const struct filter *f)
@@ -364,7 +310,7 @@ __u32 filter_sources_size(const struct filter *f)
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
-	return bpf_obj_get_info_by_fd(f->sources_fd, &info, &len) ? 0 : info.max_entries;
+	return bpf_obj_get_info_by_fd(f->fd[MAP_SOURCES], &info, &len) ? 0 : info.max_entries;
 }
 
 const struct xdpport_limits *filter_live_limits(const struct filter *f)
@@ -446,9 +392,9 @@ static void cover_longer_timeouts(const struct filter *f, const struct xdpport_r
 		if (next->timeout[s] > longest)
 			longest = next->timeout[s];
 	}
-	if (!longer || f->flowports_fd < 0)
+	if (!longer || f->fd[MAP_FLOWPORTS] < 0)
 		return;
-	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f->flowports_fd, 0);
+	fp = mmap(NULL, sizeof(*fp), PROT_READ | PROT_WRITE, MAP_SHARED, f->fd[MAP_FLOWPORTS], 0);
 	if (fp == MAP_FAILED)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 
+#include "maps.h"
 #include "xdpport.h"
 
 struct xdpport;		/* the skeleton (build/xdpport.skel.h) */
@@ -21,8 +22,7 @@ enum filter_flags {
 
 struct filter {
 	int dir_fd;		/* the pin directory; flock()ed with FILTER_LOCK */
-	int rules_fd, totals_fd, ports_fd, ifaces_fd, limits_fd, buckets_fd, sources_fd;
-	int flows_fd, flowstats_fd, flowports_fd;
+	int fd[NMAPS];		/* every pinned map, by its number (user/maps.h); -1: closed */
 	struct xdpport_rules *rules;
 	struct xdpport_limits *limits;	/* xdpport_limits mmapped: one per slot */
 	bool created;		/* this filter_open() created the maps */
@@ -39,8 +39,11 @@ struct filter {
 int filter_open(struct filter *f, unsigned flags, const char *what);
 void filter_close(struct filter *f);
 
+/* A filter with nothing open, as filter_close() leaves it. */
+void filter_init(struct filter *f);
+
 /* The pinned map `name` (e.g. "xdpport_ifaces") if it has the shape this build
- * expects, else -1. Lets commands that must work on pins of any build (detach) use
+ * expects, else -1 (for a name the program pins no map under too). Lets commands that must work on pins of any build (detach) use
  * the maps they can read safely. */
 int filter_map_fd(const char *name);
 

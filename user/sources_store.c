@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "guard.h"
 #include "guard_sources.h"
+#include "maps.h"
 #include "sources_store.h"
 #include "try.h"
 
@@ -45,18 +46,10 @@ struct model_set {
 _Static_assert(sizeof(struct model_rule) == 28, "struct model_rule has a hole");
 _Static_assert(sizeof(struct model_set) == 40, "struct model_set has a hole");
 
-static int pinned(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, name);
-	return bpf_obj_get(path);
-}
-
 /* The map in slot `slot` of the map-in-map `outer`, or -1. */
-static int inner_fd(const char *outer, __u32 slot)
+static int inner_fd(enum pinned_map outer, __u32 slot)
 {
-	int fd = pinned(outer), inner = -1;
+	int fd = map_pin_open(outer), inner = -1;
 	__u32 id;
 
 	if (fd >= 0 && !bpf_map_lookup_elem(fd, &slot, &id))
@@ -168,7 +161,7 @@ int sources_load(const struct xdpport_ruleset *rs, struct sources *out, char *wh
 	sources_init(out);
 	if (!(rs->sources & XDPPORT_SOURCES_MODEL))
 		return 0;
-	fd = inner_fd("xdpport_src_model", rs->source_slot & 1);
+	fd = inner_fd(MAP_SRC_MODEL, rs->source_slot & 1);
 	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
 		snprintf(why, why_len, "cannot read the source rules: %s", errno_reason(errno));
 		if (fd >= 0)
@@ -284,11 +277,11 @@ static int put_inner(int outer, __u32 slot, int fd)
 
 int source_maps_open(struct source_maps *m)
 {
-	m->src4_bits = pinned("xdpport_src4_bits");
-	m->src4 = pinned("xdpport_src4");
-	m->src4_long = pinned("xdpport_src4_long");
-	m->trie = pinned("xdpport_src_trie");
-	m->model = pinned("xdpport_src_model");
+	m->src4_bits = map_pin_open(MAP_SRC4_BITS);
+	m->src4 = map_pin_open(MAP_SRC4);
+	m->src4_long = map_pin_open(MAP_SRC4_LONG);
+	m->trie = map_pin_open(MAP_SRC_TRIE);
+	m->model = map_pin_open(MAP_SRC_MODEL);
 	if (m->src4_bits >= 0 && m->src4 >= 0 && m->src4_long >= 0 && m->trie >= 0 && m->model >= 0)
 		return 0;
 	source_maps_close(m);
@@ -388,7 +381,7 @@ void sources_release_other(const struct xdpport_ruleset *live)
 
 void sources_reset_hits(__u8 origin)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd = pinned("xdpport_set_hits");
+	int ncpus = libbpf_num_possible_cpus(), fd = map_pin_open(MAP_SET_HITS);
 	__u32 key = origin;
 	__u64 *zero;
 
@@ -402,7 +395,7 @@ void sources_reset_hits(__u8 origin)
 
 __u64 sources_hits(__u8 origin)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd = pinned("xdpport_set_hits");
+	int ncpus = libbpf_num_possible_cpus(), fd = map_pin_open(MAP_SET_HITS);
 	__u64 *per = ncpus > 0 ? calloc(ncpus, sizeof(*per)) : NULL, sum = 0;
 	__u32 key = origin;
 
