@@ -2,6 +2,8 @@
 /*
  * The running filter as the CLI sees it: the maps pinned under XDPPORT_PIN_DIR, the
  * rules map mmapped, and the lock that serialises every command that changes them.
+ * Three files: user/filter.c opens and reads it, user/pins.c creates and removes the
+ * pins, user/publish.c changes the running ruleset.
  */
 #ifndef XDPPORT_FILTER_H
 #define XDPPORT_FILTER_H
@@ -30,6 +32,8 @@ struct filter {
 
 #define NOT_SET_UP	(-1)	/* nothing pinned yet: no rules have ever been set */
 
+/* --- user/filter.c: opening, checking and reading --- */
+
 /*
  * Opens the pinned maps (mounting bpffs if needed). Returns 0, or prints the error
  * (`what` names the command) and returns an exit status. Without FILTER_CREATE and
@@ -43,9 +47,33 @@ void filter_close(struct filter *f);
 void filter_init(struct filter *f);
 
 /* The pinned map `name` (e.g. "xdpport_ifaces") if it has the shape this build
- * expects, else -1 (for a name the program pins no map under too). Lets commands that must work on pins of any build (detach) use
- * the maps they can read safely. */
+ * expects, else -1 (for a name the program pins no map under too). Lets commands
+ * that must work on pins of any build (detach) use the maps they can read safely. */
 int filter_map_fd(const char *name);
+
+/* The entries of the pinned per-source table. */
+__u32 filter_sources_size(const struct filter *f);
+
+/* The limit configs of the active slot: meaningful for ports whose entry has
+ * XDPPORT_ENTRY_LIMIT. Stable while the caller holds the lock. */
+const struct xdpport_limits *filter_live_limits(const struct filter *f);
+
+/* Copies the active ruleset. */
+void filter_read(const struct filter *f, struct xdpport_ruleset *out);
+
+/* The active ruleset itself, in the mapped rules: no copy. Stable while the caller
+ * holds the lock; without it, a concurrent change may show through. */
+const struct xdpport_ruleset *filter_live(const struct filter *f);
+
+/* When the running ruleset last changed (the calls of user/publish.c stamp it, and
+ * only when something changed): ns since the Unix epoch, 0 if never. */
+__u64 filter_changed_ns(const struct filter *f);
+
+/* --- user/pins.c: creating and removing the pins --- */
+
+/* Mounts bpffs on /sys/fs/bpf if it is not (saying so). Returns 0, or prints the
+ * error and returns EXIT_FAIL. */
+int pins_mount_bpffs(const char *what);
 
 /* Opens the skeleton with its maps pinned in (or reused from) XDPPORT_PIN_DIR and
  * loads it, counting into `iface_slot`. Prints the error and returns NULL on failure. */
@@ -56,21 +84,19 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
  * theirs. */
 void filter_set_sources_size(__u32 entries);
 
-/* The entries of the pinned per-source table. */
-__u32 filter_sources_size(const struct filter *f);
-
-/* The limit configs of the active slot: meaningful for ports whose entry has
- * XDPPORT_ENTRY_LIMIT. Stable while the caller holds the lock. */
-const struct xdpport_limits *filter_live_limits(const struct filter *f);
 /* The pinned flow table's max_entries, or XDPPORT_FLOWS_DEFAULT when none is pinned. */
 __u32 filter_flow_table_size(void);
 
-/* Copies the active ruleset. */
-void filter_read(const struct filter *f, struct xdpport_ruleset *out);
+/* Removes every pin when no interface is attached (pins of links whose interface is
+ * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when
+ * live links are pinned, or EXIT_FAIL (printed). */
+#define FILTER_IN_USE	(-2)
+int filter_purge(const char *what);
 
-/* The active ruleset itself, in the mapped rules: no copy. Stable while the caller
- * holds the lock; without it, a concurrent change may show through. */
-const struct xdpport_ruleset *filter_live(const struct filter *f);
+/* The same for a filter the caller opened with FILTER_LOCK; closes it. */
+int filter_purge_locked(struct filter *f, const char *what);
+
+/* --- user/publish.c: changing the running ruleset --- */
 
 /* Gives one port number the entries `entry[proto]` in the active ruleset: one store
  * per protocol, each seen whole by the data path. */
@@ -89,18 +115,5 @@ void filter_commit(struct filter *f, const struct xdpport_ruleset *next);
  * limited ports from `limits`, or from the running slot when NULL), flips `active`. */
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 		    const struct xdpport_limits *limits);
-
-/* When the running ruleset last changed (the three calls above stamp it, and only
- * when something changed): ns since the Unix epoch, 0 if never. */
-__u64 filter_changed_ns(const struct filter *f);
-
-/* Removes every pin when no interface is attached (pins of links whose interface is
- * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when
- * live links are pinned, or EXIT_FAIL (printed). */
-#define FILTER_IN_USE	(-2)
-int filter_purge(const char *what);
-
-/* The same for a filter the caller opened with FILTER_LOCK; closes it. */
-int filter_purge_locked(struct filter *f, const char *what);
 
 #endif
