@@ -492,7 +492,7 @@ int cmd_flush(struct cmdline *cl)
 	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
 	if (!err) {
 		filter_commit(&f, &next);
-		sources_release_other(filter_live(&f));
+		sources_release_other(&f);
 	}
 	return end_change(&f, err);
 }

@@ -28,6 +28,7 @@ struct filter {
 	struct xdpport_rules *rules;
 	struct xdpport_limits *limits;	/* xdpport_limits mmapped: one per slot */
 	bool created;		/* this filter_open() created the maps */
+	bool inactive_idle;	/* no frame runs with the inactive slot (user/publish.c) */
 };
 
 #define NOT_SET_UP	(-1)	/* nothing pinned yet: no rules have ever been set */
@@ -96,7 +97,12 @@ int filter_purge(const char *what);
 /* The same for a filter the caller opened with FILTER_LOCK; closes it. */
 int filter_purge_locked(struct filter *f, const char *what);
 
-/* --- user/publish.c: changing the running ruleset --- */
+/* --- user/publish.c: changing the running ruleset (its top comment: the steps) --- */
+
+/* Before anything writes the inactive slot of any map (the ruleset's, its limits',
+ * its source tables'): returns once no frame can still be reading that slot. Waits
+ * (an RCU grace period) only when `active` flipped since this filter last waited. */
+void publish_begin(struct filter *f);
 
 /* Gives one port number the entries `entry[proto]` in the active ruleset: one store
  * per protocol, each seen whole by the data path. */
@@ -112,7 +118,8 @@ void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_N
 void filter_commit(struct filter *f, const struct xdpport_ruleset *next);
 
 /* Switches the whole ruleset at once: writes the inactive slot (the configs of its
- * limited ports from `limits`, or from the running slot when NULL), flips `active`. */
+ * limited ports from `limits`, or from the running slot when NULL), flips `active`.
+ * Source tables `next` names must be in its source slot already (sources_stage). */
 void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 		    const struct xdpport_limits *limits);
 

@@ -1,7 +1,27 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * Publishing a change to the running filter: a single port's entries written in
- * place, or a whole ruleset switched in at once through its inactive slot.
+ * Publishing a change to the running filter: one switch for every map of a ruleset.
+ *
+ * A ruleset spans several maps, and each has two slots:
+ *   - the ruleset itself: xdpport_rules' slot[0] and slot[1]; `active` names the one
+ *     that runs;
+ *   - the configs of its limited ports: xdpport_limits, indexed by the same number;
+ *   - its source tables and their model: the maps in slot `source_slot` (a field of
+ *     the ruleset) of the maps-in-maps xdpport_src4_bits, _src4, _src4_long,
+ *     _src_trie and _src_model (user/sources_store.c builds them).
+ * The data path loads `active` once per frame and reaches all the rest through it,
+ * so one store of `active` switches every map of a ruleset at once: no frame sees
+ * half of a change, and no per-frame lookup pays for it. Every change larger than
+ * one port's entries takes the same steps, under the filter's lock:
+ *   1. publish_begin(): wait until no frame still runs with the inactive slot (frames
+ *      that picked it before the last flip); until then, nothing of it is written;
+ *   2. fill every map of the inactive slot: the source tables (sources_stage), then
+ *      the limits and the ruleset (filter_replace);
+ *   3. flip `active`, one release store (filter_replace): the next frame sees it all;
+ *   4. free what only the old ruleset used (sources_release_other): that is writing
+ *      the slot that just became inactive, so it starts with step 1 again.
+ * The one exception is filter_commit_port: one port's entries written in place in
+ * the running slot, a single byte store per protocol that every frame sees whole.
  */
 #include <linux/membarrier.h>
 #include <stddef.h>
@@ -30,6 +50,36 @@ static void mark_changed(struct filter *f)
 			 __ATOMIC_RELAXED);
 }
 
+/*
+ * Waits until no XDP program still runs with a ruleset slot it picked before our last
+ * flip. XDP programs run inside RCU read-side sections, and MEMBARRIER_CMD_GLOBAL
+ * returns after an RCU grace period. Without it (nohz_full kernels), wait far longer
+ * than any program runs.
+ */
+static void wait_for_readers(void)
+{
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
+		usleep(50 * 1000);
+}
+
+void publish_begin(struct filter *f)
+{
+	/* A grace period costs milliseconds: one per flip. A filter just opened does not
+	 * know when the last command flipped, so it waits once. */
+	if (f->inactive_idle)
+		return;
+	wait_for_readers();
+	f->inactive_idle = true;
+}
+
+/* Step 3: the inactive slot, filled, becomes the running one. */
+static void flip(struct filter *f, __u32 slot)
+{
+	__atomic_store_n(&f->rules->active, slot, __ATOMIC_RELEASE);
+	f->inactive_idle = false;	/* frames may still run with the old slot */
+	mark_changed(f);
+}
+
 void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_NPROTO])
 {
 	struct xdpport_ruleset *live = active_slot(f);
@@ -42,18 +92,6 @@ void filter_commit_port(struct filter *f, __u16 port, const __u8 entry[XDPPORT_N
 		}
 	if (changed)
 		mark_changed(f);
-}
-
-/*
- * Waits until no XDP program still runs with a ruleset slot it picked before our last
- * flip. XDP programs run inside RCU read-side sections, and MEMBARRIER_CMD_GLOBAL
- * returns after an RCU grace period. Without it (nohz_full kernels), wait far longer
- * than any program runs.
- */
-static void wait_for_readers(void)
-{
-	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) != 0)
-		usleep(50 * 1000);
 }
 
 /*
@@ -100,11 +138,10 @@ void filter_replace(struct filter *f, const struct xdpport_ruleset *next,
 	__u32 inactive = active ^ 1;
 
 	cover_longer_timeouts(f, active_slot(f), next);
-	wait_for_readers();
+	publish_begin(f);
 	limits_copy(next, &f->limits[inactive], limits ? limits : &f->limits[active]);
 	memcpy(&f->rules->slot[inactive], next, sizeof(*next));
-	__atomic_store_n(&f->rules->active, inactive, __ATOMIC_RELEASE);
-	mark_changed(f);
+	flip(f, inactive);
 }
 
 /* The one port number whose entries differ, -1 when none do, -2 when several do. */

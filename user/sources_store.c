@@ -348,8 +348,8 @@ int sources_install(const struct source_maps *m, __u32 slot, const struct source
 	return 0;
 }
 
-int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *next,
-		  const struct sources *s, char *why, size_t why_len)
+int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct sources *s,
+		  char *why, size_t why_len)
 {
 	struct source_maps m;
 	int err;
@@ -359,22 +359,39 @@ int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *ne
 			 errno_reason(errno));
 		return -1;
 	}
-	err = sources_install(&m, (live->source_slot & 1) ^ 1, s, next, why, why_len);
+	publish_begin(f);	/* frames of the ruleset before the last flip may read it */
+	err = sources_install(&m, (filter_live(f)->source_slot & 1) ^ 1, s, next, why, why_len);
 	source_maps_close(&m);
 	return err;
 }
 
-void sources_release_other(const struct xdpport_ruleset *live)
+/* Whether slot `slot` of any of the source maps-in-maps holds a map. */
+static bool slot_used(const struct source_maps *m, __u32 slot)
 {
-	struct source_maps m;
+	__u32 id;
+
+	for (const int *fd = &m->src4_bits; fd <= &m->model; fd++)
+		if (!bpf_map_lookup_elem(*fd, &slot, &id))
+			return true;
+	return false;
+}
+
+void sources_release_other(struct filter *f)
+{
+	const struct xdpport_ruleset *live = filter_live(f);
 	__u32 slot = (live->source_slot & 1) ^ 1;
+	bool both = !live->sources;	/* flushed: its own slot is unused too */
+	struct source_maps m;
 
 	if (source_maps_open(&m))
 		return;
-	for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
-		put_inner(*fd, slot, -1);
-		if (!live->sources)	/* flushed: its own slot is unused too */
-			put_inner(*fd, slot ^ 1, -1);
+	if (slot_used(&m, slot) || (both && slot_used(&m, slot ^ 1))) {
+		publish_begin(f);	/* frames of the old ruleset may still read them */
+		for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
+			put_inner(*fd, slot, -1);
+			if (both)
+				put_inner(*fd, slot ^ 1, -1);
+		}
 	}
 	source_maps_close(&m);
 }
@@ -445,10 +462,10 @@ int sources_switch(struct filter *f, struct xdpport_ruleset *next,
 		   const struct xdpport_limits *limits, const struct sources *after, char *why,
 		   size_t why_len)
 {
-	if (sources_stage(filter_live(f), next, after, why, why_len))
+	if (sources_stage(f, next, after, why, why_len))
 		return -1;
 	filter_replace(f, next, limits);
-	sources_release_other(filter_live(f));
+	sources_release_other(f);
 	return 0;
 }
 
@@ -460,7 +477,7 @@ int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ru
 	char why[256];
 	int err;
 
-	if (sources_stage(live, next, after, why, sizeof(why)))
+	if (sources_stage(f, next, after, why, sizeof(why)))
 		return fail(EXIT_FAIL, what, "%s", why);
 	err = guard_check(live, next, cl->force, what);
 	if (!err)
@@ -468,11 +485,11 @@ int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ru
 	if (!err)
 		err = try_arm(cl, live, filter_live_limits(f), NULL);
 	if (err) {
-		sources_release_other(live);	/* what was staged: nothing runs with it */
+		sources_release_other(f);	/* what was staged: nothing runs with it */
 		return err;
 	}
 	filter_replace(f, next, limits);	/* NULL: the limits stay as they are */
-	sources_release_other(filter_live(f));
+	sources_release_other(f);
 	for (size_t i = 0; i < after->nsets; i++) {
 		const struct source_set *was = sources_find_set(before, after->set[i].name);
 

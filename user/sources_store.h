@@ -5,7 +5,8 @@
  * xdpport_src4, xdpport_src4_long, xdpport_src_trie arrays) and the rules and sets
  * they were built from (xdpport_src_model), so list, save and the next change read
  * exactly what runs. A change fills the slot the running ruleset does not use, then
- * the ruleset switch (filter_replace) moves tables and model over at once.
+ * the ruleset switch (filter_replace) moves tables and model over at once: the
+ * steps of user/publish.c.
  */
 #ifndef XDPPORT_SOURCES_STORE_H
 #define XDPPORT_SOURCES_STORE_H
@@ -37,16 +38,18 @@ int sources_load(const struct xdpport_ruleset *rs, struct sources *out, char *wh
 		 size_t why_len);
 
 /*
- * Builds the tables and the model of `s` in the source slot `live` does not use and
- * points `next` at it (its sources flags and port bits too). Nothing runs with it
- * until `next` is switched in. Returns 0, or -1 with why.
+ * Steps 1 and 2 of a switch (user/publish.c): once no frame reads it, builds the
+ * tables and the model of `s` in the source slot the running ruleset of `f` does not
+ * use and points `next` at it (its sources flags and port bits too). Nothing runs
+ * with it until `next` is switched in. Returns 0, or -1 with why.
  */
-int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *next,
-		  const struct sources *s, char *why, size_t why_len);
+int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct sources *s,
+		  char *why, size_t why_len);
 
-/* After the switch: frees the maps of the source slot the running ruleset `live`
- * no longer uses (both, when it has no sources: after a flush). */
-void sources_release_other(const struct xdpport_ruleset *live);
+/* Step 4, after the switch: frees the maps of the source slot the running ruleset of
+ * `f` does not use (both, when it has no sources: after a flush), once no frame
+ * reads them. Also undoes a sources_stage that was not switched in. */
+void sources_release_other(struct filter *f);
 
 /*
  * Under the lock of `f`: builds `after` into the free source slot, checks both lockout
