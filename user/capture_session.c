@@ -9,6 +9,7 @@
 
 #include "capture.skel.h"
 #include "capture_session.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "iface_name.h"
@@ -208,7 +209,7 @@ int capture_start(struct capture_session *s, const struct capture_settings *set,
 	for (int slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++)
 		s->hook_fd[slot] = -1;
 	libbpf_set_print(NULL);	/* our own one-line errors instead of libbpf's log */
-	err = filter_open(&f, 0, what);
+	err = cli_filter_open(&f, 0, what);
 	if (err == NOT_SET_UP)
 		return fail(EXIT_FAIL, what, "nothing to capture: xdpport is not attached to any "
 					     "interface");

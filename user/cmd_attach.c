@@ -13,6 +13,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "cli_lib.h"
 #include "egress.h"
 #include "errors.h"
 #include "filter.h"
@@ -296,10 +297,10 @@ static int repair_egress(int ifindex, const char *iface,
 
 	if (egress_query(ifindex, &id) != EGRESS_NONE)
 		return 0;
-	skel = filter_load_program(0, what);
+	skel = cli_filter_load_program(0, what);
 	if (!skel)
 		return EXIT_FAIL;
-	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	err = cli_egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
 	xdpport__destroy(skel);
 	return err;
 }
@@ -346,7 +347,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 		return fail(EXIT_FAIL, what, "already attached to %d interfaces, the most it counts",
 			    XDPPORT_IFACE_SLOTS);
 	/* Load first: if that fails, any program already there stays in place. */
-	skel = filter_load_program(slot, what);
+	skel = cli_filter_load_program(slot, what);
 	if (!skel)
 		return EXIT_FAIL;
 	/* The row and zeroed counters are in place before the first frame counts. */
@@ -355,7 +356,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 	bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 	/* The flow recorder first: without it, replies would drop. If anything after it
 	 * fails, it goes again, and the interface is as it was. */
-	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	err = cli_egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
 	egress_on = !err;
 	if (!err)
 		err = remove_foreign_program(ifindex, iface, what);
@@ -367,7 +368,7 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 		err = fail(EXIT_FAIL, what, "cannot pin the link at %s: %s", path,
 			   errno_reason(errno));
 	if (err && egress_on)
-		egress_detach(links_netns(), ifindex, what);
+		cli_egress_detach(links_netns(), ifindex, what);
 	if (!err) {
 		__u32 id;
 
@@ -406,12 +407,12 @@ int cmd_attach(struct cmdline *cl)
 	ifindex = iface_index(cl->argv[0], cl->cmd->name);
 	if (!ifindex)
 		return EXIT_FAIL;
-	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
 	err = attach_locked(cl, &f, ifindex, mode);
 	if (err && f.created)
-		filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
+		cli_filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
 	filter_close(&f);
 	return try_done(cl, err);
 }
@@ -427,7 +428,7 @@ static int detach_pin(const struct link_pin *pin, const char *what)
 	}
 	if (unlink(pin->path) && errno != ENOENT)
 		return fail(EXIT_FAIL, what, "cannot remove %s: %s", pin->path, errno_reason(errno));
-	return egress_detach(pin->netns, pin->ifindex, what);
+	return cli_egress_detach(pin->netns, pin->ifindex, what);
 }
 
 static void print_detached(const struct cmdline *cl, int detached, int stale)
@@ -537,7 +538,7 @@ static int detach_one(const struct cmdline *cl)
 	links_path(pin.path, sizeof(pin.path), ifindex);
 	fd = links_open_live(pin.path, &info);
 	if (fd < 0) {
-		egress_detach(pin.netns, ifindex, cl->cmd->name);	/* no XDP: no recorder */
+		cli_egress_detach(pin.netns, ifindex, cl->cmd->name);	/* no XDP: no recorder */
 		return not_attached(cl, ifindex, stale);
 	}
 	close(fd);
@@ -561,7 +562,7 @@ int cmd_detach(struct cmdline *cl)
 		return EXIT_FAIL;
 	/* Detaching must work whatever build pinned the maps: only the directory is needed,
 	 * and the interface table only if it has the shape this build knows. */
-	err = filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, cl->cmd->name);
 	if (err == NOT_SET_UP && all) {
 		print_detached(cl, 0, 0);
 		return EXIT_OK;

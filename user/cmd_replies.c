@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "flowtable.h"
@@ -27,7 +28,7 @@ static struct xdpport_ruleset next;	/* too big for a comfortable stack */
 static int change(struct cmdline *cl, int state, long long value)
 {
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
@@ -52,7 +53,7 @@ static int table_size(struct cmdline *cl, __u32 size)
 	const char *what = cl->cmd->name;
 	char path[128], tmp[136];
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, what), fd;
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, what), fd;
 
 	if (err)
 		return err;

@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 
 #include "caps.h"
-#include "errors.h"
+#include "lib_error.h"
 #include "filter.h"
 #include "maps.h"
 #include "ruleset.h"
@@ -32,32 +32,32 @@ static bool same_file(int fd, const char *path)
 
 /*
  * Opens the pin directory into *fd, locked with `lock`; returns 0, NOT_SET_UP, or
- * EXIT_FAIL (printed). `flush` removes the directory while others may wait for its
+ * EXIT_FAIL (in e). `flush` removes the directory while others may wait for its
  * lock: whoever gets the lock of a removed directory starts over with the new one.
  */
-static int open_pin_dir(bool create, bool lock, int *fd, const char *what)
+static int open_pin_dir(bool create, bool lock, int *fd, struct lib_error *e)
 {
 	for (int tries = 0; tries < 100; tries++) {
 		if (create && mkdir(XDPPORT_PIN_DIR, 0700) && errno != EEXIST)
-			return fail(EXIT_FAIL, what, "cannot create %s: %s", XDPPORT_PIN_DIR,
-				    errno_reason(errno));
+			return lib_fail(e, EXIT_FAIL, "cannot create %s: %s", XDPPORT_PIN_DIR,
+				     errno_reason(errno));
 		*fd = open(XDPPORT_PIN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (*fd < 0 && errno == ENOENT)
 			return NOT_SET_UP;
 		if (*fd < 0)
-			return fail(EXIT_FAIL, what, "cannot open %s: %s", XDPPORT_PIN_DIR,
-				    errno_reason(errno));
+			return lib_fail(e, EXIT_FAIL, "cannot open %s: %s", XDPPORT_PIN_DIR,
+				     errno_reason(errno));
 		if (!lock)
 			return 0;
 		if (flock(*fd, LOCK_EX))
-			return fail(EXIT_FAIL, what, "cannot lock %s: %s", XDPPORT_PIN_DIR,
-				    errno_reason(errno));
+			return lib_fail(e, EXIT_FAIL, "cannot lock %s: %s", XDPPORT_PIN_DIR,
+				     errno_reason(errno));
 		if (same_file(*fd, XDPPORT_PIN_DIR))
 			return 0;
 		close(*fd);
 		*fd = -1;
 	}
-	return fail(EXIT_FAIL, what, "cannot lock %s: it keeps being removed", XDPPORT_PIN_DIR);
+	return lib_fail(e, EXIT_FAIL, "cannot lock %s: it keeps being removed", XDPPORT_PIN_DIR);
 }
 
 #define STALE_PINS "%s/%s was pinned by an incompatible xdpport build; run " \
@@ -75,8 +75,8 @@ int filter_map_fd(const char *name)
 }
 
 /* Opens the pin of map `m` into f->fd[m] and checks its shape; returns 0, NOT_SET_UP
- * (no rules map), or EXIT_FAIL (printed). */
-static int open_map(struct filter *f, enum pinned_map m, const char *what)
+ * (no rules map), or EXIT_FAIL (in e). */
+static int open_map(struct filter *f, enum pinned_map m, struct lib_error *e)
 {
 	f->fd[m] = map_pin_open(m);
 	if (f->fd[m] < 0 && errno == ENOENT && m == MAP_RULES)
@@ -84,26 +84,26 @@ static int open_map(struct filter *f, enum pinned_map m, const char *what)
 	/* Rules without the other maps: a build that had fewer (layout 1 had no flow
 	 * table). */
 	if (f->fd[m] < 0 && errno == ENOENT)
-		return fail(EXIT_FAIL, what, "%s/%s is missing: the pins are from an "
-			    "incompatible xdpport build; run 'xdpport detach --all' and "
-			    "'xdpport flush' to start over", XDPPORT_PIN_DIR, map_name(m));
+		return lib_fail(e, EXIT_FAIL, "%s/%s is missing: the pins are from an "
+			     "incompatible xdpport build; run 'xdpport detach --all' and "
+			     "'xdpport flush' to start over", XDPPORT_PIN_DIR, map_name(m));
 	if (f->fd[m] < 0)
-		return fail(EXIT_FAIL, what, "cannot open %s/%s: %s", XDPPORT_PIN_DIR, map_name(m),
-			    errno_reason(errno));
+		return lib_fail(e, EXIT_FAIL, "cannot open %s/%s: %s", XDPPORT_PIN_DIR, map_name(m),
+			     errno_reason(errno));
 	if (!map_has_shape(f->fd[m], m))
-		return fail(EXIT_FAIL, what, STALE_PINS, XDPPORT_PIN_DIR, map_name(m));
+		return lib_fail(e, EXIT_FAIL, STALE_PINS, XDPPORT_PIN_DIR, map_name(m));
 	return 0;
 }
 
 /* Opens every map the program pins, the rules first: without them nothing was ever
- * set up. Returns 0, NOT_SET_UP, or EXIT_FAIL (printed). */
-static int open_maps(struct filter *f, const char *what)
+ * set up. Returns 0, NOT_SET_UP, or EXIT_FAIL (in e). */
+static int open_maps(struct filter *f, struct lib_error *e)
 {
-	int err = open_map(f, MAP_RULES, what);
+	int err = open_map(f, MAP_RULES, e);
 
 	for (int m = 0; m < NMAPS && !err; m++)
 		if (m != MAP_RULES)
-			err = open_map(f, m, what);
+			err = open_map(f, m, e);
 	return err;
 }
 
@@ -130,13 +130,13 @@ static void claim_new_rules(struct xdpport_rules *rules)
 	}
 }
 
-static int map_rules(struct filter *f, const char *what)
+static int map_rules(struct filter *f, struct lib_error *e)
 {
 	f->rules = mmap(NULL, sizeof(*f->rules), PROT_READ | PROT_WRITE, MAP_SHARED,
 			f->fd[MAP_RULES], 0);
 	if (f->rules == MAP_FAILED) {
 		f->rules = NULL;
-		return fail(EXIT_FAIL, what, "cannot map the rules: %s", errno_reason(errno));
+		return lib_fail(e, EXIT_FAIL, "cannot map the rules: %s", errno_reason(errno));
 	}
 	/* Pages of it are only touched for limited ports: cheap for commands that
 	 * have none. */
@@ -144,44 +144,44 @@ static int map_rules(struct filter *f, const char *what)
 			 f->fd[MAP_LIMITS], 0);
 	if (f->limits == MAP_FAILED) {
 		f->limits = NULL;
-		return fail(EXIT_FAIL, what, "cannot map the limits: %s", errno_reason(errno));
+		return lib_fail(e, EXIT_FAIL, "cannot map the limits: %s", errno_reason(errno));
 	}
 	claim_new_rules(f->rules);
 	if (f->rules->layout != XDPPORT_LAYOUT)
-		return fail(EXIT_FAIL, what,
-			    "%s holds rules of layout %u, this build reads layout %u; run "
-			    "'xdpport detach --all' and 'xdpport flush' to start over",
-			    XDPPORT_PIN_DIR, f->rules->layout, XDPPORT_LAYOUT);
+		return lib_fail(e, EXIT_FAIL,
+			     "%s holds rules of layout %u, this build reads layout %u; run "
+			     "'xdpport detach --all' and 'xdpport flush' to start over",
+			     XDPPORT_PIN_DIR, f->rules->layout, XDPPORT_LAYOUT);
 	return 0;
 }
 
-int filter_open(struct filter *f, unsigned flags, const char *what)
+int filter_open(struct filter *f, unsigned flags, struct lib_error *e)
 {
 	int err;
 
 	filter_init(f);
 	if (caps_missing(false))
-		return fail(EXIT_FAIL, what, PRIVILEGES_MISSING, caps_missing(false));
-	err = pins_mount_bpffs(what);
+		return lib_fail(e, EXIT_FAIL, PRIVILEGES_MISSING, caps_missing(false));
+	err = pins_mount_bpffs(e);
 	if (!err)
-		err = open_pin_dir(flags & FILTER_CREATE, flags & FILTER_LOCK, &f->dir_fd, what);
+		err = open_pin_dir(flags & FILTER_CREATE, flags & FILTER_LOCK, &f->dir_fd, e);
 	if (!err && (flags & FILTER_DIR_ONLY))
 		return 0;
 	if (!err)
-		err = open_maps(f, what);
+		err = open_maps(f, e);
 	if (err == NOT_SET_UP && (flags & FILTER_CREATE)) {
-		struct xdpport *skel = filter_load_program(0, what);
+		struct xdpport *skel = filter_load_program(0, e);
 
 		if (!skel) {
 			err = EXIT_FAIL;
 		} else {
 			xdpport__destroy(skel);	/* the pinned maps stay */
 			f->created = true;
-			err = open_maps(f, what);
+			err = open_maps(f, e);
 		}
 	}
 	if (!err)
-		err = map_rules(f, what);
+		err = map_rules(f, e);
 	if (err)
 		filter_close(f);
 	return err;

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 
+#include "lib_error.h"
 #include "maps.h"
 #include "xdpport.h"
 
@@ -36,12 +37,12 @@ struct filter {
 /* --- user/filter.c: opening, checking and reading --- */
 
 /*
- * Opens the pinned maps (mounting bpffs if needed). Returns 0, or prints the error
- * (`what` names the command) and returns an exit status. Without FILTER_CREATE and
- * with nothing pinned it returns NOT_SET_UP silently: the caller decides what that
- * means for it. Without CAP_BPF (or CAP_SYS_ADMIN) it fails before touching anything.
+ * Opens the pinned maps (mounting bpffs if needed, with a warning in e). Returns 0, or
+ * an exit status with the error in e. Without FILTER_CREATE and with nothing pinned
+ * it returns NOT_SET_UP, no error: the caller decides what that means for it.
+ * Without CAP_BPF (or CAP_SYS_ADMIN) it fails before touching anything.
  */
-int filter_open(struct filter *f, unsigned flags, const char *what);
+int filter_open(struct filter *f, unsigned flags, struct lib_error *e);
 void filter_close(struct filter *f);
 
 /* A filter with nothing open, as filter_close() leaves it. */
@@ -72,13 +73,13 @@ __u64 filter_changed_ns(const struct filter *f);
 
 /* --- user/pins.c: creating and removing the pins --- */
 
-/* Mounts bpffs on /sys/fs/bpf if it is not (saying so). Returns 0, or prints the
- * error and returns EXIT_FAIL. */
-int pins_mount_bpffs(const char *what);
+/* Mounts bpffs on /sys/fs/bpf if it is not (a warning in e says so). Returns 0, or
+ * EXIT_FAIL with the error in e. */
+int pins_mount_bpffs(struct lib_error *e);
 
 /* Opens the skeleton with its maps pinned in (or reused from) XDPPORT_PIN_DIR and
- * loads it, counting into `iface_slot`. Prints the error and returns NULL on failure. */
-struct xdpport *filter_load_program(__u32 iface_slot, const char *what);
+ * loads it, counting into `iface_slot`. NULL on failure, the error in e. */
+struct xdpport *filter_load_program(__u32 iface_slot, struct lib_error *e);
 
 /* Entries of the per-source table (xdpport_sources) when this command creates the
  * maps; 0 for the default. A map's size is fixed at creation: pins that exist keep
@@ -90,12 +91,12 @@ __u32 filter_flow_table_size(void);
 
 /* Removes every pin when no interface is attached (pins of links whose interface is
  * gone included): returns 0 when done (or nothing was there), FILTER_IN_USE when
- * live links are pinned, or EXIT_FAIL (printed). */
+ * live links are pinned (no error), or EXIT_FAIL with the error in e. */
 #define FILTER_IN_USE	(-2)
-int filter_purge(const char *what);
+int filter_purge(struct lib_error *e);
 
 /* The same for a filter the caller opened with FILTER_LOCK; closes it. */
-int filter_purge_locked(struct filter *f, const char *what);
+int filter_purge_locked(struct filter *f, struct lib_error *e);
 
 /* --- user/publish.c: changing the running ruleset (its top comment: the steps) --- */
 

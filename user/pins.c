@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "errors.h"
+#include "lib_error.h"
 #include "filter.h"
 #include "links.h"
 #include "maps.h"
@@ -40,7 +40,7 @@ static bool maybe_private_mount_ns(void)
 	       self.st_ino != init.st_ino;
 }
 
-int pins_mount_bpffs(const char *what)
+int pins_mount_bpffs(struct lib_error *e)
 {
 	struct statfs st;
 
@@ -50,16 +50,16 @@ int pins_mount_bpffs(const char *what)
 		/* `ip netns exec` remounts /sys in a mount namespace of its own: a filter
 		 * pinned there would vanish with the command. */
 		if (maybe_private_mount_ns())
-			warn("bpffs was not mounted; mounted it on %s (if this runs under 'ip "
-			     "netns exec', which hides the host's, the filter vanishes with the "
-			     "command: use 'nsenter --net=/run/netns/NAME xdpport ...')",
-			     BPFFS);
+			lib_warn(e, "bpffs was not mounted; mounted it on %s (if this runs under "
+				 "'ip netns exec', which hides the host's, the filter vanishes with "
+				 "the command: use 'nsenter --net=/run/netns/NAME xdpport ...')",
+				 BPFFS);
 		else
-			warn("bpffs was not mounted; mounted it on %s", BPFFS);
+			lib_warn(e, "bpffs was not mounted; mounted it on %s", BPFFS);
 		return 0;
 	}
-	return fail(EXIT_FAIL, what, "bpffs is not mounted on %s and mounting it failed: %s",
-		    BPFFS, errno_reason(errno));
+	return lib_fail(e, EXIT_FAIL, "bpffs is not mounted on %s and mounting it failed: %s",
+		     BPFFS, errno_reason(errno));
 }
 
 /* The max_entries of the pin of `m`, or 0 when there is none. */
@@ -84,7 +84,7 @@ __u32 filter_flow_table_size(void)
 	return entries ? entries : XDPPORT_FLOWS_DEFAULT;
 }
 
-struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
+struct xdpport *filter_load_program(__u32 iface_slot, struct lib_error *e)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = XDPPORT_PIN_DIR);
 	struct xdpport *skel;
@@ -94,7 +94,7 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	libbpf_set_print(NULL);	/* our own one-line errors instead of libbpf's log */
 	skel = xdpport__open_opts(&opts);
 	if (!skel) {
-		fail(EXIT_FAIL, what, "cannot open the BPF program: %s", errno_reason(errno));
+		lib_fail(e, EXIT_FAIL, "cannot open the BPF program: %s", errno_reason(errno));
 		return NULL;
 	}
 	skel->rodata->iface_slot = iface_slot;
@@ -105,14 +105,14 @@ struct xdpport *filter_load_program(__u32 iface_slot, const char *what)
 	bpf_map__set_max_entries(skel->maps.xdpport_flows, filter_flow_table_size());
 	err = xdpport__load(skel);
 	if (err) {
-		fail(EXIT_FAIL, what, "cannot load the BPF program: %s", errno_reason(err));
+		lib_fail(e, EXIT_FAIL, "cannot load the BPF program: %s", errno_reason(err));
 		xdpport__destroy(skel);
 		return NULL;
 	}
 	return skel;
 }
 
-int filter_purge_locked(struct filter *f, const char *what)
+int filter_purge_locked(struct filter *f, struct lib_error *e)
 {
 	struct dirent *de;
 	DIR *dir;
@@ -126,25 +126,25 @@ int filter_purge_locked(struct filter *f, const char *what)
 	dir = fdopendir(dup(f->dir_fd));
 	while (dir && (de = readdir(dir)))
 		if (de->d_name[0] != '.' && unlinkat(f->dir_fd, de->d_name, 0) && !err)
-			err = fail(EXIT_FAIL, what, "cannot remove %s/%s: %s", XDPPORT_PIN_DIR,
-				   de->d_name, errno_reason(errno));
+			err = lib_fail(e, EXIT_FAIL, "cannot remove %s/%s: %s", XDPPORT_PIN_DIR,
+				    de->d_name, errno_reason(errno));
 	if (dir)
 		closedir(dir);
 	if (!err && rmdir(XDPPORT_PIN_DIR))
-		err = fail(EXIT_FAIL, what, "cannot remove %s: %s", XDPPORT_PIN_DIR,
-			   errno_reason(errno));
+		err = lib_fail(e, EXIT_FAIL, "cannot remove %s: %s", XDPPORT_PIN_DIR,
+			    errno_reason(errno));
 	filter_close(f);
 	return err;
 }
 
-int filter_purge(const char *what)
+int filter_purge(struct lib_error *e)
 {
 	struct filter f;
-	int err = filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, what);
+	int err = filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, e);
 
 	if (err == NOT_SET_UP)
 		return 0;
 	if (err)
 		return err;
-	return filter_purge_locked(&f, what);
+	return filter_purge_locked(&f, e);
 }

@@ -8,12 +8,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "errors.h"
-#include "guard.h"
-#include "guard_sources.h"
+#include "lib_error.h"
 #include "maps.h"
 #include "sources_store.h"
-#include "try.h"
 
 #define MODEL_MAGIC	0x31535058u	/* "XPS1" */
 #define MODEL_CHUNK	4096
@@ -466,35 +463,5 @@ int sources_switch(struct filter *f, struct xdpport_ruleset *next,
 		return -1;
 	filter_replace(f, next, limits);
 	sources_release_other(f);
-	return 0;
-}
-
-int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ruleset *next,
-		   const struct xdpport_limits *limits, const struct sources *before,
-		   const struct sources *after, const char *what)
-{
-	const struct xdpport_ruleset *live = filter_live(f);
-	char why[256];
-	int err;
-
-	if (sources_stage(f, next, after, why, sizeof(why)))
-		return fail(EXIT_FAIL, what, "%s", why);
-	err = guard_check(live, next, cl->force, what);
-	if (!err)
-		err = guard_check_sources(before, live, after, next, cl->force, what);
-	if (!err)
-		err = try_arm(cl, live, filter_live_limits(f), NULL);
-	if (err) {
-		sources_release_other(f);	/* what was staged: nothing runs with it */
-		return err;
-	}
-	filter_replace(f, next, limits);	/* NULL: the limits stay as they are */
-	sources_release_other(f);
-	for (size_t i = 0; i < after->nsets; i++) {
-		const struct source_set *was = sources_find_set(before, after->set[i].name);
-
-		if (!was || was->origin != after->set[i].origin)
-			sources_reset_hits(after->set[i].origin);
-	}
 	return 0;
 }

@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "filter.h"
 #include "sources.h"
 
@@ -51,19 +50,10 @@ int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct s
  * reads them. Also undoes a sources_stage that was not switched in. */
 void sources_release_other(struct filter *f);
 
-/*
- * Under the lock of `f`: builds `after` into the free source slot, checks both lockout
- * guards (from the running ruleset and its sources `before`; cl->force), puts the
- * change on trial if cl asks for --try, then switches `next` in with `limits` (NULL:
- * the running ones) in one flip and frees the old slot. Prints any error; returns
- * an exit status.
- */
-int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ruleset *next,
-		   const struct xdpport_limits *limits, const struct sources *before,
-		   const struct sources *after, const char *what);
-
-/* The same switch without guard or trial (a rollback puts back what ran): 0, or -1
- * with why. */
+/* Under the lock of `f`: builds `after` into the free source slot and switches
+ * `next` in with `limits` (NULL: the running ones) in one flip, then frees the old
+ * slot; no guard, no trial (a rollback puts back what ran; a command checks both
+ * first: sources_commit). 0, or -1 with why. */
 int sources_switch(struct filter *f, struct xdpport_ruleset *next,
 		   const struct xdpport_limits *limits, const struct sources *after, char *why,
 		   size_t why_len);

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli_lib.h"
 #include "counters.h"
 #include "filter.h"
 #include "stats_report.h"
@@ -81,14 +82,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cold = now_ms();
-	if (counters_read(&f, &b, "bench"))
+	if (cli_counters_read(&f, &b, "bench"))
 		return 1;
 	cold = now_ms() - cold;
 	for (int i = 0; i < runs; i++) {
 		struct stats_report r;
 		double t0 = now_ms(), t1;
 
-		if (counters_read(&f, &a, "bench"))
+		if (cli_counters_read(&f, &a, "bench"))
 			return 1;
 		t1 = now_ms();
 		stats_report_build(&r, &a, &b, 10);
