@@ -272,26 +272,11 @@ static int put_inner(int outer, __u32 slot, int fd)
 	return err ? -1 : 0;
 }
 
-int source_maps_open(struct source_maps *m)
+/* The filter's own fds of the source maps-in-maps (filter_open checked them). */
+static struct source_maps maps_of(const struct filter *f)
 {
-	m->src4_bits = map_pin_open(MAP_SRC4_BITS);
-	m->src4 = map_pin_open(MAP_SRC4);
-	m->src4_long = map_pin_open(MAP_SRC4_LONG);
-	m->trie = map_pin_open(MAP_SRC_TRIE);
-	m->model = map_pin_open(MAP_SRC_MODEL);
-	if (m->src4_bits >= 0 && m->src4 >= 0 && m->src4_long >= 0 && m->trie >= 0 && m->model >= 0)
-		return 0;
-	source_maps_close(m);
-	return -1;
-}
-
-void source_maps_close(struct source_maps *m)
-{
-	for (int *fd = &m->src4_bits; fd <= &m->model; fd++) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
+	return (struct source_maps){ f->fd[MAP_SRC4_BITS], f->fd[MAP_SRC4], f->fd[MAP_SRC4_LONG],
+				     f->fd[MAP_SRC_TRIE], f->fd[MAP_SRC_MODEL] };
 }
 
 static int stage_tables(const struct source_maps *m, __u32 slot, const struct source_tables *t,
@@ -348,18 +333,10 @@ int sources_install(const struct source_maps *m, __u32 slot, const struct source
 int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct sources *s,
 		  char *why, size_t why_len)
 {
-	struct source_maps m;
-	int err;
+	struct source_maps m = maps_of(f);
 
-	if (source_maps_open(&m)) {
-		snprintf(why, why_len, "cannot open the source maps in %s: %s", XDPPORT_PIN_DIR,
-			 errno_reason(errno));
-		return -1;
-	}
 	publish_begin(f);	/* frames of the ruleset before the last flip may read it */
-	err = sources_install(&m, (filter_live(f)->source_slot & 1) ^ 1, s, next, why, why_len);
-	source_maps_close(&m);
-	return err;
+	return sources_install(&m, (filter_live(f)->source_slot & 1) ^ 1, s, next, why, why_len);
 }
 
 /* Whether slot `slot` of any of the source maps-in-maps holds a map. */
@@ -378,19 +355,16 @@ void sources_release_other(struct filter *f)
 	const struct xdpport_ruleset *live = filter_live(f);
 	__u32 slot = (live->source_slot & 1) ^ 1;
 	bool both = !live->sources;	/* flushed: its own slot is unused too */
-	struct source_maps m;
+	struct source_maps m = maps_of(f);
 
-	if (source_maps_open(&m))
+	if (!slot_used(&m, slot) && !(both && slot_used(&m, slot ^ 1)))
 		return;
-	if (slot_used(&m, slot) || (both && slot_used(&m, slot ^ 1))) {
-		publish_begin(f);	/* frames of the old ruleset may still read them */
-		for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
-			put_inner(*fd, slot, -1);
-			if (both)
-				put_inner(*fd, slot ^ 1, -1);
-		}
+	publish_begin(f);	/* frames of the old ruleset may still read them */
+	for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
+		put_inner(*fd, slot, -1);
+		if (both)
+			put_inner(*fd, slot ^ 1, -1);
 	}
-	source_maps_close(&m);
 }
 
 void sources_reset_hits(__u8 origin)

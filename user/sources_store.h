@@ -17,14 +17,11 @@
 #include "filter.h"
 #include "sources.h"
 
-/* The four maps-in-maps of the source slots. */
+/* The maps-in-maps of the source slots: the filter's (struct filter), or in tests a
+ * program's own. */
 struct source_maps {
 	int src4_bits, src4, src4_long, trie, model;
 };
-
-/* The pinned ones; -1 (errno set) when any is missing. */
-int source_maps_open(struct source_maps *m);
-void source_maps_close(struct source_maps *m);
 
 /* Builds `s` into source slot `slot` of `m` and points `next` at it (flags, port
  * bits, source_slot). Tests use it on a program's own maps. 0, or -1 with why. */
