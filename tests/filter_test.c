@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The pinned filter (user/filter.c) on a real bpffs: maps are created on demand and
- * claimed for this layout, a one-port change is written in place while anything
- * larger switches slots, pins of another layout are refused, flush removes every
- * pin, and a process that waited for the lock of a directory flush removed ends up
- * holding the lock of the directory that is there now.
+ * The pinned filter (user/filter.c, pins.c, publish.c) on a real bpffs: maps are
+ * created on demand and claimed for this layout, a one-port change is written in
+ * place while anything larger switches slots, pins of another layout are refused,
+ * flush removes every pin, and a process that waited for the lock of a directory
+ * flush removed ends up holding the lock of the directory that is there now.
  *
  * Works on /sys/fs/bpf/xdpport, so it only runs inside tests/run.sh's sandbox.
  */
