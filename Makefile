@@ -64,6 +64,8 @@ BPF_NAMES      := xdpport capture
 TEST_BPF_NAMES := $(patsubst tests/bpf/%.bpf.c,%,$(wildcard tests/bpf/*.bpf.c))
 SKELS	       := $(BPF_NAMES:%=$(BUILD)/%.skel.h)
 TEST_SKELS     := $(TEST_BPF_NAMES:%=$(BUILD)/tests/bpf/%.skel.h)
+# Generated from a skeleton too: the list of the maps the filter pins (user/maps.h).
+SKELS	       += $(BUILD)/pinned_maps.h
 
 # The CLI: every user/*.c.
 USER_SRCS := $(wildcard user/*.c)
@@ -125,6 +127,19 @@ $(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c | $(BUILD)/tests/bpf
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
+
+# Reads the map definitions through the skeleton at build time: a build tool, built
+# without the sanitizers, that needs no privileges.
+$(BUILD)/gen/pinned_maps: user/gen/pinned_maps.c $(BUILD)/xdpport.skel.h $(BUILD)/compiler
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -std=gnu11 -Wall -Wextra -Werror -Iinclude -I$(BUILD) \
+		$(shell pkg-config --cflags $(PKGS) 2>/dev/null) $< \
+		$(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lelf -lz) -o $@
+
+$(BUILD)/pinned_maps.h: $(BUILD)/gen/pinned_maps
+	$(call msg,GEN,$@)
+	$(Q)$< $@
 
 $(BUILD)/user/%.o: user/%.c $(BUILD)/compiler | $(BUILD)/user $(BUILD)/user/link $(SKELS)
 	$(call msg,CC,$@)

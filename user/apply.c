@@ -3,10 +3,12 @@
 
 #include "apply.h"
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
 #include "limit.h"
+#include "sources_commit.h"
 #include "sources_store.h"
 #include "try.h"
 
@@ -54,7 +56,7 @@ int apply_switch(const struct cmdline *cl, struct xdpport_ruleset *next,
 {
 	const struct xdpport_ruleset *live;
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, what);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, what);
 
 	if (err)
 		return err;

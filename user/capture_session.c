@@ -9,6 +9,7 @@
 
 #include "capture.skel.h"
 #include "capture_session.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "iface_name.h"
@@ -180,7 +181,7 @@ static int hook_all(struct capture_session *s, const struct filter *f,
 		if (fd < 0)
 			continue;
 		close(fd);
-		slot = slot_of(f->ifaces_fd, info.xdp.ifindex, pins[i].netns);
+		slot = slot_of(f->fd[MAP_IFACES], info.xdp.ifindex, pins[i].netns);
 		if (slot < 0 || s->hook_fd[slot] >= 0)
 			continue;
 		s->target[slot] = (struct capture_target){ .ifindex = info.xdp.ifindex,
@@ -209,7 +210,7 @@ int capture_start(struct capture_session *s, const struct capture_settings *set,
 	for (int slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++)
 		s->hook_fd[slot] = -1;
 	libbpf_log_quiet();	/* our own one-line errors instead of libbpf's log */
-	err = filter_open(&f, 0, what);
+	err = cli_filter_open(&f, 0, what);
 	if (err == NOT_SET_UP)
 		return fail(EXIT_FAIL, what, "nothing to capture: xdpport is not attached to any "
 					     "interface");

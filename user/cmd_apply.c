@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "caps.h"
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
@@ -121,7 +122,7 @@ static int check_guard(struct cmdline *cl)
 	struct filter f;
 
 	ruleset_reset(&running);
-	if (caps_have_bpf() && !filter_open(&f, 0, cl->cmd->name)) {
+	if (caps_have_bpf() && !cli_filter_open(&f, 0, cl->cmd->name)) {
 		filter_read(&f, &running);
 		filter_close(&f);
 	}
@@ -237,7 +238,7 @@ int cmd_save(struct cmdline *cl)
 	int err;
 
 	/* Locked: a copy taken while another command writes the slots could be torn. */
-	err = filter_open(&f, FILTER_LOCK, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_LOCK, cl->cmd->name);
 	if (err == NOT_SET_UP)
 		ruleset_reset(&running);	/* nothing set yet: what attach starts with */
 	else if (err)

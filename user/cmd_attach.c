@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "egress.h"
 #include "errors.h"
 #include "filter.h"
@@ -116,10 +117,10 @@ static int repair_egress(int ifindex, const char *iface,
 
 	if (egress_query(ifindex, &id) != EGRESS_NONE)
 		return 0;
-	skel = filter_load_program(0, what);
+	skel = cli_filter_load_program(0, what);
 	if (!skel)
 		return EXIT_FAIL;
-	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	err = cli_egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
 	xdpport__destroy(skel);
 	return err;
 }
@@ -166,16 +167,16 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 		return fail(EXIT_FAIL, what, "already attached to %d interfaces, the most it counts",
 			    XDPPORT_IFACE_SLOTS);
 	/* Load first: if that fails, any program already there stays in place. */
-	skel = filter_load_program(slot, what);
+	skel = cli_filter_load_program(slot, what);
 	if (!skel)
 		return EXIT_FAIL;
 	/* The row and zeroed counters are in place before the first frame counts. */
 	iface_slots_reset_counters(f, slot);
 	row = (struct xdpport_iface){ ifindex, XDP_FLAGS_DRV_MODE, links_netns() };
-	bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+	bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 	/* The flow recorder first: without it, replies would drop. If anything after it
 	 * fails, it goes again, and the interface is as it was. */
-	err = egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
+	err = cli_egress_attach(bpf_program__fd(skel->progs.xdpport_egress), ifindex, iface, what);
 	egress_on = !err;
 	if (!err)
 		err = xdp_remove_foreign(ifindex, iface, what);
@@ -187,20 +188,20 @@ static int attach_locked(struct cmdline *cl, struct filter *f, int ifindex, cons
 		err = fail(EXIT_FAIL, what, "cannot pin the link at %s: %s", path,
 			   errno_reason(errno));
 	if (err && egress_on)
-		egress_detach(links_netns(), ifindex, what);
+		cli_egress_detach(links_netns(), ifindex, what);
 	if (!err) {
 		__u32 id;
 
 		xdp_query(ifindex, &q, &id);
 		if (q.attach_mode == XDP_ATTACHED_SKB) {
 			row.mode = XDP_FLAGS_SKB_MODE;
-			bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+			bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 		}
 		print_attached(cl, ifindex, q.attach_mode, id, false, &old);
 		warn_if_loopback(iface);
 	} else {
 		row = (struct xdpport_iface){};
-		bpf_map_update_elem(f->ifaces_fd, &slot, &row, BPF_ANY);
+		bpf_map_update_elem(f->fd[MAP_IFACES], &slot, &row, BPF_ANY);
 		try_disarm(cl);
 	}
 	if (link_fd >= 0)
@@ -226,12 +227,12 @@ static int cmd_attach(struct cmdline *cl)
 	ifindex = iface_arg_index(cl->argv[0], cl->cmd->name);
 	if (!ifindex)
 		return EXIT_FAIL;
-	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
 	err = attach_locked(cl, &f, ifindex, mode);
 	if (err && f.created)
-		filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
+		cli_filter_purge_locked(&f, cl->cmd->name);	/* leave no trace of a failed attach */
 	filter_close(&f);
 	return try_done(cl, err);
 }

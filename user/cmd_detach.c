@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "egress.h"
 #include "errors.h"
 #include "filter.h"
@@ -30,7 +31,7 @@ static int detach_pin(const struct link_pin *pin, const char *what)
 	}
 	if (unlink(pin->path) && errno != ENOENT)
 		return fail(EXIT_FAIL, what, "cannot remove %s: %s", pin->path, errno_reason(errno));
-	return egress_detach(pin->netns, pin->ifindex, what);
+	return cli_egress_detach(pin->netns, pin->ifindex, what);
 }
 
 static void print_detached(const struct cmdline *cl, int detached, int stale)
@@ -140,7 +141,7 @@ static int detach_one(const struct cmdline *cl)
 	links_path(pin.path, sizeof(pin.path), ifindex);
 	fd = links_open_live(pin.path, &info);
 	if (fd < 0) {
-		egress_detach(pin.netns, ifindex, cl->cmd->name);	/* no XDP: no recorder */
+		cli_egress_detach(pin.netns, ifindex, cl->cmd->name);	/* no XDP: no recorder */
 		return not_attached(cl, ifindex, stale);
 	}
 	close(fd);
@@ -164,7 +165,7 @@ static int cmd_detach(struct cmdline *cl)
 		return EXIT_FAIL;
 	/* Detaching must work whatever build pinned the maps: only the directory is needed,
 	 * and the interface table only if it has the shape this build knows. */
-	err = filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_LOCK | FILTER_DIR_ONLY, cl->cmd->name);
 	if (err == NOT_SET_UP && all) {
 		print_detached(cl, 0, 0);
 		return EXIT_OK;
@@ -178,8 +179,8 @@ static int cmd_detach(struct cmdline *cl)
 		return err;
 	err = all ? detach_all(cl) : detach_one(cl);
 	egress_prune();
-	f.ifaces_fd = filter_map_fd("xdpport_ifaces");
-	iface_slots_forget_dead(f.ifaces_fd);
+	f.fd[MAP_IFACES] = filter_map_fd("xdpport_ifaces");
+	iface_slots_forget_dead(f.fd[MAP_IFACES]);
 	filter_close(&f);
 	return err;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "flowtable.h"
@@ -79,14 +80,14 @@ static int cmd_flows(struct cmdline *cl)
 {
 	struct flow_table t = { .size = XDPPORT_FLOWS_DEFAULT };
 	struct filter f;
-	int err = filter_open(&f, 0, cl->cmd->name);
+	int err = cli_filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP) {	/* nothing set up: nothing recorded */
 		t.size = filter_flow_table_size();
 	} else if (err) {
 		return err;
 	} else {
-		err = flowtable_read(&f, &t, true, cl->cmd->name);
+		err = cli_flowtable_read(&f, &t, true, cl->cmd->name);
 		filter_close(&f);
 		if (err)
 			return err;

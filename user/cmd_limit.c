@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "help_text.h"
@@ -69,7 +70,7 @@ static int cmd_limit(struct cmdline *cl)
 	if (table_size(cl, &entries))
 		return EXIT_USAGE;
 	filter_set_sources_size(entries);
-	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
 	if (entries && filter_sources_size(&f) != entries) {

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "flowtable.h"
@@ -27,7 +28,7 @@ static struct xdpport_ruleset next;	/* too big for a comfortable stack */
 static int change(struct cmdline *cl, int state, long long value)
 {
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
@@ -52,7 +53,7 @@ static int table_size(struct cmdline *cl, __u32 size)
 	const char *what = cl->cmd->name;
 	char path[128], tmp[136];
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, what), fd;
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, what), fd;
 
 	if (err)
 		return err;
@@ -62,11 +63,10 @@ static int table_size(struct cmdline *cl, __u32 size)
 		return fail(EXIT_FAIL, what, "the flow table cannot change size while attached: "
 			    "'xdpport detach --all' first");
 	}
-	snprintf(path, sizeof(path), "%s/xdpport_flows", XDPPORT_PIN_DIR);
+	snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, map_name(MAP_FLOWS));
 	snprintf(tmp, sizeof(tmp), "%s_new", path);	/* bpffs names have no dot */
 	unlink(tmp);
-	fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xdpport_flows", sizeof(struct xdpport_flow_key),
-			    sizeof(struct xdpport_flow), size, NULL);
+	fd = map_create(MAP_FLOWS, size);
 	if (fd < 0)
 		err = fail(EXIT_FAIL, what, "cannot create a flow table of %u flows: %s", size,
 			   errno_reason(errno));

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "cmd_sources.h"
 #include "errors.h"
 #include "filter.h"
@@ -42,7 +43,7 @@ static const char *verdict_name(int v)
 /* Opens the filter locked, with `next` holding a copy of the running ruleset. */
 static int begin_change(struct cmdline *cl, struct filter *f)
 {
-	int err = filter_open(f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (!err)
 		next = *filter_live(f);
@@ -151,7 +152,7 @@ static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
 	const struct xdpport_ruleset *live;
 	__u8 entry[XDPPORT_NPROTO];
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
@@ -440,7 +441,7 @@ int cmd_list(struct cmdline *cl)
 	struct rule *rules;
 	char why[256];
 	long n, nl = 0;
-	int err = filter_open(&f, 0, cl->cmd->name);
+	int err = cli_filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP)
 		ruleset_reset(&next);	/* nothing set yet: what attach would start with */
@@ -481,7 +482,7 @@ int cmd_flush(struct cmdline *cl)
 	int err;
 
 	/* Nothing attached: remove every pin, leaving no trace. */
-	err = filter_purge(cl->cmd->name);
+	err = cli_filter_purge(cl->cmd->name);
 	if (err != FILTER_IN_USE)
 		return err;
 	err = begin_change(cl, &f);
@@ -492,7 +493,7 @@ int cmd_flush(struct cmdline *cl)
 	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
 	if (!err) {
 		filter_commit(&f, &next);
-		sources_release_other(filter_live(&f));
+		sources_release_other(&f);
 	}
 	return end_change(&f, err);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "cmd_sources.h"
 #include "errors.h"
 #include "filter.h"
@@ -19,6 +20,7 @@
 #include "links.h"
 #include "setfile.h"
 #include "source_args.h"
+#include "sources_commit.h"
 #include "sources_store.h"
 #include "try.h"
 
@@ -33,7 +35,7 @@ static int change_sources(struct cmdline *cl, source_edit_fn edit, void *ctx, co
 	struct sources before, after;
 	struct filter f;
 	char why[512];
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
@@ -158,7 +160,7 @@ int cmd_sets(struct cmdline *cl)
 	struct sources s;
 	struct filter f;
 	char why[256];
-	int err = filter_open(&f, 0, cl->cmd->name);
+	int err = cli_filter_open(&f, 0, cl->cmd->name);
 
 	if (err == NOT_SET_UP)
 		sources_init(&s);

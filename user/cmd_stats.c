@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "counters.h"
 #include "errors.h"
 #include "filter.h"
@@ -103,7 +104,7 @@ static int parse_options(const struct cmdline *cl, struct stats_options *o)
 /* Opens the filter for reading; prints why not. */
 static int open_filter(struct filter *f, unsigned flags, const char *what)
 {
-	int err = filter_open(f, flags, what);
+	int err = cli_filter_open(f, flags, what);
 
 	if (err == NOT_SET_UP)
 		return fail(EXIT_FAIL, what, "no filter yet: nothing has been attached or set");
@@ -116,12 +117,12 @@ static int open_filter(struct filter *f, unsigned flags, const char *what)
 static int read_counters(struct counters *c, const char *what)
 {
 	struct filter f;
-	int err = filter_open(&f, 0, what);
+	int err = cli_filter_open(&f, 0, what);
 
 	if (err == NOT_SET_UP)
-		err = counters_zero(c, what);
+		err = cli_counters_zero(c, what);
 	else if (!err)
-		err = counters_read(&f, c, what);
+		err = cli_counters_read(&f, c, what);
 	filter_close(&f);
 	return err;
 }
@@ -134,7 +135,7 @@ static void print_set_metrics(FILE *out, const char *what)
 	char why[256];
 	__u64 *hits;
 
-	if (filter_open(&f, 0, what))
+	if (cli_filter_open(&f, 0, what))
 		return;
 	if (!sources_load(filter_live(&f), &s, why, sizeof(why))) {
 		hits = calloc(s.nsets + 1, sizeof(*hits));
@@ -309,7 +310,7 @@ static int reset(const char *what)
 	int err = open_filter(&f, FILTER_LOCK, what);
 
 	if (!err)
-		err = counters_reset(&f, what);
+		err = cli_counters_reset(&f, what);
 	filter_close(&f);
 	return err;
 }

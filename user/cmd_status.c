@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "cli_lib.h"
 #include "egress.h"
 #include "errors.h"
 #include "filter.h"
@@ -327,7 +328,7 @@ static int cmd_status(struct cmdline *cl)
 	__u64 here = links_netns();
 	struct filter f;
 	char why[256];
-	int n, err = filter_open(&f, 0, cl->cmd->name);
+	int n, err = cli_filter_open(&f, 0, cl->cmd->name);
 
 	if (err && err != NOT_SET_UP)
 		return err;
@@ -335,7 +336,7 @@ static int cmd_status(struct cmdline *cl)
 		ruleset_reset(&nothing_set);
 	else
 		running = filter_live(&f);
-	if (err != NOT_SET_UP && flowtable_read(&f, &flows, false, cl->cmd->name)) {
+	if (err != NOT_SET_UP && cli_flowtable_read(&f, &flows, false, cl->cmd->name)) {
 		filter_close(&f);
 		return EXIT_FAIL;
 	}

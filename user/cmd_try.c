@@ -5,6 +5,7 @@
 
 #include "caps.h"
 #include "cli.h"
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "json.h"
@@ -36,7 +37,7 @@ static int end_trial(struct cmdline *cl, bool keep)
 	if (!try_pending(&st))
 		return fail(EXIT_FAIL, cl->cmd->name, "no change is on trial (see 'xdpport "
 						      "status')");
-	err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 	if (err)
 		return err;
 	if (!try_pending(&st)) {

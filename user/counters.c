@@ -8,8 +8,8 @@
 #include <bpf/libbpf.h>
 
 #include "counters.h"
-#include "errors.h"
 #include "filter.h"
+#include "lib_error.h"
 #include "links.h"
 
 static void add_totals(struct xdpport_totals *sum, const struct xdpport_totals *t)
@@ -74,10 +74,10 @@ static int read_totals(const struct filter *f, struct counters *c)
 
 	if (!per_cpu)
 		return -ENOMEM;
-	err = read_array(f->totals_fd, XDPPORT_IFACE_SLOTS, keys, per_cpu,
+	err = read_array(f->fd[MAP_TOTALS], XDPPORT_IFACE_SLOTS, keys, per_cpu,
 			 c->ncpus * sizeof(*per_cpu));
 	if (!err)
-		err = read_array(f->ifaces_fd, XDPPORT_IFACE_SLOTS, keys, c->slot_owner,
+		err = read_array(f->fd[MAP_IFACES], XDPPORT_IFACE_SLOTS, keys, c->slot_owner,
 				 sizeof(c->slot_owner[0]));
 	memset(&c->total, 0, sizeof(c->total));
 	c->n_ifaces = 0;
@@ -101,14 +101,14 @@ static int read_totals(const struct filter *f, struct counters *c)
 	return err;
 }
 
-static int alloc_buffers(struct counters *c, const char *what)
+static int alloc_buffers(struct counters *c, struct lib_error *e)
 {
 	int ncpus = libbpf_num_possible_cpus();
 
 	if (c->per_cpu && ncpus == c->ncpus)
 		return 0;
 	if (ncpus <= 0)
-		return fail(EXIT_FAIL, what, "cannot count CPUs: %s", errno_reason(ncpus));
+		return lib_fail(e, EXIT_FAIL, "cannot count CPUs: %s", errno_reason(ncpus));
 	counters_free(c);
 	c->ncpus = ncpus;
 	/* calloc: as cheap as malloc for fresh pages, and a checker that cannot see the
@@ -117,14 +117,14 @@ static int alloc_buffers(struct counters *c, const char *what)
 	c->per_cpu = calloc((size_t)PORT_KEYS * ncpus, sizeof(*c->per_cpu));
 	c->keys = calloc(PORT_KEYS, sizeof(*c->keys));
 	if (!c->per_cpu || !c->keys)
-		return fail(EXIT_FAIL, what, "out of memory");
+		return lib_fail(e, EXIT_FAIL, "out of memory");
 	return 0;
 }
 
 /* The start of every reading: buffers ready, the time taken. */
-static int begin_reading(struct counters *c, bool set_up, const char *what)
+static int begin_reading(struct counters *c, bool set_up, struct lib_error *e)
 {
-	int err = alloc_buffers(c, what);
+	int err = alloc_buffers(c, e);
 
 	if (err)
 		return err;
@@ -134,26 +134,26 @@ static int begin_reading(struct counters *c, bool set_up, const char *what)
 	return 0;
 }
 
-int counters_read(const struct filter *f, struct counters *c, const char *what)
+int counters_read(const struct filter *f, struct counters *c, struct lib_error *e)
 {
-	int err = begin_reading(c, true, what);
+	int err = begin_reading(c, true, e);
 
 	if (err)
 		return err;
 	c->rules_changed_ns = filter_changed_ns(f);
 	err = read_totals(f, c);
 	if (err)
-		return fail(EXIT_FAIL, what, "cannot read counters: %s", errno_reason(err));
-	err = read_array(f->ports_fd, PORT_KEYS, c->keys, c->per_cpu,
+		return lib_fail(e, EXIT_FAIL, "cannot read counters: %s", errno_reason(err));
+	err = read_array(f->fd[MAP_PORTS], PORT_KEYS, c->keys, c->per_cpu,
 			 c->ncpus * sizeof(*c->per_cpu));
 	if (err)
-		return fail(EXIT_FAIL, what, "cannot read port counters: %s", errno_reason(err));
-	return flowtable_read(f, &c->flows, false, what);
+		return lib_fail(e, EXIT_FAIL, "cannot read port counters: %s", errno_reason(err));
+	return flowtable_read(f, &c->flows, false, e);
 }
 
-int counters_zero(struct counters *c, const char *what)
+int counters_zero(struct counters *c, struct lib_error *e)
 {
-	int err = begin_reading(c, false, what);
+	int err = begin_reading(c, false, e);
 
 	if (err)
 		return err;
@@ -172,7 +172,7 @@ void counters_free(struct counters *c)
 	memset(c, 0, sizeof(*c));
 }
 
-int counters_reset(const struct filter *f, const char *what)
+int counters_reset(const struct filter *f, struct lib_error *e)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	size_t ports_size = (size_t)PORT_KEYS * ncpus * sizeof(struct xdpport_port_count);
@@ -183,16 +183,16 @@ int counters_reset(const struct filter *f, const char *what)
 	int err = 0;
 
 	if (ncpus <= 0)
-		err = fail(EXIT_FAIL, what, "cannot count CPUs: %s", errno_reason(ncpus));
+		err = lib_fail(e, EXIT_FAIL, "cannot count CPUs: %s", errno_reason(ncpus));
 	else if (!zeros || !keys)
-		err = fail(EXIT_FAIL, what, "out of memory");
+		err = lib_fail(e, EXIT_FAIL, "out of memory");
 	for (__u32 k = 0; !err && k < PORT_KEYS; k++)
 		keys[k] = k;
 	/* Two batch updates: one syscall each instead of one per key. */
-	if (!err && (bpf_map_update_batch(f->totals_fd, keys, zeros, &nslots, NULL) ||
-		     bpf_map_update_batch(f->ports_fd, keys, zeros, &nports, NULL) ||
+	if (!err && (bpf_map_update_batch(f->fd[MAP_TOTALS], keys, zeros, &nslots, NULL) ||
+		     bpf_map_update_batch(f->fd[MAP_PORTS], keys, zeros, &nports, NULL) ||
 		     flowtable_reset_counts(f)))
-		err = fail(EXIT_FAIL, what, "cannot reset counters: %s", errno_reason(errno));
+		err = lib_fail(e, EXIT_FAIL, "cannot reset counters: %s", errno_reason(errno));
 	free(zeros);
 	free(keys);
 	return err;

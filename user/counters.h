@@ -15,6 +15,7 @@
 
 #include "flowtable.h"
 #include "iface_name.h"
+#include "lib_error.h"
 #include "xdpport.h"
 
 struct filter;
@@ -48,15 +49,15 @@ struct counters {
 };
 
 /* Reads every counter into `c`, reusing its buffers from an earlier reading. Returns 0
- * or prints the error (`what` names the command) and returns EXIT_FAIL. */
-int counters_read(const struct filter *f, struct counters *c, const char *what);
+ * or EXIT_FAIL with the error in e. */
+int counters_read(const struct filter *f, struct counters *c, struct lib_error *e);
 /* A reading of a filter that is not set up (nothing pinned: before the first rule,
  * after flush): every count zero, set_up false. */
-int counters_zero(struct counters *c, const char *what);
+int counters_zero(struct counters *c, struct lib_error *e);
 void counters_free(struct counters *c);
 
 /* Zeroes every counter: all interface slots, all ports, all CPUs, the flow table's. */
-int counters_reset(const struct filter *f, const char *what);
+int counters_reset(const struct filter *f, struct lib_error *e);
 
 /* A port's counts summed over CPUs. Each CPU's count wraps at 2^32. */
 void counters_port(const struct counters *c, __u32 key, __u64 *passed, __u64 *dropped);

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "egress.h"
-#include "errors.h"
+#include "lib_error.h"
 #include "links.h"
 #include "xdpport.h"
 
@@ -80,22 +80,22 @@ static int attach_netlink(int prog_fd, int ifindex, const char *path)
 	return 0;
 }
 
-int egress_attach(int prog_fd, int ifindex, const char *iface, const char *what)
+int egress_attach(int prog_fd, int ifindex, const char *iface, struct lib_error *e)
 {
 	char tcx[LINK_PATH_MAX], tc[LINK_PATH_MAX];
 	int err = -EOPNOTSUPP;
 
 	pin_path(tcx, sizeof(tcx), "tclink", links_netns(), ifindex);
 	pin_path(tc, sizeof(tc), "tcprog", links_netns(), ifindex);
-	egress_detach(links_netns(), ifindex, what);	/* what a deleted interface left */
+	egress_detach(links_netns(), ifindex, e);	/* what a deleted interface left */
 	if (!netlink_wanted())
 		err = attach_tcx(prog_fd, ifindex, tcx);
 	/* EINVAL: a kernel without TCX (before 6.6) does not know the attach type. */
 	if (netlink_wanted() || err == -EINVAL || err == -EOPNOTSUPP)
 		err = attach_netlink(prog_fd, ifindex, tc);
 	if (err)
-		return fail(EXIT_FAIL, what, "cannot install the egress program on %s: %s", iface,
-			    errno_reason(-err));
+		return lib_fail(e, EXIT_FAIL, "cannot install the egress program on %s: %s", iface,
+			     errno_reason(-err));
 	return 0;
 }
 
@@ -122,7 +122,7 @@ static __u32 pinned_prog_id(const char *path)
 	return info.id;
 }
 
-int egress_detach(__u64 netns, int ifindex, const char *what)
+int egress_detach(__u64 netns, int ifindex, struct lib_error *e)
 {
 	char tcx[LINK_PATH_MAX], tc[LINK_PATH_MAX];
 	int fd, err = 0;
@@ -135,7 +135,7 @@ int egress_detach(__u64 netns, int ifindex, const char *what)
 		close(fd);
 	}
 	if (unlink(tcx) && errno != ENOENT)
-		err = fail(EXIT_FAIL, what, "cannot remove %s: %s", tcx, errno_reason(errno));
+		err = lib_fail(e, EXIT_FAIL, "cannot remove %s: %s", tcx, errno_reason(errno));
 	/* A tc filter can only be found in its own namespace: from another one (detach
 	 * --all), only the pin goes, and the filter with the interface. */
 	if (netns == links_netns() && access(tc, F_OK) == 0) {
@@ -147,7 +147,7 @@ int egress_detach(__u64 netns, int ifindex, const char *what)
 			bpf_tc_detach(&hook, &opts);
 	}
 	if (unlink(tc) && errno != ENOENT && !err)
-		err = fail(EXIT_FAIL, what, "cannot remove %s: %s", tc, errno_reason(errno));
+		err = lib_fail(e, EXIT_FAIL, "cannot remove %s: %s", tc, errno_reason(errno));
 	return err;
 }
 

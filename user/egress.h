@@ -15,6 +15,8 @@
 #include <linux/types.h>
 #include <stdbool.h>
 
+#include "lib_error.h"
+
 enum egress_kind {
 	EGRESS_NONE,
 	EGRESS_TCX,		/* a pinned TCX link */
@@ -22,13 +24,13 @@ enum egress_kind {
 };
 
 /* Puts `prog_fd` on the egress of `ifindex` (current network namespace) and pins it.
- * Returns 0, or prints the error (`what` names the command) and returns EXIT_FAIL
- * with nothing left behind. */
-int egress_attach(int prog_fd, int ifindex, const char *iface, const char *what);
+ * Returns 0, or EXIT_FAIL with the error in e and nothing left behind. A stale pin
+ * it could not remove first is an error in e too, whatever it returns. */
+int egress_attach(int prog_fd, int ifindex, const char *iface, struct lib_error *e);
 
 /* Takes the egress program off (netns, ifindex), whatever installed it, and removes
- * its pin. Returns 0, or prints the error and returns EXIT_FAIL. */
-int egress_detach(__u64 netns, int ifindex, const char *what);
+ * its pin. Returns 0, or EXIT_FAIL with the error in e. */
+int egress_detach(__u64 netns, int ifindex, struct lib_error *e);
 
 /* How the egress program is installed on `ifindex` of the current namespace, and
  * its program id (0 when none). */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #define _GNU_SOURCE
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,19 +82,4 @@ void warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	error_vline("warning", "", fmt, ap);
 	va_end(ap);
-}
-
-const char *errno_reason(int err)
-{
-	if (err < 0)
-		err = -err;
-	switch (err) {
-	case EPERM:
-	case EACCES:
-		return "permission denied (" PRIVILEGES_NEEDED ")";
-	case ENOMEM:
-		return "out of memory (or the locked-memory limit is too low)";
-	default:
-		return strerror(err);
-	}
 }

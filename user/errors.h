@@ -5,16 +5,7 @@
 
 #include <stdarg.h>
 
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_FAIL = 1,		/* runtime failure: nothing was changed */
-	EXIT_USAGE = 2,		/* bad command line or input */
-};
-
-/* What a user without the privileges is told to get. */
-#define PRIVILEGES_NEEDED "run as root, or with CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN"
-/* The error when a capability is missing: printf("permission denied: " ..., missing). */
-#define PRIVILEGES_MISSING "permission denied: no %s; " PRIVILEGES_NEEDED
+#include "lib_error.h"	/* exit statuses, errno_reason(): the library's side */
 
 /*
  * Every line xdpport writes to stderr goes through here, because arguments and file
@@ -39,8 +30,5 @@ void error_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* `xdpport: WHAT: ` (without it when `what` is NULL), the text, then `tail` (never
  * cut), as one line on stderr. */
 void error_vline(const char *what, const char *tail, const char *fmt, va_list ap);
-
-/* Explains an errno from a BPF or netlink call in words a user can act on. */
-const char *errno_reason(int err);
 
 #endif

@@ -8,9 +8,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "errors.h"
 #include "filter.h"
 #include "flowtable.h"
+#include "lib_error.h"
 
 #define BATCH	4096	/* entries per lookup syscall */
 
@@ -68,7 +68,7 @@ static int read_counts(const struct filter *f, struct flow_table *t)
 	int ncpus = libbpf_num_possible_cpus();
 	struct xdpport_flow_counts *per_cpu = calloc(ncpus > 0 ? ncpus : 1, sizeof(*per_cpu));
 	__u32 zero = 0;
-	int err = per_cpu ? bpf_map_lookup_elem(f->flowstats_fd, &zero, per_cpu) : -1;
+	int err = per_cpu ? bpf_map_lookup_elem(f->fd[MAP_FLOWSTATS], &zero, per_cpu) : -1;
 
 	for (int c = 0; !err && c < ncpus; c++) {
 		t->inserts += per_cpu[c].inserts;
@@ -78,7 +78,8 @@ static int read_counts(const struct filter *f, struct flow_table *t)
 	return err;
 }
 
-int flowtable_read(const struct filter *f, struct flow_table *t, bool keep, const char *what)
+int flowtable_read(const struct filter *f, struct flow_table *t, bool keep,
+		   struct lib_error *e)
 {
 	const struct xdpport_ruleset *rs = filter_live(f);
 	struct bpf_map_info info = {};
@@ -87,21 +88,22 @@ int flowtable_read(const struct filter *f, struct flow_table *t, bool keep, cons
 	int more = 1;
 
 	memset(t, 0, sizeof(*t));
-	if (bpf_obj_get_info_by_fd(f->flows_fd, &info, &len))
-		return fail(EXIT_FAIL, what, "cannot read the flow table: %s", errno_reason(errno));
+	if (bpf_obj_get_info_by_fd(f->fd[MAP_FLOWS], &info, &len))
+		return lib_fail(e, EXIT_FAIL, "cannot read the flow table: %s",
+				errno_reason(errno));
 	t->size = info.max_entries;
 	/* BATCH entries of room beyond the table: a batch may end past what we counted. */
 	t->entry = calloc((size_t)t->size + BATCH, sizeof(*t->entry));
 	if (!t->entry)
-		return fail(EXIT_FAIL, what, "out of memory");
+		return lib_fail(e, EXIT_FAIL, "out of memory");
 	for (bool first = true; more > 0 && t->n <= t->size; first = false) {
-		more = read_batch(f->flows_fd, t, &in, &out, first);
+		more = read_batch(f->fd[MAP_FLOWS], t, &in, &out, first);
 		in = out;
 	}
 	if (more < 0 || read_counts(f, t)) {
 		flowtable_free(t);
-		return fail(EXIT_FAIL, what, "cannot read the flow table: %s",
-			    errno_reason(more < 0 ? -more : errno));
+		return lib_fail(e, EXIT_FAIL, "cannot read the flow table: %s",
+				errno_reason(more < 0 ? -more : errno));
 	}
 	now = monotonic_ns();
 	for (size_t i = 0; i < t->n; i++) {
@@ -137,7 +139,7 @@ int flowtable_reset_counts(const struct filter *f)
 	int ncpus = libbpf_num_possible_cpus();
 	struct xdpport_flow_counts *zero = calloc(ncpus > 0 ? ncpus : 1, sizeof(*zero));
 	__u32 key = 0;
-	int err = zero ? bpf_map_update_elem(f->flowstats_fd, &key, zero, BPF_ANY) : -1;
+	int err = zero ? bpf_map_update_elem(f->fd[MAP_FLOWSTATS], &key, zero, BPF_ANY) : -1;
 
 	free(zero);
 	return err;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib_error.h"
 #include "xdpport.h"
 
 struct filter;
@@ -31,9 +32,9 @@ struct flow_table {
 };
 
 /* Reads the table of the open filter `f` (entries kept with `keep`, sorted by
- * protocol, family, addresses and ports). Returns 0, or prints the error (`what`
- * names the command) and returns EXIT_FAIL. */
-int flowtable_read(const struct filter *f, struct flow_table *t, bool keep, const char *what);
+ * protocol, family, addresses and ports). Returns 0, or EXIT_FAIL with the error in e. */
+int flowtable_read(const struct filter *f, struct flow_table *t, bool keep,
+		   struct lib_error *e);
 void flowtable_free(struct flow_table *t);
 
 /* Zeroes the egress program's counters (inserts, insert failures). */

@@ -34,11 +34,11 @@ void iface_slots_forget_dead(int ifaces_fd)
 
 int iface_slots_free(const struct filter *f)
 {
-	iface_slots_forget_dead(f->ifaces_fd);
+	iface_slots_forget_dead(f->fd[MAP_IFACES]);
 	for (__u32 slot = 0; slot < XDPPORT_IFACE_SLOTS; slot++) {
 		struct xdpport_iface row;
 
-		if (bpf_map_lookup_elem(f->ifaces_fd, &slot, &row) || !row.ifindex)
+		if (bpf_map_lookup_elem(f->fd[MAP_IFACES], &slot, &row) || !row.ifindex)
 			return slot;
 	}
 	return -1;
@@ -50,5 +50,5 @@ int iface_slots_reset_counters(const struct filter *f, __u32 slot)
 	struct xdpport_totals zero[ncpus > 0 ? ncpus : 1];
 
 	memset(zero, 0, sizeof(zero));
-	return bpf_map_update_elem(f->totals_fd, &slot, zero, BPF_ANY);
+	return bpf_map_update_elem(f->fd[MAP_TOTALS], &slot, zero, BPF_ANY);
 }

@@ -8,11 +8,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "errors.h"
-#include "guard.h"
-#include "guard_sources.h"
+#include "lib_error.h"
+#include "maps.h"
 #include "sources_store.h"
-#include "try.h"
 
 #define MODEL_MAGIC	0x31535058u	/* "XPS1" */
 #define MODEL_CHUNK	4096
@@ -45,18 +43,10 @@ struct model_set {
 _Static_assert(sizeof(struct model_rule) == 28, "struct model_rule has a hole");
 _Static_assert(sizeof(struct model_set) == 40, "struct model_set has a hole");
 
-static int pinned(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "%s/%s", XDPPORT_PIN_DIR, name);
-	return bpf_obj_get(path);
-}
-
 /* The map in slot `slot` of the map-in-map `outer`, or -1. */
-static int inner_fd(const char *outer, __u32 slot)
+static int inner_fd(enum pinned_map outer, __u32 slot)
 {
-	int fd = pinned(outer), inner = -1;
+	int fd = map_pin_open(outer), inner = -1;
 	__u32 id;
 
 	if (fd >= 0 && !bpf_map_lookup_elem(fd, &slot, &id))
@@ -168,7 +158,7 @@ int sources_load(const struct xdpport_ruleset *rs, struct sources *out, char *wh
 	sources_init(out);
 	if (!(rs->sources & XDPPORT_SOURCES_MODEL))
 		return 0;
-	fd = inner_fd("xdpport_src_model", rs->source_slot & 1);
+	fd = inner_fd(MAP_SRC_MODEL, rs->source_slot & 1);
 	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
 		snprintf(why, why_len, "cannot read the source rules: %s", errno_reason(errno));
 		if (fd >= 0)
@@ -282,26 +272,11 @@ static int put_inner(int outer, __u32 slot, int fd)
 	return err ? -1 : 0;
 }
 
-int source_maps_open(struct source_maps *m)
+/* The filter's own fds of the source maps-in-maps (filter_open checked them). */
+static struct source_maps maps_of(const struct filter *f)
 {
-	m->src4_bits = pinned("xdpport_src4_bits");
-	m->src4 = pinned("xdpport_src4");
-	m->src4_long = pinned("xdpport_src4_long");
-	m->trie = pinned("xdpport_src_trie");
-	m->model = pinned("xdpport_src_model");
-	if (m->src4_bits >= 0 && m->src4 >= 0 && m->src4_long >= 0 && m->trie >= 0 && m->model >= 0)
-		return 0;
-	source_maps_close(m);
-	return -1;
-}
-
-void source_maps_close(struct source_maps *m)
-{
-	for (int *fd = &m->src4_bits; fd <= &m->model; fd++) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
+	return (struct source_maps){ f->fd[MAP_SRC4_BITS], f->fd[MAP_SRC4], f->fd[MAP_SRC4_LONG],
+				     f->fd[MAP_SRC_TRIE], f->fd[MAP_SRC_MODEL] };
 }
 
 static int stage_tables(const struct source_maps *m, __u32 slot, const struct source_tables *t,
@@ -355,40 +330,46 @@ int sources_install(const struct source_maps *m, __u32 slot, const struct source
 	return 0;
 }
 
-int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *next,
-		  const struct sources *s, char *why, size_t why_len)
+int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct sources *s,
+		  char *why, size_t why_len)
 {
-	struct source_maps m;
-	int err;
+	struct source_maps m = maps_of(f);
 
-	if (source_maps_open(&m)) {
-		snprintf(why, why_len, "cannot open the source maps in %s: %s", XDPPORT_PIN_DIR,
-			 errno_reason(errno));
-		return -1;
-	}
-	err = sources_install(&m, (live->source_slot & 1) ^ 1, s, next, why, why_len);
-	source_maps_close(&m);
-	return err;
+	publish_begin(f);	/* frames of the ruleset before the last flip may read it */
+	return sources_install(&m, (filter_live(f)->source_slot & 1) ^ 1, s, next, why, why_len);
 }
 
-void sources_release_other(const struct xdpport_ruleset *live)
+/* Whether slot `slot` of any of the source maps-in-maps holds a map. */
+static bool slot_used(const struct source_maps *m, __u32 slot)
 {
-	struct source_maps m;
-	__u32 slot = (live->source_slot & 1) ^ 1;
+	__u32 id;
 
-	if (source_maps_open(&m))
+	for (const int *fd = &m->src4_bits; fd <= &m->model; fd++)
+		if (!bpf_map_lookup_elem(*fd, &slot, &id))
+			return true;
+	return false;
+}
+
+void sources_release_other(struct filter *f)
+{
+	const struct xdpport_ruleset *live = filter_live(f);
+	__u32 slot = (live->source_slot & 1) ^ 1;
+	bool both = !live->sources;	/* flushed: its own slot is unused too */
+	struct source_maps m = maps_of(f);
+
+	if (!slot_used(&m, slot) && !(both && slot_used(&m, slot ^ 1)))
 		return;
+	publish_begin(f);	/* frames of the old ruleset may still read them */
 	for (int *fd = &m.src4_bits; fd <= &m.model; fd++) {
 		put_inner(*fd, slot, -1);
-		if (!live->sources)	/* flushed: its own slot is unused too */
+		if (both)
 			put_inner(*fd, slot ^ 1, -1);
 	}
-	source_maps_close(&m);
 }
 
 void sources_reset_hits(__u8 origin)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd = pinned("xdpport_set_hits");
+	int ncpus = libbpf_num_possible_cpus(), fd = map_pin_open(MAP_SET_HITS);
 	__u32 key = origin;
 	__u64 *zero;
 
@@ -402,7 +383,7 @@ void sources_reset_hits(__u8 origin)
 
 __u64 sources_hits(__u8 origin)
 {
-	int ncpus = libbpf_num_possible_cpus(), fd = pinned("xdpport_set_hits");
+	int ncpus = libbpf_num_possible_cpus(), fd = map_pin_open(MAP_SET_HITS);
 	__u64 *per = ncpus > 0 ? calloc(ncpus, sizeof(*per)) : NULL, sum = 0;
 	__u32 key = origin;
 
@@ -455,39 +436,9 @@ int sources_switch(struct filter *f, struct xdpport_ruleset *next,
 		   const struct xdpport_limits *limits, const struct sources *after, char *why,
 		   size_t why_len)
 {
-	if (sources_stage(filter_live(f), next, after, why, why_len))
+	if (sources_stage(f, next, after, why, why_len))
 		return -1;
 	filter_replace(f, next, limits);
-	sources_release_other(filter_live(f));
-	return 0;
-}
-
-int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ruleset *next,
-		   const struct xdpport_limits *limits, const struct sources *before,
-		   const struct sources *after, const char *what)
-{
-	const struct xdpport_ruleset *live = filter_live(f);
-	char why[256];
-	int err;
-
-	if (sources_stage(live, next, after, why, sizeof(why)))
-		return fail(EXIT_FAIL, what, "%s", why);
-	err = guard_check(live, next, cl->force, what);
-	if (!err)
-		err = guard_check_sources(before, live, after, next, cl->force, what);
-	if (!err)
-		err = try_arm(cl, live, filter_live_limits(f), NULL);
-	if (err) {
-		sources_release_other(live);	/* what was staged: nothing runs with it */
-		return err;
-	}
-	filter_replace(f, next, limits);	/* NULL: the limits stay as they are */
-	sources_release_other(filter_live(f));
-	for (size_t i = 0; i < after->nsets; i++) {
-		const struct source_set *was = sources_find_set(before, after->set[i].name);
-
-		if (!was || was->origin != after->set[i].origin)
-			sources_reset_hits(after->set[i].origin);
-	}
+	sources_release_other(f);
 	return 0;
 }

@@ -5,7 +5,8 @@
  * xdpport_src4, xdpport_src4_long, xdpport_src_trie arrays) and the rules and sets
  * they were built from (xdpport_src_model), so list, save and the next change read
  * exactly what runs. A change fills the slot the running ruleset does not use, then
- * the ruleset switch (filter_replace) moves tables and model over at once.
+ * the ruleset switch (filter_replace) moves tables and model over at once: the
+ * steps of user/publish.c.
  */
 #ifndef XDPPORT_SOURCES_STORE_H
 #define XDPPORT_SOURCES_STORE_H
@@ -13,18 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "filter.h"
 #include "sources.h"
 
-/* The four maps-in-maps of the source slots. */
+/* The maps-in-maps of the source slots: the filter's (struct filter), or in tests a
+ * program's own. */
 struct source_maps {
 	int src4_bits, src4, src4_long, trie, model;
 };
-
-/* The pinned ones; -1 (errno set) when any is missing. */
-int source_maps_open(struct source_maps *m);
-void source_maps_close(struct source_maps *m);
 
 /* Builds `s` into source slot `slot` of `m` and points `next` at it (flags, port
  * bits, source_slot). Tests use it on a program's own maps. 0, or -1 with why. */
@@ -37,30 +34,23 @@ int sources_load(const struct xdpport_ruleset *rs, struct sources *out, char *wh
 		 size_t why_len);
 
 /*
- * Builds the tables and the model of `s` in the source slot `live` does not use and
- * points `next` at it (its sources flags and port bits too). Nothing runs with it
- * until `next` is switched in. Returns 0, or -1 with why.
+ * Steps 1 and 2 of a switch (user/publish.c): once no frame reads it, builds the
+ * tables and the model of `s` in the source slot the running ruleset of `f` does not
+ * use and points `next` at it (its sources flags and port bits too). Nothing runs
+ * with it until `next` is switched in. Returns 0, or -1 with why.
  */
-int sources_stage(const struct xdpport_ruleset *live, struct xdpport_ruleset *next,
-		  const struct sources *s, char *why, size_t why_len);
+int sources_stage(struct filter *f, struct xdpport_ruleset *next, const struct sources *s,
+		  char *why, size_t why_len);
 
-/* After the switch: frees the maps of the source slot the running ruleset `live`
- * no longer uses (both, when it has no sources: after a flush). */
-void sources_release_other(const struct xdpport_ruleset *live);
+/* Step 4, after the switch: frees the maps of the source slot the running ruleset of
+ * `f` does not use (both, when it has no sources: after a flush), once no frame
+ * reads them. Also undoes a sources_stage that was not switched in. */
+void sources_release_other(struct filter *f);
 
-/*
- * Under the lock of `f`: builds `after` into the free source slot, checks both lockout
- * guards (from the running ruleset and its sources `before`; cl->force), puts the
- * change on trial if cl asks for --try, then switches `next` in with `limits` (NULL:
- * the running ones) in one flip and frees the old slot. Prints any error; returns
- * an exit status.
- */
-int sources_commit(struct filter *f, const struct cmdline *cl, struct xdpport_ruleset *next,
-		   const struct xdpport_limits *limits, const struct sources *before,
-		   const struct sources *after, const char *what);
-
-/* The same switch without guard or trial (a rollback puts back what ran): 0, or -1
- * with why. */
+/* Under the lock of `f`: builds `after` into the free source slot and switches
+ * `next` in with `limits` (NULL: the running ones) in one flip, then frees the old
+ * slot; no guard, no trial (a rollback puts back what ran; a command checks both
+ * first: sources_commit). 0, or -1 with why. */
 int sources_switch(struct filter *f, struct xdpport_ruleset *next,
 		   const struct xdpport_limits *limits, const struct sources *after, char *why,
 		   size_t why_len);

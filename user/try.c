@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "input.h"
@@ -259,7 +260,7 @@ static void __attribute__((noreturn)) timer_main(long long deadline)
 	until.tv_sec += deadline - now();
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
 		;
-	if (!filter_open(&f, FILTER_CREATE | FILTER_LOCK, TIMER_NAME)) {
+	if (!cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, TIMER_NAME)) {
 		if (try_pending(&st) && st.timer_pid == getpid())
 			try_revert_locked(&f, &st, TIMER_NAME);
 		filter_close(&f);
@@ -407,7 +408,7 @@ static int settle(const struct cmdline *cl, bool keep)
 {
 	struct try_state st;
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;

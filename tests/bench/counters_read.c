@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cli_lib.h"
 #include "counters.h"
 #include "filter.h"
 #include "stats_report.h"
@@ -62,38 +63,33 @@ static int fill_ports(int fd, int ncpus)
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 200, ncpus = libbpf_num_possible_cpus();
-	struct filter f = { .dir_fd = -1, .rules_fd = -1 };
+	struct filter f;
 	struct counters a = {}, b = {};
 	double *read_ms = calloc(runs, sizeof(double)), *report_ms = calloc(runs, sizeof(double));
 	double cold;
 
 	if (runs < 1 || !read_ms || !report_ms)
 		return 2;
-	f.totals_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "xdpport_totals", 4,
-				     sizeof(struct xdpport_totals), XDPPORT_IFACE_SLOTS, NULL);
-	f.ports_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "xdpport_ports", 4,
-				    sizeof(struct xdpport_port_count), PORT_KEYS, NULL);
-	f.ifaces_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xdpport_ifaces", 4,
-				     sizeof(struct xdpport_iface), XDPPORT_IFACE_SLOTS, NULL);
-	f.flows_fd = bpf_map_create(BPF_MAP_TYPE_LRU_HASH, "xdpport_flows",
-				    sizeof(struct xdpport_flow_key), sizeof(struct xdpport_flow),
-				    XDPPORT_FLOWS_DEFAULT, NULL);
-	f.flowstats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "xdpport_flowstats", 4,
-					sizeof(struct xdpport_flow_counts), 1, NULL);
-	if (f.totals_fd < 0 || f.ports_fd < 0 || f.ifaces_fd < 0 || f.flows_fd < 0 ||
-	    f.flowstats_fd < 0 || fill_ports(f.ports_fd, ncpus)) {
+	filter_init(&f);
+	f.fd[MAP_TOTALS] = map_create(MAP_TOTALS, XDPPORT_IFACE_SLOTS);
+	f.fd[MAP_PORTS] = map_create(MAP_PORTS, PORT_KEYS);
+	f.fd[MAP_IFACES] = map_create(MAP_IFACES, XDPPORT_IFACE_SLOTS);
+	f.fd[MAP_FLOWS] = map_create(MAP_FLOWS, XDPPORT_FLOWS_DEFAULT);
+	f.fd[MAP_FLOWSTATS] = map_create(MAP_FLOWSTATS, 1);
+	if (f.fd[MAP_TOTALS] < 0 || f.fd[MAP_PORTS] < 0 || f.fd[MAP_IFACES] < 0 ||
+	    f.fd[MAP_FLOWS] < 0 || f.fd[MAP_FLOWSTATS] < 0 || fill_ports(f.fd[MAP_PORTS], ncpus)) {
 		perror("counters_read: cannot create the maps (root needed)");
 		return 1;
 	}
 	cold = now_ms();
-	if (counters_read(&f, &b, "bench"))
+	if (cli_counters_read(&f, &b, "bench"))
 		return 1;
 	cold = now_ms() - cold;
 	for (int i = 0; i < runs; i++) {
 		struct stats_report r;
 		double t0 = now_ms(), t1;
 
-		if (counters_read(&f, &a, "bench"))
+		if (cli_counters_read(&f, &a, "bench"))
 			return 1;
 		t1 = now_ms();
 		stats_report_build(&r, &a, &b, 10);

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_lib.h"
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
@@ -112,7 +113,7 @@ static int one_command(__u16 port, bool drop)
 	const struct xdpport_ruleset *live;
 	__u8 entry[XDPPORT_NPROTO];
 	struct filter f;
-	int err = filter_open(&f, FILTER_CREATE | FILTER_LOCK, "clibench");
+	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, "clibench");
 
 	if (err)
 		return err;
@@ -148,7 +149,7 @@ static int updates_bench(double seconds, __u16 port)
 		pass[p] = ruleset_rule_entry(VERDICT_PASS);
 		drop[p] = ruleset_rule_entry(VERDICT_DROP);
 	}
-	if (filter_open(&f, FILTER_LOCK, "clibench"))
+	if (cli_filter_open(&f, FILTER_LOCK, "clibench"))
 		return 1;
 	n = 0;
 	start = now_ms();
