@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "portspec.h"
+#include "rules.h"
 #include "xdpport.h"
 
 #define LIMIT_BURST_DEFAULT	5		/* nftables' default */
@@ -43,10 +44,7 @@ bool limits_same(const struct xdpport_ruleset *rs, const struct xdpport_limits *
 
 /* Limits as compact ranges: neighbouring ports with the same limit form one, and one
  * with the same limit for tcp and udp is one for both. Sorted by first port. */
-struct limit_rule {
-	struct port_range range;
-	struct xdpport_limit limit;
-};
+/* struct limit_rule: user/rules.h */
 
 /* Fills `out` (allocated, free() it) and returns how many; -1 if out of memory. */
 long limits_list(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
