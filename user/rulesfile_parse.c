@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The rules file parser (user/rulesfile.h). */
+/* The rules file parser (user/rulesfile.h): lines into a struct rules. Port rules and
+ * limits are painted port by port as the lines come (later lines win) and become the
+ * rules' lists once, at the end. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -7,10 +9,9 @@
 
 #include "limit.h"
 #include "portspec.h"
-#include "ruleset.h"
 #include "rulesfile.h"
-#include "units.h"
 #include "source_args.h"
+#include "units.h"
 
 #define WORDS_MAX	(RULESFILE_LINE_MAX / 2 + 1)	/* "a b c ..." */
 #define QUOTE_MAX	40	/* how much of a bad word an error message repeats */
@@ -22,10 +23,9 @@ struct parser {
 	unsigned long errors;
 	rulesfile_error_fn on_error;
 	void *ctx;
-	struct xdpport_ruleset *rs;	/* rules only: every other entry 0 until the end */
-	struct xdpport_limits *limits;
-	struct sources *src;		/* source rules and sets */
-	__u8 policy[XDPPORT_NPROTO];	/* the last policy line's, set at the end */
+	struct rules *out;		/* settings and sources as they come */
+	struct rules_paint paint;	/* port rules and limits, into `out` at the end */
+	struct sources *src;		/* out->sources */
 	char text[RULESFILE_LINE_MAX + 1];	/* the current line, split into words */
 	char *word[WORDS_MAX];
 	int nwords;
@@ -142,13 +142,8 @@ static void parse_policy(struct parser *p)
 	if (p->nwords > 3)
 		error(p, "policy: unexpected '%s' after policy pass|drop [tcp|udp]",
 		      quote(p->word[3], q));
-	if (p->errors != errors)
-		return;
-	/* Setting a policy rewrites every port without a rule: do it once, at the end,
-	 * so that a file of a million policy lines costs no more than one. */
-	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
-		if (protos & PROTO_BIT(proto))
-			p->policy[proto] = verdict;
+	if (p->errors == errors)
+		rules_set_policy(p->out, protos, verdict);
 }
 
 /* fragments pass|drop */
@@ -167,7 +162,7 @@ static void parse_fragments(struct parser *p)
 	if (p->nwords > 2)
 		error(p, "fragments: unexpected '%s' after fragments pass|drop", quote(p->word[2], q));
 	if (!p->errors)
-		p->rs->fragments = verdict;
+		p->out->fragments = verdict;
 }
 
 /* replies on|off, replies timeout KIND SECS */
@@ -181,7 +176,7 @@ static void parse_replies(struct parser *p)
 		if (p->nwords > 2)
 			error(p, "unexpected '%s' after replies on|off", quote(p->word[2], q));
 		else if (!p->errors)
-			p->rs->replies = is(p->word[1], "on");
+			p->out->replies = is(p->word[1], "on");
 		return;
 	}
 	if (p->nwords >= 2 && is(p->word[1], "table-size")) {
@@ -211,17 +206,15 @@ static void parse_replies(struct parser *p)
 		error(p, "a timeout is whole seconds, 1 to %u, not '%s'", RULESET_TIMEOUT_MAX,
 		      quote(p->word[3], q));
 	else if (!p->errors)
-		p->rs->timeout[state] = secs;
+		p->out->timeout[state] = secs;
 }
 
 enum port_action { ALLOW, DENY, DELETE };
 
 static void apply_range(struct parser *p, enum port_action action, const struct port_range *r)
 {
-	if (action == DELETE)
-		ruleset_delete_rule(p->rs, r);
-	else
-		ruleset_set_rule(p->rs, r, action == DENY ? VERDICT_DROP : VERDICT_PASS);
+	rules_paint_ports(&p->paint, r,
+			  action == DELETE ? RULE_NONE : action == DENY ? VERDICT_DROP : VERDICT_PASS);
 }
 
 /* allow|deny|delete [PORTSPEC...] from SOURCE... */
@@ -322,7 +315,7 @@ static void parse_limit(struct parser *p)
 	if (p->errors)
 		return;
 	for (int r = 0; r < spec.n; r++)
-		limits_set(p->rs, p->limits, &spec.range[r], on ? &limit : NULL);
+		rules_paint_limit(&p->paint, &spec.range[r], on ? &limit : NULL);
 }
 
 static bool is_cli_command(const char *word)
@@ -442,47 +435,33 @@ static const char *parse_line(struct parser *p, const char *s, const char *end)
 	return c < end ? c + 1 : end;
 }
 
-unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
-			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+unsigned long rulesfile_parse(const char *buf, size_t len, const char *name, struct rules *out,
 			      rulesfile_error_fn on_error, void *ctx)
 {
-	struct sources src;
-	unsigned long errors = rulesfile_parse_sources(buf, len, name, out, limits, &src,
-						       on_error, ctx);
-
-	sources_free(&src);
-	return errors;
-}
-
-unsigned long rulesfile_parse_sources(const char *buf, size_t len, const char *name,
-				      struct xdpport_ruleset *out, struct xdpport_limits *limits,
-				      struct sources *src, rulesfile_error_fn on_error,
-				      void *ctx)
-{
-	static struct xdpport_limits unused;	/* pages only touched by limit lines */
 	static const char bom[] = "\xef\xbb\xbf";
 	struct parser *p = malloc(sizeof(*p));
 	const char *end = buf + len, *s = buf;
 	unsigned long errors;
 
-	sources_init(src);
-	if (!p) {
+	rules_init(out);
+	if (!p || rules_paint_init(&p->paint)) {
 		if (on_error)
 			on_error(ctx, name, 0, "out of memory");
+		free(p);
 		return 1;
 	}
-	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .rs = out,
-			      .limits = limits ? limits : &unused, .src = src };
-	ruleset_reset(out);
+	*p = (struct parser){ .name = name, .on_error = on_error, .ctx = ctx, .out = out,
+			      .paint = p->paint, .src = &out->sources };
 	if (len >= 3 && !memcmp(buf, bom, 3))
 		s += 3;
 	while (s < end)
 		s = parse_line(p, s, end);
-	for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
-		ruleset_set_policy(out, PROTO_BIT(proto), p->policy[proto]);
-	for (size_t i = 0; i < src->nsets; i++)
-		source_set_sort(&src->set[i]);
+	for (size_t i = 0; i < p->src->nsets; i++)
+		source_set_sort(&p->src->set[i]);
+	if (!p->errors && rules_paint_finish(&p->paint, out))
+		error(p, "out of memory");
 	errors = p->errors;
+	rules_paint_free(&p->paint);
 	free(p);
 	return errors;
 }

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The rules file writer (user/rulesfile.h): what `save` prints. */
+/* The rules file writer (user/rulesfile.h): what `save` prints, from a struct rules. */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "limit.h"
 #include "portspec.h"
-#include "ruleset.h"
 #include "rulesfile.h"
 #include "source_args.h"
+
+#define SET_LINE_PREFIXES	8	/* a set's members per saved line */
 
 static const char *verdict_word(int v)
 {
@@ -27,34 +27,39 @@ static void write_range(FILE *out, const struct port_range *range)
 									     : XDPPORT_TCP));
 }
 
-static void write_rule(FILE *out, const struct rule *r)
+static void write_settings(FILE *out, const struct rules *r)
 {
-	fputs(r->verdict == VERDICT_DROP ? "deny " : "allow ", out);
-	write_range(out, &r->range);
-	fputc('\n', out);
+	if (r->policy[XDPPORT_TCP] == r->policy[XDPPORT_UDP])
+		fprintf(out, "policy %s\n", verdict_word(r->policy[XDPPORT_TCP]));
+	else
+		for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
+			fprintf(out, "policy %s %s\n", verdict_word(r->policy[proto]),
+				proto_name(proto));
+	fprintf(out, "fragments %s\n", verdict_word(r->fragments));
+	if (!r->replies)
+		fprintf(out, "replies off\n");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (r->timeout[s] != ruleset_timeout_default(s))
+			fprintf(out, "replies timeout %s %u\n", ruleset_timeout_name(s),
+				r->timeout[s]);
 }
 
-static int write_limits(FILE *out, const struct xdpport_ruleset *rs,
-			const struct xdpport_limits *limits)
+static void write_ports(FILE *out, const struct rules *r)
 {
-	struct limit_rule *l;
-	long n = limits_list(rs, limits, &l);
-
-	if (n < 0)
-		return -1;
-	for (long i = 0; i < n; i++) {
+	for (size_t i = 0; i < r->nports; i++) {
+		fputs(r->port[i].verdict == VERDICT_DROP ? "deny " : "allow ", out);
+		write_range(out, &r->port[i].range);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < r->nlimits; i++) {
 		char text[64];
 
-		limit_format(&l[i].limit, text, sizeof(text));
+		limit_format(&r->limit[i].limit, text, sizeof(text));
 		fputs("limit ", out);
-		write_range(out, &l[i].range);
+		write_range(out, &r->limit[i].range);
 		fprintf(out, " %s\n", text);
 	}
-	free(l);
-	return 0;
 }
-
-#define SET_LINE_PREFIXES	8	/* a set's members per saved line */
 
 static void write_sources(FILE *out, const struct sources *src)
 {
@@ -82,39 +87,10 @@ static void write_sources(FILE *out, const struct sources *src)
 	}
 }
 
-int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
-		    const struct xdpport_limits *limits)
+int rulesfile_write(FILE *out, const struct rules *r)
 {
-	return rulesfile_write_sources(out, rs, limits, NULL);
-}
-
-int rulesfile_write_sources(FILE *out, const struct xdpport_ruleset *rs,
-			    const struct xdpport_limits *limits, const struct sources *src)
-{
-	struct rule *rules;
-	long n = ruleset_rules(rs, &rules);
-
-	if (n < 0)
-		return -1;
-	if (rs->policy[XDPPORT_TCP] == rs->policy[XDPPORT_UDP])
-		fprintf(out, "policy %s\n", verdict_word(rs->policy[XDPPORT_TCP]));
-	else
-		for (int proto = 0; proto < XDPPORT_NPROTO; proto++)
-			fprintf(out, "policy %s %s\n", verdict_word(rs->policy[proto]),
-				proto_name(proto));
-	fprintf(out, "fragments %s\n", verdict_word(rs->fragments));
-	if (!rs->replies)
-		fprintf(out, "replies off\n");
-	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
-		if (rs->timeout[s] != ruleset_timeout_default(s))
-			fprintf(out, "replies timeout %s %u\n", ruleset_timeout_name(s),
-				rs->timeout[s]);
-	for (long i = 0; i < n; i++)
-		write_rule(out, &rules[i]);
-	free(rules);
-	if (limits && write_limits(out, rs, limits))
-		return -1;
-	if (src)
-		write_sources(out, src);
+	write_settings(out, r);
+	write_ports(out, r);
+	write_sources(out, &r->sources);
 	return ferror(out) ? -1 : 0;
 }
