@@ -16,15 +16,14 @@
 static struct xdpport_ruleset compiled;
 static struct xdpport_limits compiled_limits;
 
-/* The lockout guard, on the running rules and `rules`. A switch to the very bytes
- * that run starts dropping nothing: no need to read the running rules back then. */
+/* The lockout guard, on the running rules and `rules`. */
 static int guard(const struct cmdline *cl, struct filter *f, const struct rules *rules,
-		 const struct xdpport_ruleset *next, const char *what)
+		 const char *what)
 {
 	struct rules live;
 	int err;
 
-	if (cl->force || !memcmp(filter_live(f), next, sizeof(*next)))
+	if (cl->force)
 		return 0;
 	if (rules_load(f, &live))
 		return fail(EXIT_FAIL, what, "out of memory");
@@ -39,12 +38,13 @@ static int switch_rules(const struct cmdline *cl, struct filter *f, const struct
 			const char *what)
 {
 	const struct xdpport_ruleset *live = filter_live(f);
-	int err = guard(cl, f, rules, next, what);
+	bool same = !memcmp(live, next, sizeof(*next));
+	/* The very bytes that run start dropping nothing: no need to read them back. */
+	int err = same ? 0 : guard(cl, f, rules, what);
 
 	if (!err)
 		err = try_arm(cl, live, filter_live_limits(f), NULL);
-	if (!err && (memcmp(live, next, sizeof(*next)) ||
-		     !limits_same(next, filter_live_limits(f), limits)))
+	if (!err && (!same || !limits_same(next, filter_live_limits(f), limits)))
 		filter_replace(f, next, limits);
 	return err;
 }

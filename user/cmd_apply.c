@@ -108,21 +108,26 @@ static int dropped_guarded_port(void)
 }
 
 /* The guard's decision apply would take: against the running ruleset, or the clean
- * one a boot starts from when there is none (or it cannot be read: no privileges). */
+ * one a boot starts from when there is none (or it cannot be read: no privileges).
+ * The very bytes that run start dropping nothing: no need to read them back then. */
 static int check_guard(struct cmdline *cl)
 {
+	static struct xdpport_ruleset compiled;
 	struct rules running;
 	struct filter f;
+	bool same = false;
 	int err = 0;
 
 	rules_init(&running);
 	if (caps_have_bpf() && !filter_open(&f, 0, cl->cmd->name)) {
-		err = rules_load(&f, &running);
+		rules_compile(&next, &compiled, NULL);
+		same = !memcmp(filter_live(&f), &compiled, sizeof(compiled));
+		err = same ? 0 : rules_load(&f, &running);
 		filter_close(&f);
 	}
 	if (err)
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
-	err = guard_check_rules(&running, &next, cl->force, cl->cmd->name);
+	err = same ? 0 : guard_check_rules(&running, &next, cl->force, cl->cmd->name);
 	rules_free(&running);
 	return err;
 }

@@ -120,7 +120,21 @@ struct rules_paint {
 int rules_paint_init(struct rules_paint *p);
 void rules_paint_free(struct rules_paint *p);
 
-void rules_paint_ports(struct rules_paint *p, const struct port_range *range, int verdict);
+/* Inline: a big file calls it for every line. */
+static inline void rules_paint_ports(struct rules_paint *p, const struct port_range *range,
+				     int verdict)
+{
+	__u8 rule = verdict == RULE_NONE ? 0 : XDPPORT_ENTRY_RULE | verdict;
+
+	for (int proto = 0; proto < XDPPORT_NPROTO; proto++) {
+		__u8 *e = p->port[proto];
+
+		if (range->protos & PROTO_BIT(proto))
+			for (unsigned port = range->first; port <= range->last; port++)
+				e[port] = (e[port] & XDPPORT_ENTRY_LIMIT) | rule;
+	}
+}
+
 void rules_paint_limit(struct rules_paint *p, const struct port_range *range,
 		       const struct xdpport_limit *l);
 

@@ -5,23 +5,33 @@
  * file's way of building rules) is read back the same way. Reading back finds the
  * runs of equal entries, a 64-bit word at a time where a run is long.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
-#include "rules_list.h"
 
 #define BYTES(b)	((b) * 0x0101010101010101ull)	/* `b` in every byte of a word */
 
-static __u8 rule_entry(int verdict)
+/* Sets e[first, last] to `value`: short runs (most, in a big ruleset) without a
+ * call. */
+static void fill(__u8 *e, unsigned first, unsigned last, __u8 value)
 {
-	return XDPPORT_ENTRY_RULE | verdict;
+	if (last - first < 16)
+		for (unsigned port = first; port <= last; port++)
+			e[port] = value;
+	else
+		memset(e + first, value, last - first + 1u);
 }
+
+_Static_assert(offsetof(struct xdpport_ruleset, policy) == XDPPORT_NPROTO * XDPPORT_PORTS,
+	       "the entries are no longer all that comes before the policies");
 
 void rules_compile(const struct rules *r, struct xdpport_ruleset *rs,
 		   struct xdpport_limits *limits)
 {
-	memset(rs, 0, sizeof(*rs));
+	/* Everything after the entries is zero but the settings. */
+	memset(rs->policy, 0, sizeof(*rs) - offsetof(struct xdpport_ruleset, policy));
 	for (int p = 0; p < XDPPORT_NPROTO; p++) {
 		rs->policy[p] = r->policy[p];
 		memset(rs->entry[p], r->policy[p], XDPPORT_PORTS);
@@ -34,8 +44,8 @@ void rules_compile(const struct rules *r, struct xdpport_ruleset *rs,
 
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
 			if (range->protos & PROTO_BIT(p))
-				memset(&rs->entry[p][range->first], rule_entry(r->port[i].verdict),
-				       range->last - range->first + 1u);
+				fill(rs->entry[p], range->first, range->last,
+				     XDPPORT_ENTRY_RULE | r->port[i].verdict);
 	}
 	for (size_t i = 0; i < r->nlimits; i++) {
 		const struct limit_rule *l = &r->limit[i];
@@ -53,7 +63,7 @@ void rules_compile(const struct rules *r, struct xdpport_ruleset *rs,
 __u8 rules_compile_entry(const struct rules *r, int proto, unsigned port)
 {
 	int rule = rules_port_rule(r, proto, port);
-	__u8 entry = rule == RULE_NONE ? r->policy[proto] : rule_entry(rule);
+	__u8 entry = rule == RULE_NONE ? r->policy[proto] : ruleset_rule_entry(rule);
 
 	return entry | (rules_port_limit(r, proto, port) ? XDPPORT_ENTRY_LIMIT : 0);
 }
@@ -76,81 +86,138 @@ static unsigned run_end(const __u8 *e, unsigned port, __u8 mask, __u8 value)
 	return port;
 }
 
-/* A list that grows as items are found: a read-back cannot know how many first
- * without reading twice. */
-struct growing {
-	void *items;
-	size_t n, cap, size;
+/* A run of one protocol's ports with the same rule bits, as plain numbers (kept in
+ * registers: a struct written a field at a time and compared whole stalls). */
+struct run {
+	unsigned next;		/* where the walk goes on */
+	unsigned first, last;
+	__u8 reason;		/* XDPPORT_ENTRY_REASON bits */
 };
 
-static void *grow(struct growing *g)
+/* The next run with a rule from r->next on; false when there is none. Most runs in a
+ * big ruleset are one port long: those take no call. */
+static inline bool next_rule(const __u8 *e, struct run *r)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? 2 * g->cap : 64;
-		void *items = realloc(g->items, cap * g->size);
+	unsigned p = r->next;
 
-		if (!items)
-			return NULL;
-		g->items = items;
-		g->cap = cap;
-	}
-	return (char *)g->items + g->n++ * g->size;
-}
+	while (p < XDPPORT_PORTS) {
+		unsigned first = p;
+		__u8 reason = e[p++] & XDPPORT_ENTRY_REASON;
 
-/* The rules of one protocol's entries: runs of the same rule bits. */
-static int read_rules(const __u8 *e, int proto, struct growing *out)
-{
-	for (unsigned port = 0; port < XDPPORT_PORTS;) {
-		__u8 reason = e[port] & XDPPORT_ENTRY_REASON;
-		unsigned first = port;
-		struct port_rule *rule;
-
-		port = run_end(e, port + 1, XDPPORT_ENTRY_REASON, reason);
-		if (!(reason & XDPPORT_ENTRY_RULE))
-			continue;
-		rule = grow(out);
-		if (!rule)
-			return -1;
-		*rule = (struct port_rule){ { PROTO_BIT(proto), first, port - 1 },
-					    reason & XDPPORT_ENTRY_DROP };
-	}
-	return 0;
-}
-
-/* The limits of one protocol: runs of limited ports with the same config. */
-static int read_limits(const __u8 *e, const struct xdpport_limit *cfg, int proto,
-		       struct growing *out)
-{
-	for (unsigned port = 0; port < XDPPORT_PORTS;) {
-		unsigned first = port;
-		struct limit_rule *l;
-
-		if (!(e[port] & XDPPORT_ENTRY_LIMIT)) {
-			port = run_end(e, port, XDPPORT_ENTRY_LIMIT, 0);
-			continue;
+		if (p < XDPPORT_PORTS && (e[p] & XDPPORT_ENTRY_REASON) == reason)
+			p = run_end(e, p + 1, XDPPORT_ENTRY_REASON, reason);
+		if (reason & XDPPORT_ENTRY_RULE) {
+			*r = (struct run){ p, first, p - 1, reason };
+			return true;
 		}
-		while (++port < XDPPORT_PORTS && (e[port] & XDPPORT_ENTRY_LIMIT) &&
-		       !memcmp(&cfg[port], &cfg[first], sizeof(cfg[first])))
-			;
-		l = grow(out);
-		if (!l)
-			return -1;
-		*l = (struct limit_rule){ { PROTO_BIT(proto), first, port - 1 }, cfg[first] };
 	}
+	r->next = p;
+	return false;
+}
+
+static struct port_rule rule_of(const struct run *r, __u32 protos)
+{
+	return (struct port_rule){ { protos, r->first, r->last }, r->reason & XDPPORT_ENTRY_DROP };
+}
+
+/* The same for limits: runs of limited ports with the same config. */
+static bool next_limit(const __u8 *e, const struct xdpport_limit *cfg, unsigned *port,
+		       int proto, struct limit_rule *out)
+{
+	unsigned first = run_end(e, *port, XDPPORT_ENTRY_LIMIT, 0), p = first;
+
+	if (first == XDPPORT_PORTS) {
+		*port = first;
+		return false;
+	}
+	while (++p < XDPPORT_PORTS && (e[p] & XDPPORT_ENTRY_LIMIT) &&
+	       !memcmp(&cfg[p], &cfg[first], sizeof(cfg[first])))
+		;
+	*port = p;
+	*out = (struct limit_rule){ { PROTO_BIT(proto), first, p - 1 }, cfg[first] };
+	return true;
+}
+
+/* Room for the most items there can be, taken at once: pages that are not written
+ * cost nothing. Shrunk to what was found. */
+static void *room(size_t size)
+{
+	return malloc(size * (XDPPORT_NPROTO * XDPPORT_PORTS + 1));
+}
+
+static void *shrink(void *items, size_t size, size_t n)
+{
+	void *shrunk = realloc(items, size * (n + 1));
+
+	return shrunk ? shrunk : items;
+}
+
+/*
+ * The rules of both protocols' bytes in normal form, straight into one list: the tcp
+ * and udp runs come in port order and are merged as they come (a run the same in
+ * both is one rule), as range_list_merge() would.
+ */
+static int read_rules(const __u8 (*entry)[XDPPORT_PORTS], struct port_rule **out, size_t *n)
+{
+	const __u8 *tcp = entry[XDPPORT_TCP], *udp = entry[XDPPORT_UDP];
+	struct port_rule *rules = room(sizeof(*rules));
+	struct run t = { 0 }, u = { 0 };
+	bool ht, hu;
+	size_t k = 0;
+
+	if (!rules)
+		return -1;
+	ht = next_rule(tcp, &t);
+	hu = next_rule(udp, &u);
+	while (ht || hu) {
+		if (ht && hu && t.first == u.first && t.last == u.last && t.reason == u.reason) {
+			rules[k++] = rule_of(&t, PROTOS_ALL);
+			ht = next_rule(tcp, &t);
+			hu = next_rule(udp, &u);
+		} else if (ht && (!hu || t.first <= u.first)) {
+			rules[k++] = rule_of(&t, PROTO_BIT(XDPPORT_TCP));
+			ht = next_rule(tcp, &t);
+		} else {
+			rules[k++] = rule_of(&u, PROTO_BIT(XDPPORT_UDP));
+			hu = next_rule(udp, &u);
+		}
+	}
+	*out = shrink(rules, sizeof(*rules), k);
+	*n = k;
 	return 0;
 }
 
-/* Both protocols' lists merged into the normal form, into *items. */
-static int merge(struct growing g[XDPPORT_NPROTO], void **items, size_t *n)
+/* The limits the same way (limits NULL: none). */
+static int read_limits(const __u8 (*entry)[XDPPORT_PORTS], const struct xdpport_limits *limits,
+		       struct limit_rule **out, size_t *n)
 {
-	size_t size = g[0].size;
-	void *out = malloc(size * (g[0].n + g[1].n + 1));
+	struct limit_rule *l = limits ? room(sizeof(*l)) : malloc(sizeof(*l)), t, u;
+	unsigned pt = 0, pu = 0;
+	bool ht, hu;
+	size_t k = 0;
 
-	if (!out)
+	if (!l)
 		return -1;
-	*n = range_list_merge(g[XDPPORT_TCP].items, g[XDPPORT_TCP].n, g[XDPPORT_UDP].items,
-			      g[XDPPORT_UDP].n, size, out);
-	*items = out;
+	ht = limits && next_limit(entry[XDPPORT_TCP], limits->port[XDPPORT_TCP], &pt, XDPPORT_TCP, &t);
+	hu = limits && next_limit(entry[XDPPORT_UDP], limits->port[XDPPORT_UDP], &pu, XDPPORT_UDP, &u);
+	while (ht || hu) {
+		bool both = ht && hu && t.range.first == u.range.first &&
+			    t.range.last == u.range.last && !memcmp(&t.limit, &u.limit, sizeof(t.limit));
+		bool tcp = ht && (!hu || t.range.first <= u.range.first);
+
+		l[k] = tcp ? t : u;
+		if (both)
+			l[k].range.protos = PROTOS_ALL;
+		k++;
+		if (tcp)
+			ht = next_limit(entry[XDPPORT_TCP], limits->port[XDPPORT_TCP], &pt,
+					XDPPORT_TCP, &t);
+		if (!tcp || both)
+			hu = next_limit(entry[XDPPORT_UDP], limits->port[XDPPORT_UDP], &pu,
+					XDPPORT_UDP, &u);
+	}
+	*out = limits ? shrink(l, sizeof(*l), k) : l;
+	*n = k;
 	return 0;
 }
 
@@ -158,29 +225,16 @@ static int merge(struct growing g[XDPPORT_NPROTO], void **items, size_t *n)
 static int read_lists(const __u8 (*entry)[XDPPORT_PORTS], const struct xdpport_limits *limits,
 		      struct rules *r)
 {
-	struct growing rules[XDPPORT_NPROTO], lims[XDPPORT_NPROTO];
-	struct port_rule *port = NULL;
-	struct limit_rule *limit = NULL;
-	size_t nports = 0, nlimits = 0;
-	int err = 0;
+	struct port_rule *port;
+	struct limit_rule *limit;
+	size_t nports, nlimits;
 
-	for (int p = 0; p < XDPPORT_NPROTO; p++) {
-		rules[p] = (struct growing){ .size = sizeof(struct port_rule) };
-		lims[p] = (struct growing){ .size = sizeof(struct limit_rule) };
-		err |= read_rules(entry[p], p, &rules[p]);
-		if (limits)
-			err |= read_limits(entry[p], limits->port[p], p, &lims[p]);
-	}
-	if (!err)
-		err = merge(rules, (void **)&port, &nports);
-	if (!err && (err = merge(lims, (void **)&limit, &nlimits)))
-		free(port);
-	for (int p = 0; p < XDPPORT_NPROTO; p++) {
-		free(rules[p].items);
-		free(lims[p].items);
-	}
-	if (err)
+	if (read_rules(entry, &port, &nports))
 		return -1;
+	if (read_limits(entry, limits, &limit, &nlimits)) {
+		free(port);
+		return -1;
+	}
 	free(r->port);
 	free(r->limit);
 	r->port = port, r->nports = nports;
@@ -216,19 +270,6 @@ void rules_paint_free(struct rules_paint *p)
 	free(p->limits);
 	p->port = NULL;
 	p->limits = NULL;
-}
-
-void rules_paint_ports(struct rules_paint *p, const struct port_range *range, int verdict)
-{
-	for (int proto = 0; proto < XDPPORT_NPROTO; proto++) {
-		__u8 *e = p->port[proto];
-
-		if (!(range->protos & PROTO_BIT(proto)))
-			continue;
-		for (unsigned port = range->first; port <= range->last; port++)
-			e[port] = (e[port] & XDPPORT_ENTRY_LIMIT) |
-				  (verdict == RULE_NONE ? 0 : rule_entry(verdict));
-	}
 }
 
 void rules_paint_limit(struct rules_paint *p, const struct port_range *range,

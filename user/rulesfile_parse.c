@@ -373,27 +373,70 @@ static void bad_byte(struct parser *p, unsigned char c, size_t column)
 		error(p, "control character 0x%02x at column %zu", c, column);
 }
 
+/*
+ * Eight bytes at a time (big files are some 15 bytes a line): a word with a byte
+ * in every byte, and the classic tests for "some byte is zero", "< n" and "> n"
+ * (exact for n <= 127; the lowest such byte is found exactly).
+ */
+#define ONES	0x0101010101010101ull
+#define HIGHS	0x8080808080808080ull
+
+static __u64 load8(const char *c)
+{
+	__u64 w;
+
+	memcpy(&w, c, sizeof(w));
+	return w;
+}
+
+static __u64 zero_bytes(__u64 w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Eight bytes of printable ASCII without '#': nothing for parse_line() to note. */
+static bool plain8(const char *c)
+{
+	__u64 w = load8(c);
+	__u64 below_space = (w - ONES * 0x20) & ~w & HIGHS, above_tilde = ((w + ONES) | w) & HIGHS;
+
+	return !(below_space | above_tilde | zero_bytes(w ^ (ONES * '#')));
+}
+
+/* Where the first space or tab is in the eight bytes at `c` (8: none). */
+static unsigned blank8(const char *c)
+{
+	__u64 w = load8(c), m = zero_bytes(w ^ (ONES * ' ')) | zero_bytes(w ^ (ONES * '\t'));
+
+	return m ? __builtin_ctzll(m) / 8 : 8;
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* Copies `len` bytes of rule text into p->text, splitting it into words at spaces
  * and tabs. */
 static void split_words(struct parser *p, const char *s, size_t len)
 {
-	bool in_word = false;
+	char *t = p->text;
+	size_t i = 0;
 
+	memcpy(t, s, len);
+	t[len] = '\0';
 	p->nwords = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == ' ' || c == '\t') {
-			p->text[i] = '\0';
-			in_word = false;
+	while (i < len) {
+		if (blank(t[i])) {
+			t[i++] = '\0';
 			continue;
 		}
-		p->text[i] = c;
-		if (!in_word)
-			p->word[p->nwords++] = &p->text[i];
-		in_word = true;
+		p->word[p->nwords++] = &t[i];
+		for (unsigned n; len - i >= 8 && (n = blank8(&t[i])) == 8;)
+			i += n;
+		while (i < len && !blank(t[i]))
+			i++;
 	}
-	p->text[len] = '\0';
 }
 
 /*
@@ -408,6 +451,10 @@ static const char *parse_line(struct parser *p, const char *s, const char *end)
 	for (c = s; c < end && *c != '\n'; c++) {
 		unsigned char b = *c;
 
+		if (end - c >= 8 && plain8(c)) {
+			c += 7;
+			continue;
+		}
 		if (b >= 0x20 && b < 0x7f && b != '#')
 			continue;
 		if (b == '#' && !hash)
