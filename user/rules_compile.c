@@ -138,18 +138,41 @@ static bool next_limit(const __u8 *e, const struct xdpport_limit *cfg, unsigned 
 	return true;
 }
 
-/* Room for the most items there can be, taken at once: pages that are not written
- * cost nothing. Shrunk to what was found. */
-static void *room(size_t size)
+/*
+ * A list that grows as items are found: a read-back cannot know how many first
+ * without reading twice. Most rulesets have a handful, which a small block holds;
+ * past it, room for the most there can be is taken at once (pages not written cost
+ * nothing; growing step by step would copy a big list many times), then given back.
+ */
+#define FEW_ITEMS	256
+
+struct growing {
+	void *items;
+	size_t n, cap, size;
+};
+
+static void *add(struct growing *g)
 {
-	return malloc(size * (XDPPORT_NPROTO * XDPPORT_PORTS + 1));
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? XDPPORT_NPROTO * XDPPORT_PORTS : FEW_ITEMS;
+		void *items = realloc(g->items, cap * g->size);
+
+		if (!items)
+			return NULL;
+		g->items = items;
+		g->cap = cap;
+	}
+	return (char *)g->items + g->n++ * g->size;
 }
 
-static void *shrink(void *items, size_t size, size_t n)
+/* The list, its room past the items given back; -1 when out of memory. */
+static int done(struct growing *g, void **out, size_t *n)
 {
-	void *shrunk = realloc(items, size * (n + 1));
+	void *shrunk = g->cap > FEW_ITEMS ? realloc(g->items, (g->n + 1) * g->size) : g->items;
 
-	return shrunk ? shrunk : items;
+	*out = shrunk ? shrunk : g->items ? g->items : malloc(g->size);
+	*n = g->n;
+	return *out ? 0 : -1;
 }
 
 /*
@@ -160,65 +183,61 @@ static void *shrink(void *items, size_t size, size_t n)
 static int read_rules(const __u8 (*entry)[XDPPORT_PORTS], struct port_rule **out, size_t *n)
 {
 	const __u8 *tcp = entry[XDPPORT_TCP], *udp = entry[XDPPORT_UDP];
-	struct port_rule *rules = room(sizeof(*rules));
+	struct growing g = { .size = sizeof(struct port_rule) };
 	struct run t = { 0 }, u = { 0 };
-	bool ht, hu;
-	size_t k = 0;
+	bool ht = next_rule(tcp, &t), hu = next_rule(udp, &u);
+	struct port_rule *rule;
 
-	if (!rules)
-		return -1;
-	ht = next_rule(tcp, &t);
-	hu = next_rule(udp, &u);
 	while (ht || hu) {
+		if (!(rule = add(&g))) {
+			free(g.items);
+			return -1;
+		}
 		if (ht && hu && t.first == u.first && t.last == u.last && t.reason == u.reason) {
-			rules[k++] = rule_of(&t, PROTOS_ALL);
+			*rule = rule_of(&t, PROTOS_ALL);
 			ht = next_rule(tcp, &t);
 			hu = next_rule(udp, &u);
 		} else if (ht && (!hu || t.first <= u.first)) {
-			rules[k++] = rule_of(&t, PROTO_BIT(XDPPORT_TCP));
+			*rule = rule_of(&t, PROTO_BIT(XDPPORT_TCP));
 			ht = next_rule(tcp, &t);
 		} else {
-			rules[k++] = rule_of(&u, PROTO_BIT(XDPPORT_UDP));
+			*rule = rule_of(&u, PROTO_BIT(XDPPORT_UDP));
 			hu = next_rule(udp, &u);
 		}
 	}
-	*out = shrink(rules, sizeof(*rules), k);
-	*n = k;
-	return 0;
+	return done(&g, (void **)out, n);
 }
 
 /* The limits the same way (limits NULL: none). */
 static int read_limits(const __u8 (*entry)[XDPPORT_PORTS], const struct xdpport_limits *limits,
 		       struct limit_rule **out, size_t *n)
 {
-	struct limit_rule *l = limits ? room(sizeof(*l)) : malloc(sizeof(*l)), t, u;
+	const struct xdpport_limit *ct = limits ? limits->port[XDPPORT_TCP] : NULL;
+	const struct xdpport_limit *cu = limits ? limits->port[XDPPORT_UDP] : NULL;
+	struct growing g = { .size = sizeof(struct limit_rule) };
 	unsigned pt = 0, pu = 0;
-	bool ht, hu;
-	size_t k = 0;
+	struct limit_rule t, u, *l;
+	bool ht = limits && next_limit(entry[XDPPORT_TCP], ct, &pt, XDPPORT_TCP, &t);
+	bool hu = limits && next_limit(entry[XDPPORT_UDP], cu, &pu, XDPPORT_UDP, &u);
 
-	if (!l)
-		return -1;
-	ht = limits && next_limit(entry[XDPPORT_TCP], limits->port[XDPPORT_TCP], &pt, XDPPORT_TCP, &t);
-	hu = limits && next_limit(entry[XDPPORT_UDP], limits->port[XDPPORT_UDP], &pu, XDPPORT_UDP, &u);
 	while (ht || hu) {
 		bool both = ht && hu && t.range.first == u.range.first &&
 			    t.range.last == u.range.last && !memcmp(&t.limit, &u.limit, sizeof(t.limit));
 		bool tcp = ht && (!hu || t.range.first <= u.range.first);
 
-		l[k] = tcp ? t : u;
+		if (!(l = add(&g))) {
+			free(g.items);
+			return -1;
+		}
+		*l = tcp ? t : u;
 		if (both)
-			l[k].range.protos = PROTOS_ALL;
-		k++;
+			l->range.protos = PROTOS_ALL;
 		if (tcp)
-			ht = next_limit(entry[XDPPORT_TCP], limits->port[XDPPORT_TCP], &pt,
-					XDPPORT_TCP, &t);
+			ht = next_limit(entry[XDPPORT_TCP], ct, &pt, XDPPORT_TCP, &t);
 		if (!tcp || both)
-			hu = next_limit(entry[XDPPORT_UDP], limits->port[XDPPORT_UDP], &pu,
-					XDPPORT_UDP, &u);
+			hu = next_limit(entry[XDPPORT_UDP], cu, &pu, XDPPORT_UDP, &u);
 	}
-	*out = limits ? shrink(l, sizeof(*l), k) : l;
-	*n = k;
-	return 0;
+	return done(&g, (void **)out, n);
 }
 
 /* The port rules and limits of per-port bytes (limits: NULL for none) into `r`. */
