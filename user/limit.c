@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "limit.h"

@@ -23,8 +23,8 @@ static void compile(struct filter *f, const struct rules *after)
 void rules_commit(struct filter *f, const struct rules *before, const struct rules *after)
 {
 	const struct xdpport_ruleset *live = filter_live(f);
-	bool limits_same = rules_limits_same(before, after);
-	int port = rules_settings_same(before, after) && limits_same
+	bool same_limits = rules_limits_same(before, after);
+	int port = rules_settings_same(before, after) && same_limits
 			   ? rules_changed_port(before, after) : -2;
 
 	if (port == -1)
@@ -39,7 +39,7 @@ void rules_commit(struct filter *f, const struct rules *before, const struct rul
 		return;
 	}
 	compile(f, after);
-	if (limits_same)
+	if (same_limits)
 		filter_commit(f, &next);	/* the running slot's limits stay */
 	else
 		filter_replace(f, &next, &next_limits);

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-#include <stdlib.h>
 #include <string.h>
 
 #include "ruleset.h"
@@ -46,25 +45,12 @@ int ruleset_timeout_parse(const char *name)
 	return -1;
 }
 
-bool ruleset_timeouts_default(const struct xdpport_ruleset *rs)
-{
-	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
-		if (rs->timeout[s] != timeouts[s].seconds)
-			return false;
-	return true;
-}
-
 void ruleset_reset(struct xdpport_ruleset *rs)
 {
 	memset(rs, 0, sizeof(*rs));	/* XDPPORT_ENTRY_POLICY_PASS everywhere */
 	rs->replies = 1;
 	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
 		rs->timeout[s] = timeouts[s].seconds;
-}
-
-enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16_t port)
-{
-	return rs->entry[proto][port] & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
 }
 
 bool ruleset_is_valid(const struct xdpport_ruleset *rs)

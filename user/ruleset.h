@@ -31,14 +31,8 @@ const char *ruleset_timeout_name(int state);
 __u32 ruleset_timeout_default(int state);
 int ruleset_timeout_parse(const char *name);
 
-/* True when every timeout is its default. */
-bool ruleset_timeouts_default(const struct xdpport_ruleset *rs);
-
 /* The entry of a port with a rule of verdict `v`. */
 __u8 ruleset_rule_entry(enum verdict v);
-
-/* What a frame to (proto, port) gets: its rule's verdict, or the policy's. */
-enum verdict ruleset_verdict(const struct xdpport_ruleset *rs, int proto, uint16_t port);
 
 /* True when every byte is a valid entry and matches the policies: a ruleset the CLI
  * could have written. The limit bit may be set on any entry (a denied port keeps its
