@@ -304,6 +304,55 @@ static void test_round_trip(void)
 			       "(%u differ)", bad_paint);
 }
 
+/* The questions a commit and the guard ask of two rulesets, against a port by port
+ * reading of both. */
+static void test_changes(void)
+{
+	unsigned seed = 777, bad = 0, one = 0;
+
+	for (int round = 0; round < 300; round++) {
+		struct rules a, b;
+		int want = -1, edits = rand_r(&seed) % 3;
+		bool drops = false;
+
+		rules_init(&a);
+		for (int op = 0; op < 6; op++) {
+			uint16_t first = rand_r(&seed) % 64;
+			struct port_range r = range(1 + rand_r(&seed) % 3, first,
+						    first + rand_r(&seed) % 3);
+
+			rules_set_ports(&a, &r, (int)(rand_r(&seed) % 3) - 1);
+		}
+		rules_copy(&b, &a);
+		for (int op = 0; op < edits; op++) {
+			uint16_t first = rand_r(&seed) % 64;
+			struct port_range r = range(1 + rand_r(&seed) % 3, first,
+						    first + (rand_r(&seed) % 4 == 0));
+
+			if (rand_r(&seed) % 5 == 0)
+				rules_set_policy(&b, r.protos, rand_r(&seed) % 2);
+			else
+				rules_set_ports(&b, &r, (int)(rand_r(&seed) % 3) - 1);
+		}
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			for (unsigned port = 0; port < 80; port++) {
+				if (rules_port_rule(&a, p, port) != rules_port_rule(&b, p, port))
+					want = want == -1 || want == (int)port ? (int)port : -2;
+				drops |= p == TCP && rules_verdict(&a, p, port) == VERDICT_PASS &&
+					 rules_verdict(&b, p, port) == VERDICT_DROP;
+			}
+		drops |= rules_verdict(&a, TCP, 1000) == VERDICT_PASS &&
+			 rules_verdict(&b, TCP, 1000) == VERDICT_DROP;	/* the policy's ports */
+		bad += rules_changed_port(&a, &b) != want || rules_starts_dropping(&a, &b, TCP) != drops;
+		one += want >= 0;
+		rules_free(&a);
+		rules_free(&b);
+	}
+	report(bad == 0 && one > 0, "the one port that changed, and whether tcp starts dropping, "
+				    "as port by port (300 random changes, %u of one port; %u differ)",
+	       one, bad);
+}
+
 int main(void)
 {
 	test_reset();
@@ -312,5 +361,6 @@ int main(void)
 	test_listing();
 	test_limit_bits();
 	test_round_trip();
+	test_changes();
 	return report_summary();
 }
