@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* The rules file parser (user/rulesfile.h): lines into a struct rules. Port rules and
- * limits are painted port by port as the lines come (later lines win) and become the
- * rules' lists once, at the end. */
+/* The rules file parser (user/rulesfile.h): each line's words (rulesfile_lines.c) into
+ * a struct rules. Port rules and limits are painted port by port as the lines come
+ * (later lines win) and become the rules' lists once, at the end. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -10,10 +10,10 @@
 #include "limit.h"
 #include "portspec.h"
 #include "rulesfile.h"
+#include "rulesfile_lines.h"
 #include "source_args.h"
 #include "units.h"
 
-#define WORDS_MAX	(RULESFILE_LINE_MAX / 2 + 1)	/* "a b c ..." */
 #define QUOTE_MAX	40	/* how much of a bad word an error message repeats */
 #define MESSAGE_MAX	256
 
@@ -26,9 +26,7 @@ struct parser {
 	struct rules *out;		/* settings and sources as they come */
 	struct rules_paint paint;	/* port rules and limits, into `out` at the end */
 	struct sources *src;		/* out->sources */
-	char text[RULESFILE_LINE_MAX + 1];	/* the current line, split into words */
-	char *word[WORDS_MAX];
-	int nwords;
+	struct rulesfile_line l;	/* the current line, split into words */
 };
 
 static void __attribute__((format(printf, 2, 3))) error(struct parser *p, const char *fmt, ...)
@@ -124,24 +122,24 @@ static void parse_policy(struct parser *p)
 	uint32_t protos = PROTOS_ALL;
 	int verdict;
 
-	if (p->nwords < 2) {
+	if (p->l.nwords < 2) {
 		error(p, "policy: needs pass or drop");
 		return;
 	}
-	verdict = parse_verdict(p->word[1]);
+	verdict = parse_verdict(p->l.word[1]);
 	if (verdict < 0)
-		error(p, "policy: policy must be pass or drop, not '%s'", quote(p->word[1], q));
-	if (p->nwords >= 3) {
-		int proto = proto_parse(p->word[2]);
+		error(p, "policy: policy must be pass or drop, not '%s'", quote(p->l.word[1], q));
+	if (p->l.nwords >= 3) {
+		int proto = proto_parse(p->l.word[2]);
 
 		if (proto < 0)
-			error(p, "policy: protocol must be tcp or udp, not '%s'", quote(p->word[2], q));
+			error(p, "policy: protocol must be tcp or udp, not '%s'", quote(p->l.word[2], q));
 		else
 			protos = PROTO_BIT(proto);
 	}
-	if (p->nwords > 3)
+	if (p->l.nwords > 3)
 		error(p, "policy: unexpected '%s' after policy pass|drop [tcp|udp]",
-		      quote(p->word[3], q));
+		      quote(p->l.word[3], q));
 	if (p->errors == errors)
 		rules_set_policy(p->out, protos, verdict);
 }
@@ -152,15 +150,15 @@ static void parse_fragments(struct parser *p)
 	char q[QUOTE_MAX + 4];
 	int verdict;
 
-	if (p->nwords < 2) {
+	if (p->l.nwords < 2) {
 		error(p, "fragments: needs pass or drop");
 		return;
 	}
-	verdict = parse_verdict(p->word[1]);
+	verdict = parse_verdict(p->l.word[1]);
 	if (verdict < 0)
-		error(p, "fragments: fragments must be pass or drop, not '%s'", quote(p->word[1], q));
-	if (p->nwords > 2)
-		error(p, "fragments: unexpected '%s' after fragments pass|drop", quote(p->word[2], q));
+		error(p, "fragments: fragments must be pass or drop, not '%s'", quote(p->l.word[1], q));
+	if (p->l.nwords > 2)
+		error(p, "fragments: unexpected '%s' after fragments pass|drop", quote(p->l.word[2], q));
 	if (!p->errors)
 		p->out->fragments = verdict;
 }
@@ -172,39 +170,39 @@ static void parse_replies(struct parser *p)
 	int state;
 	long long secs;
 
-	if (p->nwords >= 2 && (is(p->word[1], "on") || is(p->word[1], "off"))) {
-		if (p->nwords > 2)
-			error(p, "unexpected '%s' after replies on|off", quote(p->word[2], q));
+	if (p->l.nwords >= 2 && (is(p->l.word[1], "on") || is(p->l.word[1], "off"))) {
+		if (p->l.nwords > 2)
+			error(p, "unexpected '%s' after replies on|off", quote(p->l.word[2], q));
 		else if (!p->errors)
-			p->out->replies = is(p->word[1], "on");
+			p->out->replies = is(p->l.word[1], "on");
 		return;
 	}
-	if (p->nwords >= 2 && is(p->word[1], "table-size")) {
+	if (p->l.nwords >= 2 && is(p->l.word[1], "table-size")) {
 		error(p, "replies table-size is not part of a ruleset (it sizes the flow table: "
 			 "run it as a command, with nothing attached)");
 		return;
 	}
-	if (p->nwords < 2) {
+	if (p->l.nwords < 2) {
 		error(p, "replies needs on, off or timeout KIND SECS");
 		return;
 	}
-	if (!is(p->word[1], "timeout")) {
-		error(p, "replies takes on, off or timeout KIND SECS, not '%s'", quote(p->word[1], q));
+	if (!is(p->l.word[1], "timeout")) {
+		error(p, "replies takes on, off or timeout KIND SECS, not '%s'", quote(p->l.word[1], q));
 		return;
 	}
-	if (p->nwords != 4) {
+	if (p->l.nwords != 4) {
 		error(p, "replies timeout needs KIND (tcp-syn, tcp, tcp-closing, udp, udp-answered) "
 			 "and SECS");
 		return;
 	}
-	state = ruleset_timeout_parse(p->word[2]);
-	secs = parse_decimal(p->word[3], 1, RULESET_TIMEOUT_MAX);
+	state = ruleset_timeout_parse(p->l.word[2]);
+	secs = parse_decimal(p->l.word[3], 1, RULESET_TIMEOUT_MAX);
 	if (state < 0)
 		error(p, "'%s' is not a timeout: tcp-syn, tcp, tcp-closing, udp or udp-answered",
-		      quote(p->word[2], q));
+		      quote(p->l.word[2], q));
 	else if (secs < 0)
 		error(p, "a timeout is whole seconds, 1 to %u, not '%s'", RULESET_TIMEOUT_MAX,
-		      quote(p->word[3], q));
+		      quote(p->l.word[3], q));
 	else if (!p->errors)
 		p->out->timeout[state] = secs;
 }
@@ -222,9 +220,9 @@ static void parse_from(struct parser *p, enum port_action action, int from)
 {
 	char why[256];
 
-	if (source_rules_edit(p->src, action, p->word + 1, from - 1, p->word + from + 1,
-			      p->nwords - from - 1, false, why, sizeof(why)))
-		error(p, "%s: %s", p->word[0], why);
+	if (source_rules_edit(p->src, action, p->l.word + 1, from - 1, p->l.word + from + 1,
+			      p->l.nwords - from - 1, false, why, sizeof(why)))
+		error(p, "%s: %s", p->l.word[0], why);
 }
 
 /* set NAME [ADDRESS|CIDR...]: a named set, its members over any number of lines. */
@@ -233,26 +231,26 @@ static void parse_set(struct parser *p)
 	struct source_set *set;
 	char why[128], q[QUOTE_MAX + 4];
 
-	if (p->nwords < 2 || !set_name_valid(p->word[1])) {
+	if (p->l.nwords < 2 || !set_name_valid(p->l.word[1])) {
 		error(p, "set needs a NAME (letters, digits, '_', '-', '.') and its addresses");
 		return;
 	}
-	set = sources_find_set(p->src, p->word[1]);
+	set = sources_find_set(p->src, p->l.word[1]);
 	if (!set) {
 		struct source_set fresh = {};
 
-		snprintf(fresh.name, sizeof(fresh.name), "%s", p->word[1]);
+		snprintf(fresh.name, sizeof(fresh.name), "%s", p->l.word[1]);
 		if (sources_put_set(p->src, &fresh, why, sizeof(why))) {
-			error(p, "set %s: %s", p->word[1], why);
+			error(p, "set %s: %s", p->l.word[1], why);
 			return;
 		}
-		set = sources_find_set(p->src, p->word[1]);
+		set = sources_find_set(p->src, p->l.word[1]);
 	}
-	for (int i = 2; i < p->nwords; i++) {
+	for (int i = 2; i < p->l.nwords; i++) {
 		struct prefix pf;
 
-		if (prefix_parse(p->word[i], strlen(p->word[i]), &pf, why, sizeof(why)))
-			error(p, "set %s '%s': %s", p->word[1], quote(p->word[i], q), why);
+		if (prefix_parse(p->l.word[i], strlen(p->l.word[i]), &pf, why, sizeof(why)))
+			error(p, "set %s '%s': %s", p->l.word[1], quote(p->l.word[i], q), why);
 		else if (source_set_append(set, &pf))
 			error(p, "out of memory");
 	}
@@ -261,27 +259,27 @@ static void parse_set(struct parser *p)
 /* allow|deny|delete PORTSPEC...: every bad PORTSPEC is its own error. */
 static void parse_ports(struct parser *p, enum port_action action)
 {
-	int from = source_from_index(p->word, p->nwords);
+	int from = source_from_index(p->l.word, p->l.nwords);
 
 	if (from >= 0) {
 		parse_from(p, action, from);
 		return;
 	}
-	if (p->nwords < 2) {
+	if (p->l.nwords < 2) {
 		error(p, "%s needs at least one PORTSPEC (443, 443/tcp, 8000-8100/udp, https)",
-		      p->word[0]);
+		      p->l.word[0]);
 		return;
 	}
-	for (int i = 1; i < p->nwords; i++) {
+	for (int i = 1; i < p->l.nwords; i++) {
 		char why[128], q[QUOTE_MAX + 4];
 		struct portspec spec;
 
-		if (quick_portspec(p->word[i], &spec.range[0])) {
+		if (quick_portspec(p->l.word[i], &spec.range[0])) {
 			spec.n = 1;
-		} else if (portspec_parse(p->word[i], &spec, why, sizeof(why))) {
+		} else if (portspec_parse(p->l.word[i], &spec, why, sizeof(why))) {
 			/* Quoted like the CLI's errors (cli_what()): only when it has a quote. */
-			error(p, strchr(p->word[i], '\'') ? "%s '%s': %s" : "%s %s: %s", p->word[0],
-			      quote(p->word[i], q), why);
+			error(p, strchr(p->l.word[i], '\'') ? "%s '%s': %s" : "%s %s: %s", p->l.word[0],
+			      quote(p->l.word[i], q), why);
 			continue;
 		}
 		if (p->errors)
@@ -299,17 +297,17 @@ static void parse_limit(struct parser *p)
 	struct portspec spec;
 	int on;
 
-	if (p->nwords < 3) {
+	if (p->l.nwords < 3) {
 		error(p, "limit needs PORTSPEC and RATE (limit 53/udp 20000/s) or off");
 		return;
 	}
-	if (portspec_parse(p->word[1], &spec, why, sizeof(why))) {
-		error(p, "limit '%s': %s", quote(p->word[1], q), why);
+	if (portspec_parse(p->l.word[1], &spec, why, sizeof(why))) {
+		error(p, "limit '%s': %s", quote(p->l.word[1], q), why);
 		return;
 	}
-	on = limit_parse(&p->word[2], p->nwords - 2, &limit, why, sizeof(why));
+	on = limit_parse(&p->l.word[2], p->l.nwords - 2, &limit, why, sizeof(why));
 	if (on < 0) {
-		error(p, "limit %s: %s", quote(p->word[1], q), why);
+		error(p, "limit %s: %s", quote(p->l.word[1], q), why);
 		return;
 	}
 	if (p->errors)
@@ -331,7 +329,7 @@ static bool is_cli_command(const char *word)
 
 static void parse_words(struct parser *p)
 {
-	const char *cmd = p->word[0];
+	const char *cmd = p->l.word[0];
 	char q[QUOTE_MAX + 4];
 
 	if (is(cmd, "allow"))
@@ -360,126 +358,18 @@ static void parse_words(struct parser *p)
 			 "allow, deny, delete and limit lines", quote(cmd, q));
 }
 
-/* Reports the first bad byte of a line: NUL anywhere, and outside the comment
- * anything but printable ASCII and tabs. */
-static void bad_byte(struct parser *p, unsigned char c, size_t column)
-{
-	if (c == '\0')
-		error(p, "NUL byte at column %zu (is this a text file?)", column);
-	else if (c >= 0x80)
-		error(p, "non-ASCII byte 0x%02x at column %zu (only comments may hold one)", c,
-		      column);
-	else
-		error(p, "control character 0x%02x at column %zu", c, column);
-}
-
-/*
- * Eight bytes at a time (big files are some 15 bytes a line): a word with a byte
- * in every byte, and the classic tests for "some byte is zero", "< n" and "> n"
- * (exact for n <= 127; the lowest such byte is found exactly).
- */
-#define ONES	0x0101010101010101ull
-#define HIGHS	0x8080808080808080ull
-
-static __u64 load8(const char *c)
-{
-	__u64 w;
-
-	memcpy(&w, c, sizeof(w));
-	return w;
-}
-
-static __u64 zero_bytes(__u64 w)
-{
-	return (w - ONES) & ~w & HIGHS;
-}
-
-/* Eight bytes of printable ASCII without '#': nothing for parse_line() to note. */
-static bool plain8(const char *c)
-{
-	__u64 w = load8(c);
-	__u64 below_space = (w - ONES * 0x20) & ~w & HIGHS, above_tilde = ((w + ONES) | w) & HIGHS;
-
-	return !(below_space | above_tilde | zero_bytes(w ^ (ONES * '#')));
-}
-
-/* Where the first space or tab is in the eight bytes at `c` (8: none). */
-static unsigned blank8(const char *c)
-{
-	__u64 w = load8(c), m = zero_bytes(w ^ (ONES * ' ')) | zero_bytes(w ^ (ONES * '\t'));
-
-	return m ? __builtin_ctzll(m) / 8 : 8;
-}
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Copies `len` bytes of rule text into p->text, splitting it into words at spaces
- * and tabs. */
-static void split_words(struct parser *p, const char *s, size_t len)
-{
-	char *t = p->text;
-	size_t i = 0;
-
-	memcpy(t, s, len);
-	t[len] = '\0';
-	p->nwords = 0;
-	while (i < len) {
-		if (blank(t[i])) {
-			t[i++] = '\0';
-			continue;
-		}
-		p->word[p->nwords++] = &t[i];
-		for (unsigned n; len - i >= 8 && (n = blank8(&t[i])) == 8;)
-			i += n;
-		while (i < len && !blank(t[i]))
-			i++;
-	}
-}
-
-/*
- * Parses the line starting at `s` and returns where the next one starts. One pass
- * over the bytes finds the line's end, its comment and its first bad byte.
- */
+/* Reads the line at `s`, parses its words; returns where the next line starts. */
 static const char *parse_line(struct parser *p, const char *s, const char *end)
 {
-	const char *c, *hash = NULL, *bad = NULL;
-	size_t len;
+	char why[MESSAGE_MAX];
 
-	for (c = s; c < end && *c != '\n'; c++) {
-		unsigned char b = *c;
-
-		if (end - c >= 8 && plain8(c)) {
-			c += 7;
-			continue;
-		}
-		if (b >= 0x20 && b < 0x7f && b != '#')
-			continue;
-		if (b == '#' && !hash)
-			hash = c;
-		else if (!bad && (b == '\0' || (!hash && b != '\t' && b != '#')))
-			bad = c;
-	}
-	len = c - s;
-	/* CRLF: the CR belongs to the line ending. */
-	if (len > 0 && s[len - 1] == '\r') {
-		len--;
-		if (bad == s + len)
-			bad = NULL;
-	}
+	s = rulesfile_line(s, end, &p->l, why, sizeof(why));
 	p->line++;
-	if (len > RULESFILE_LINE_MAX)
-		error(p, "line is longer than %d bytes", RULESFILE_LINE_MAX);
-	else if (bad)
-		bad_byte(p, *bad, bad - s + 1);
-	else {
-		split_words(p, s, hash ? (size_t)(hash - s) : len);
-		if (p->nwords > 0)
-			parse_words(p);
-	}
-	return c < end ? c + 1 : end;
+	if (why[0])
+		error(p, "%s", why);
+	else if (p->l.nwords > 0)
+		parse_words(p);
+	return s;
 }
 
 unsigned long rulesfile_parse(const char *buf, size_t len, const char *name, struct rules *out,
