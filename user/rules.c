@@ -37,14 +37,13 @@ int rules_copy(struct rules *dst, const struct rules *src)
 	*dst = *src;
 	dst->port = copy_items(src->port, src->nports, sizeof(*src->port));
 	dst->limit = copy_items(src->limit, src->nlimits, sizeof(*src->limit));
-	if (!dst->port || !dst->limit || sources_copy(&dst->sources, &src->sources)) {
-		free(dst->port);
-		free(dst->limit);
-		sources_init(&dst->sources);
-		rules_init(dst);
-		return -1;
-	}
-	return 0;
+	sources_init(&dst->sources);
+	if (dst->port && dst->limit && !sources_copy(&dst->sources, &src->sources))
+		return 0;
+	free(dst->port);
+	free(dst->limit);
+	rules_init(dst);
+	return -1;
 }
 
 /* Sets the ports of `range` to `item` (NULL: no item) in a list in normal form: each
