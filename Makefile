@@ -204,8 +204,10 @@ FUZZ_CFLAGS  := -g -O1 -std=gnu11 -Wall -Werror -fsanitize=fuzzer,address,undefi
 		-fno-sanitize-recover=all -Iinclude -Iuser \
 		-fsanitize-coverage-ignorelist=$(FUZZ_IGNORELIST)
 fuzz_srcs_portspec  := user/portspec.c
-fuzz_srcs_rulesfile := user/rulesfile.c user/portspec.c user/ruleset.c user/limit.c user/units.c \
-		       user/source_args.c user/sources.c user/prefix.c
+fuzz_srcs_rulesfile := user/rulesfile_parse.c user/rulesfile_lines.c user/rulesfile_write.c \
+		       user/rules.c user/rules_list.c user/rules_compile.c user/portspec.c \
+		       user/ruleset.c user/limit.c user/units.c user/source_args.c user/sources.c \
+		       user/prefix.c
 
 $(BUILD)/fuzz:
 	$(Q)mkdir -p $@

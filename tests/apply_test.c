@@ -38,6 +38,7 @@ static char dir[] = "/tmp/xdpport-apply.XXXXXX";
 /* Big: static. */
 static struct xdpport_rules map_before, map_after;
 static struct xdpport_ruleset want, rs_a, rs_b;
+static struct rules want_rules;	/* what `want` is compiled from */
 static struct rules_model model;
 
 static const char *path(const char *name)
@@ -149,13 +150,16 @@ static void put(const char *file, const char *text)
 	spit(file, text, strlen(text));
 }
 
-/* Parses a file in-process: the ruleset apply should produce. */
+/* Parses a file in-process and compiles it: the ruleset apply should produce. */
 static bool parse_file(const char *file, struct xdpport_ruleset *out)
 {
 	size_t len;
 	char *text = slurp(file, &len);
-	bool ok = rulesfile_parse(text, len, file, out, NULL, NULL, NULL) == 0;
+	bool ok;
 
+	rules_free(&want_rules);
+	ok = rulesfile_parse(text, len, file, &want_rules, NULL, NULL) == 0;
+	rules_compile(&want_rules, out, NULL);
 	free(text);
 	return ok;
 }
@@ -232,7 +236,7 @@ static void test_round_trips(void)
 		bad_exit += xrun(NULL, path("s2"), NULL, "save", NULL) != 0;
 
 		f = open_memstream(&written, &written_len);
-		rulesfile_write(f, &want, NULL);
+		rulesfile_write(f, &want_rules);
 		fclose(f);
 		s1 = slurp(path("s1"), NULL);
 		s2 = slurp(path("s2"), NULL);

@@ -2,8 +2,9 @@
 /*
  * Differential test of the data path: generated frames (tests/lib/framegen) go through
  * the real XDP program with BPF_PROG_TEST_RUN and through the reference model
- * (tests/lib/model), under generated rulesets. Every frame must get the same verdict
- * and the same reason from both. The kernel's reason is the xdpport_totals counter
+ * (tests/lib/model), under generated rules: the model decides by the rules, the
+ * program runs them as the CLI's compiler (user/rules_compile.c, sources_install)
+ * makes them. Every frame must get the same verdict and the same reason from both. The kernel's reason is the xdpport_totals counter
  * (interface slot 0) that moved: exactly one, by one packet of the frame's length.
  *
  *   differential_test [--frames N] [--seed S|time] [--only INDEX] [--oversize]
@@ -33,6 +34,7 @@
 #include "packet.h"
 #include "report.h"
 #include "rng.h"
+#include "rules.h"
 #include "sources_store.h"
 #include "xdpport.skel.h"
 
@@ -43,7 +45,7 @@
 
 static struct harness h;
 static struct source_maps maps;
-static struct sources sources;	/* the current ruleset's, read by the model too */
+static struct rules rules;	/* the current ruleset's, read by the model too */
 
 /* The flows planted for the frames of one ruleset, as the model keeps them. */
 #define STREAM_FLOWS	3	/* after framegen's streams */
@@ -107,50 +109,29 @@ static int moved_reason(const struct xdpport_totals *before, const struct xdppor
 	return moved;
 }
 
-/* The ruleset frame `index` runs under, loaded into the program's map; returns the
- * slot the program must read. */
-static const struct xdpport_ruleset *load_rules(uint64_t seed, uint64_t index)
+/* The rules frame `index` runs under: compiled into the program's maps, and given
+ * to the model. */
+static void load_rules(uint64_t seed, uint64_t index)
 {
 	static struct xdpport_ruleset scratch;
 	uint64_t n = index / FRAMEGEN_PER_RULESET;
 	struct xdpport_ruleset *rs;
 	char why[256];
 
-	framegen_rules(seed, n, h.rules);
-	/* Flood limits on a third of the ports (junk entries may carry the bit too),
-	 * small enough that frames to a hot port soon go over. */
-	for (int slot = 0; slot < 2; slot++)
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			for (uint32_t port = 0; port < XDPPORT_PORTS; port++)
-				if ((port * 2654435761u + (uint32_t)(seed ^ n)) % 3 == 0)
-					h.rules->slot[slot].entry[p][port] |= XDPPORT_ENTRY_LIMIT;
+	rules_free(&rules);
+	framegen_rules(seed, n, &rules, h.rules, h.limits);
 	rs = &h.rules->slot[h.rules->active & 1];
-	sources_free(&sources);
-	framegen_sources(seed, n, &sources);
-	if (sources.nrules || sources.nsets) {
-		if (sources_install(&maps, n & 1, &sources, rs, why, sizeof(why)))
+	framegen_sources(seed, n, &rules.sources);
+	if (rules.sources.nrules || rules.sources.nsets) {
+		if (sources_install(&maps, n & 1, &rules.sources, rs, why, sizeof(why)))
 			report(false, "ruleset %llu: sources: %s", (unsigned long long)n, why);
 	} else {
 		/* No source tables at all; the entries keep any junk in their high bits. */
-		sources_install(&maps, 0, &sources, &scratch, why, sizeof(why));
-		sources_install(&maps, 1, &sources, &scratch, why, sizeof(why));
+		sources_install(&maps, 0, &rules.sources, &scratch, why, sizeof(why));
+		sources_install(&maps, 1, &rules.sources, &scratch, why, sizeof(why));
 		rs->sources = 0;
 	}
-	model_set_sources(&sources);
-	return rs;
-}
-
-/* Limit configs for every port of both slots: a few frames pass, then over. Ports
- * of odd number count per source. */
-static void set_limits(void)
-{
-	for (int slot = 0; slot < 2; slot++)
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			for (int port = 0; port < XDPPORT_PORTS; port++)
-				h.limits[slot].port[p][port] = (struct xdpport_limit){
-					.interval_ns = 60000000000ull, .rate = 1, .burst = 2,
-					.per_minute = 1, .per_source = port & 1,
-				};
+	model_set_rules(&rules);
 }
 
 static uint64_t now_ns(void)
@@ -164,8 +145,7 @@ static uint64_t now_ns(void)
 /* Writes a flow into the program's table and the model's list alike, and raises its
  * local port's expiry to the flow's own, as the egress program would: the port check
  * in front of the table must then change no verdict. */
-static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v,
-		  const struct xdpport_ruleset *rs)
+static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v)
 {
 	struct model_flow *f = model_find_flow(&flows, k);
 	__u64 *expiry = &h.flowports->expiry[k->proto & 1][ntohs(k->local_port)];
@@ -178,8 +158,8 @@ static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v
 	f->flow = *v;
 	bpf_map_update_elem(h.flows_fd, k, v, BPF_ANY);
 	if (v->state < XDPPORT_FLOW_NSTATES &&
-	    *expiry < v->seen_ns + rs->timeout[v->state] * 1000000000ULL)
-		*expiry = v->seen_ns + rs->timeout[v->state] * 1000000000ULL;
+	    *expiry < v->seen_ns + rules.timeout[v->state] * 1000000000ULL)
+		*expiry = v->seen_ns + rules.timeout[v->state] * 1000000000ULL;
 }
 
 /*
@@ -187,8 +167,7 @@ static void plant(const struct xdpport_flow_key *k, const struct xdpport_flow *v
  * answers planted first: in a state of its protocol (now and then none at all), fresh
  * or long expired (generated timeouts are 10..1009 s), and the TCP flags varied.
  */
-static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
-			      const struct xdpport_ruleset *rs)
+static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame)
 {
 	static const uint8_t flags[] = { 0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x01, 0x00 };
 	size_t len = framegen_frame(seed, index, frame), l4;
@@ -202,7 +181,7 @@ static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
 		return len;
 	/* A limited port's frames are its bucket's to decide: a flow there would let the
 	 * bucket decide the flow's state too. None is planted on them. */
-	if (rs->entry[k.proto & 1][ntohs(k.local_port)] & XDPPORT_ENTRY_LIMIT)
+	if (model_limited(k.proto & 1, ntohs(k.local_port)))
 		return len;
 	if (k.proto == XDPPORT_TCP) {
 		frame[l4 + 13] = rng_percent(&r, 80) ? RNG_PICK(&r, flags) : rng_below(&r, 256);
@@ -214,7 +193,7 @@ static size_t frame_with_flow(uint64_t seed, uint64_t index, uint8_t *frame,
 		v.state = rng_below(&r, 256);
 	v.seen_ns = now_ns() - (rng_percent(&r, 70) ? rng_below(&r, 5) : 1100 + rng_below(&r, 99999)) *
 			       1000000000ULL;
-	plant(&k, &v, rs);
+	plant(&k, &v);
 	return len;
 }
 
@@ -241,13 +220,13 @@ static uint64_t compare_flows(void)
 
 /* Runs one frame both ways; `totals` holds the counters before and gets them after.
  * Returns false when the frame was not sent to the kernel. */
-static bool run_both(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
-		     struct xdpport_totals *totals, struct outcome *o)
+static bool run_both(const uint8_t *frame, size_t len, struct xdpport_totals *totals,
+		     struct outcome *o)
 {
 	struct xdpport_totals after;
 
 	flows.now_ns = now_ns();
-	o->model = model_reason(frame, len, rs, &flows);
+	o->model = model_reason(frame, len, &flows);
 	/* BPF_PROG_TEST_RUN refuses XDP frames shorter than an Ethernet header, so these
 	 * only exercise the model (which calls them malformed). */
 	if (len < ETH_HLEN)
@@ -299,7 +278,6 @@ static double now(void)
 static void run_batch(struct batch *b)
 {
 	static uint8_t frame[FRAMEGEN_MAX];
-	const struct xdpport_ruleset *rs = NULL;
 	double start = now(), secs;
 
 	harness_totals(&h, 0, &b->totals);
@@ -309,10 +287,10 @@ static void run_batch(struct batch *b)
 
 		if (i % FRAMEGEN_PER_RULESET == 0) {
 			b->flows_differ += compare_flows();
-			rs = load_rules(b->seed, i);
+			load_rules(b->seed, i);
 		}
-		len = frame_with_flow(b->seed, i, frame, rs);
-		if (!run_both(frame, len, rs, &b->totals, &o)) {
+		len = frame_with_flow(b->seed, i, frame);
+		if (!run_both(frame, len, &b->totals, &o)) {
 			b->unsent++;
 		} else if (!agree(&o) && b->mismatches++ < SHOWN_PER_BATCH) {
 			show_generated(b->seed, i, frame, len, &o);
@@ -357,14 +335,15 @@ static void check_coverage(const struct batch *b)
 static void replay(uint64_t seed, uint64_t index)
 {
 	static uint8_t frame[FRAMEGEN_MAX];
-	const struct xdpport_ruleset *rs = load_rules(seed, index);
-	size_t len = frame_with_flow(seed, index, frame, rs);
 	struct xdpport_totals totals;
 	struct outcome o;
+	size_t len;
 
+	load_rules(seed, index);
+	len = frame_with_flow(seed, index, frame);
 	framegen_source_address(seed, index, frame, len);
 	harness_totals(&h, 0, &totals);
-	if (!run_both(frame, len, rs, &totals, &o)) {
+	if (!run_both(frame, len, &totals, &o)) {
 		printf("    frame %llu: %zu bytes, model %s; too short for BPF_PROG_TEST_RUN\n",
 		       (unsigned long long)index, len, reason_name(o.model));
 		pkt_hexdump(frame, len, "    ");
@@ -396,9 +375,13 @@ static void oversize(void)
 		{ 3600, 3608 },
 	};
 	static uint8_t frame[8192];
+	struct port_range all = { PROTOS_ALL, 0, XDPPORT_PORTS - 1 };
 
 	memset(h.rules, 0, sizeof(*h.rules));
-	memset(h.rules->slot[0].entry, XDPPORT_ENTRY_RULE_PASS, sizeof(h.rules->slot[0].entry));
+	rules_init(&rules);
+	rules_set_ports(&rules, &all, VERDICT_PASS);
+	rules_compile(&rules, &h.rules->slot[0], &h.limits[0]);
+	model_set_rules(&rules);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		size_t off = 54, left = cases[i].l4 - off, len = cases[i].len;
 		struct xdpport_totals totals;
@@ -420,7 +403,7 @@ static void oversize(void)
 		}
 		frame[off + 3] = 53, frame[off + 5] = 8;	/* dport 53, UDP length 8 */
 		harness_totals(&h, 0, &totals);
-		run_both(frame, len, &h.rules->slot[0], &totals, &o);
+		run_both(frame, len, &totals, &o);
 		if (!agree(&o))
 			show(frame, len, 64, &o);	/* the rest is zeros and the UDP header */
 		report(agree(&o), "oversize: UDP header at %zu..%zu of a %zu-byte frame: model %s, "
@@ -488,7 +471,6 @@ int main(int argc, char **argv)
 	}
 
 	harness_open(&h);
-	set_limits();
 	harness_source_maps(&h, &maps);
 	if (big) {
 		oversize();
@@ -506,5 +488,6 @@ int main(int argc, char **argv)
 		}
 	}
 	harness_close(&h);
+	rules_free(&rules);
 	return report_summary();
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The pinned filter (user/filter.c, pins.c, publish.c) on a real bpffs: maps are
- * created on demand and claimed for this layout, a one-port change is written in
- * place while anything larger switches slots, pins of another layout are refused,
- * flush removes every pin, and a process that waited for the lock of a directory
- * flush removed ends up holding the lock of the directory that is there now.
+ * The pinned filter (user/filter.c) on a real bpffs: maps are created on demand and
+ * claimed for this layout, a one-port change is written in place while anything
+ * larger switches slots (filter_commit on compiled bytes, and rules_commit from
+ * rules, user/rules_commit.c), pins of another layout are refused, flush removes every
+ * pin, and a process that waited for the lock of a directory flush removed ends up
+ * holding the lock of the directory that is there now.
  *
  * Works on /sys/fs/bpf/xdpport, so it only runs inside tests/run.sh's sandbox.
  */
@@ -22,12 +23,27 @@
 #include "errors.h"
 #include "filter.h"
 #include "report.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 
 static struct xdpport_ruleset rs;
 
 /* A fresh error for a library call whose message the case does not look at. */
 #define NEW_ERROR	(&(struct lib_error){ 0 })
+
+/* `rs` with the rule `verdict` (RULE_NONE: none) on `range`, or with policy
+ * `verdict` (range NULL): read back into rules, edited, compiled again. */
+static void edit(const struct port_range *range, int verdict)
+{
+	struct rules r;
+
+	rules_decompile(&rs, NULL, &r);
+	if (range)
+		rules_set_ports(&r, range, verdict);
+	else
+		rules_set_policy(&r, PROTOS_ALL, verdict);
+	rules_compile(&r, &rs, NULL);
+	rules_free(&r);
+}
 
 static bool holds_current_dir(const struct filter *f)
 {
@@ -75,19 +91,19 @@ static void test_commit(void)
 	filter_read(&f, &rs);
 	slot = f.rules->active;
 	stamp = filter_changed_ns(&f);
-	ruleset_set_rule(&rs, &one, VERDICT_DROP);
+	edit(&one, VERDICT_DROP);
 	filter_commit(&f, &rs);
 	report(filter_changed_ns(&f) > stamp, "a change stamps the rules with its time");
 	report(check_eq(f.rules->active, slot) &&
 		       check_eq(f.rules->slot[slot].entry[XDPPORT_UDP][443],
 				XDPPORT_ENTRY_RULE_DROP),
 	       "one port: written in place, same slot");
-	ruleset_set_rule(&rs, &span, VERDICT_PASS);
+	edit(&span, VERDICT_PASS);
 	filter_commit(&f, &rs);
 	report(check_eq(f.rules->active, !slot) &&
 		       check_true(!memcmp(&f.rules->slot[!slot], &rs, sizeof(rs))),
 	       "a range: the other slot gets the whole ruleset and becomes active");
-	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
+	edit(NULL, VERDICT_DROP);
 	filter_commit(&f, &rs);
 	report(check_eq(f.rules->active, slot) &&
 		       check_true(!memcmp(&f.rules->slot[slot], &rs, sizeof(rs))),
@@ -96,11 +112,58 @@ static void test_commit(void)
 	filter_commit(&f, &rs);
 	report(check_eq(filter_changed_ns(&f), stamp) && check_eq(f.rules->active, slot),
 	       "no change: nothing written, the change timestamp stays");
-	ruleset_set_rule(&rs, &one, VERDICT_PASS);
+	edit(&one, VERDICT_PASS);
 	filter_commit(&f, &rs);
 	report(check_op(filter_changed_ns(&f), >, stamp) &&
 		       check_eq(f.rules->changed_ns, filter_changed_ns(&f)),
 	       "a one-port change in place moves the change timestamp too");
+	filter_close(&f);
+}
+
+/* The same through rules_commit(): rules in, the same slot behaviour out. */
+static void test_rules_commit(void)
+{
+	struct port_range one = { PROTOS_ALL, 443, 443 }, other = { PROTO_BIT(XDPPORT_TCP), 80, 80 };
+	struct port_range span = { PROTOS_ALL, 8000, 8100 };
+	struct rules before, after;
+	struct filter f;
+	__u64 stamp;
+	__u32 slot;
+
+	if (filter_open(&f, FILTER_LOCK, NEW_ERROR))
+		return (void)report(false, "open for rules_commit");
+	rules_load(&f, &before);
+	rules_copy(&after, &before);
+	slot = f.rules->active;
+	rules_set_ports(&after, &one, VERDICT_DROP);
+	rules_commit(&f, &before, &after);
+	report(f.rules->active == slot &&
+		       f.rules->slot[slot].entry[XDPPORT_TCP][443] == XDPPORT_ENTRY_RULE_DROP &&
+		       f.rules->slot[slot].entry[XDPPORT_UDP][443] == XDPPORT_ENTRY_RULE_DROP,
+	       "rules_commit, one port: written in place, same slot");
+	rules_free(&before);
+	rules_load(&f, &before);
+	rules_set_ports(&after, &one, VERDICT_PASS);
+	rules_set_ports(&after, &other, VERDICT_DROP);
+	rules_commit(&f, &before, &after);
+	rules_compile(&after, &rs, NULL);
+	report(f.rules->active == !slot && !memcmp(&f.rules->slot[!slot], &rs, sizeof(rs)),
+	       "rules_commit, two ports: the other slot gets the compiled rules, made active");
+	rules_free(&before);
+	rules_load(&f, &before);
+	rules_set_ports(&after, &span, VERDICT_DROP);
+	rules_commit(&f, &before, &after);
+	rules_compile(&after, &rs, NULL);
+	report(f.rules->active == slot && !memcmp(&f.rules->slot[slot], &rs, sizeof(rs)),
+	       "rules_commit, a range: switches slots again");
+	rules_free(&before);
+	rules_load(&f, &before);
+	stamp = filter_changed_ns(&f);
+	rules_commit(&f, &before, &after);
+	report(filter_changed_ns(&f) == stamp && f.rules->active == slot,
+	       "rules_commit, no change: nothing written, the change timestamp stays");
+	rules_free(&before);
+	rules_free(&after);
 	filter_close(&f);
 }
 
@@ -207,6 +270,7 @@ int main(void)
 		return 1;	/* the refusals' messages */
 	test_create();
 	test_commit();
+	test_rules_commit();
 	test_longer_timeouts();
 	test_layout_word();
 	test_lock_after_purge();

@@ -21,7 +21,7 @@
 #include "packet.h"
 #include "reasons.h"
 #include "report.h"
-#include "ruleset.h"
+#include "rules.h"
 
 #define FIN 0x01
 #define SYN 0x02
@@ -194,11 +194,37 @@ static void expect_state(const char *name, const struct tuple *t, int state)
 		printf("    flow is %s\n", state_name(got));
 }
 
+/* The running ruleset read back as rules, `edit`ed, and compiled again. */
+static void change_rules(void (*edit)(struct rules *r, const struct port_range *range),
+			 const struct port_range *range)
+{
+	struct rules r;
+
+	rules_decompile(h.rs, NULL, &r);
+	edit(&r, range);
+	rules_compile(&r, h.rs, NULL);
+	rules_free(&r);
+}
+
+static void allow(struct rules *r, const struct port_range *range)
+{
+	rules_set_ports(r, range, VERDICT_PASS);
+}
+
+static void policy_pass(struct rules *r, const struct port_range *range)
+{
+	(void)range;
+	rules_set_policy(r, PROTOS_ALL, VERDICT_PASS);
+}
+
 /* policy drop, replies on with the default timeouts, as a user would set it up. */
 static void rules_policy_drop(void)
 {
-	ruleset_reset(h.rs);
-	ruleset_set_policy(h.rs, PROTOS_ALL, VERDICT_DROP);
+	struct rules r;
+
+	rules_init(&r);
+	rules_set_policy(&r, PROTOS_ALL, VERDICT_DROP);
+	rules_compile(&r, h.rs, NULL);
 }
 
 static const char *name_of(const struct tuple *t)
@@ -319,8 +345,8 @@ static void test_not_recorded(void)
 	forget_flows();
 	send_out(&tcp4, SYN | ACK);
 	report(flow_count() == 0, "an outbound SYN-ACK records nothing");
-	ruleset_set_rule(h.rs, &ssh, VERDICT_PASS);
-	ruleset_set_rule(h.rs, &dns, VERDICT_PASS);
+	change_rules(allow, &ssh);
+	change_rules(allow, &dns);
 	send_out(&served, ACK);
 	send_out(&served, FIN | ACK);
 	report(flow_count() == 0, "segments from a port the rules pass (allow 22/tcp) record "
@@ -328,7 +354,7 @@ static void test_not_recorded(void)
 	send_out(&served_udp, 0);
 	report(flow_count() == 0, "datagrams from a port the rules pass (allow 53/udp) record "
 	       "nothing");
-	ruleset_set_policy(h.rs, PROTOS_ALL, VERDICT_PASS);
+	change_rules(policy_pass, NULL);
 	send_out(&tcp4, SYN);
 	report(flow_count() == 0, "under policy pass nothing is recorded (every answer passes)");
 	rules_policy_drop();
@@ -352,7 +378,7 @@ static void test_replies_off(void)
 	{
 		struct port_range r = { PROTO_BIT(XDPPORT_UDP), 5353, 5353 };
 
-		ruleset_set_rule(h.rs, &r, VERDICT_PASS);
+		change_rules(allow, &r);
 		expect_in("a frame the rules pass is not looked up", &reply, XDPPORT_PASS_RULE);
 	}
 }

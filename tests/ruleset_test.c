@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * The ruleset functions (user/ruleset.c): rules and policies become the one byte per
- * port the data path reads, verdicts follow rule-then-policy, the listing merges
- * ranges and protocols, and listing then re-applying a ruleset gives the same bytes.
- * Flood limits (user/limit.c) ride on the same bytes: rule and policy changes keep
- * them, and they list and rebuild the same way.
+ * Rules as data (user/rules.c) and their compiler (user/rules_compile.c): rules and
+ * policies become the one byte per port the data path reads, verdicts follow
+ * rule-then-policy, the lists keep their normal form (ranges merged, the same rule
+ * for both protocols one rule), and reading compiled bytes back gives the same rules
+ * and the same bytes again. Flood limits (limit lists, the entry's limit bit) ride
+ * along: rule and policy changes keep them, and they read back the same way. The
+ * rules file's way of building rules (painting) agrees with the command line's
+ * (editing the lists).
  */
 #include <linux/types.h>
 #include <stdio.h>
@@ -13,83 +16,99 @@
 
 #include "limit.h"
 #include "report.h"
-#include "ruleset.h"
+#include "rules.h"
 
 #define TCP XDPPORT_TCP
 #define UDP XDPPORT_UDP
 
 static struct xdpport_ruleset rs, copy;
 static struct xdpport_limits lt, lt_copy;
+static struct rules m;
 
 static struct port_range range(uint32_t protos, uint16_t first, uint16_t last)
 {
 	return (struct port_range){ .protos = protos, .first = first, .last = last };
 }
 
+/* The verdict the data path reads from the compiled byte. */
+static enum verdict verdict(int proto, int port)
+{
+	return rs.entry[proto][port] & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
+}
+
+static void compile(void)
+{
+	rules_compile(&m, &rs, &lt);
+}
+
 static void test_reset(void)
 {
 	memset(&rs, 0xff, sizeof(rs));
 	ruleset_reset(&rs);
-	report(check_true(ruleset_is_valid(&rs)) && check_eq(ruleset_count(&rs, TCP), 0) &&
-		       check_eq(ruleset_count(&rs, UDP), 0) &&
-		       check_eq(ruleset_verdict(&rs, TCP, 0), VERDICT_PASS) &&
-		       check_eq(ruleset_verdict(&rs, UDP, 65535), VERDICT_PASS) &&
-		       check_eq(rs.fragments, 0),
+	report(ruleset_is_valid(&rs) && ruleset_count(&rs, TCP) == 0 &&
+		       ruleset_count(&rs, UDP) == 0 && verdict(TCP, 0) == VERDICT_PASS &&
+		       verdict(UDP, 65535) == VERDICT_PASS && rs.fragments == 0,
 	       "reset: no rules, everything passes");
+	rules_init(&m);
+	memset(&copy, 0xff, sizeof(copy));
+	rules_compile(&m, &copy, NULL);
+	report(!memcmp(&rs, &copy, sizeof(rs)) && m.nports == 0 && m.nlimits == 0,
+	       "the clean rules compile to the clean ruleset a new filter starts with");
 }
 
 static void test_rules_and_policy(void)
 {
 	struct port_range r;
 
-	ruleset_reset(&rs);
+	rules_init(&m);
 	r = range(PROTOS_ALL, 443, 443);
-	ruleset_set_rule(&rs, &r, VERDICT_PASS);
-	report(check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_RULE_PASS) &&
-		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_RULE_PASS) &&
-		       check_eq(rs.entry[TCP][442], 0) && check_eq(rs.entry[TCP][444], 0),
+	rules_set_ports(&m, &r, VERDICT_PASS);
+	compile();
+	report(rs.entry[TCP][443] == XDPPORT_ENTRY_RULE_PASS &&
+		       rs.entry[UDP][443] == XDPPORT_ENTRY_RULE_PASS && rs.entry[TCP][442] == 0 &&
+		       rs.entry[TCP][444] == 0,
 	       "allow 443 writes a pass rule for both protocols, nothing around it");
 
 	r = range(PROTO_BIT(UDP), 8000, 8100);
-	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(check_eq(rs.entry[UDP][8000], XDPPORT_ENTRY_RULE_DROP) &&
-		       check_eq(rs.entry[UDP][8100], XDPPORT_ENTRY_RULE_DROP) &&
-		       check_eq(rs.entry[UDP][8101], 0) && check_eq(rs.entry[UDP][7999], 0) &&
-		       check_eq(rs.entry[TCP][8050], 0) && check_eq(ruleset_count(&rs, UDP), 102) &&
-		       check_eq(ruleset_count(&rs, TCP), 1),
+	rules_set_ports(&m, &r, VERDICT_DROP);
+	compile();
+	report(rs.entry[UDP][8000] == XDPPORT_ENTRY_RULE_DROP &&
+		       rs.entry[UDP][8100] == XDPPORT_ENTRY_RULE_DROP &&
+		       rs.entry[UDP][8101] == 0 && rs.entry[UDP][7999] == 0 &&
+		       rs.entry[TCP][8050] == 0 && ruleset_count(&rs, UDP) == 102 &&
+		       ruleset_count(&rs, TCP) == 1 && rules_port_count(&m, UDP) == 102,
 	       "deny 8000-8100/udp: 101 udp drop rules, inclusive bounds, tcp untouched");
 
-	ruleset_set_policy(&rs, PROTO_BIT(TCP), VERDICT_DROP);
-	report(check_eq(rs.policy[TCP], 1) && check_eq(rs.policy[UDP], 0) &&
-		       check_eq(ruleset_verdict(&rs, TCP, 80), VERDICT_DROP) &&
-		       check_eq(ruleset_verdict(&rs, TCP, 443), VERDICT_PASS) &&
-		       check_eq(ruleset_verdict(&rs, UDP, 80), VERDICT_PASS) &&
-		       check_eq(rs.entry[TCP][80], XDPPORT_ENTRY_POLICY_DROP) &&
-		       check_true(ruleset_is_valid(&rs)),
+	rules_set_policy(&m, PROTO_BIT(TCP), VERDICT_DROP);
+	compile();
+	report(rs.policy[TCP] == 1 && rs.policy[UDP] == 0 && verdict(TCP, 80) == VERDICT_DROP &&
+		       verdict(TCP, 443) == VERDICT_PASS && verdict(UDP, 80) == VERDICT_PASS &&
+		       rs.entry[TCP][80] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs) &&
+		       rules_verdict(&m, TCP, 80) == VERDICT_DROP,
 	       "policy drop tcp: unruled tcp ports drop, rules and udp unchanged");
 
 	r = range(PROTOS_ALL, 443, 443);
-	ruleset_delete_rule(&rs, &r);
-	report(check_eq(ruleset_verdict(&rs, TCP, 443), VERDICT_DROP) &&
-		       check_eq(ruleset_verdict(&rs, UDP, 443), VERDICT_PASS) &&
-		       check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_POLICY_DROP) &&
-		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_POLICY_PASS) &&
-		       check_true(ruleset_is_valid(&rs)),
+	rules_set_ports(&m, &r, RULE_NONE);
+	compile();
+	report(verdict(TCP, 443) == VERDICT_DROP && verdict(UDP, 443) == VERDICT_PASS &&
+		       rs.entry[TCP][443] == XDPPORT_ENTRY_POLICY_DROP &&
+		       rs.entry[UDP][443] == XDPPORT_ENTRY_POLICY_PASS && ruleset_is_valid(&rs),
 	       "delete 443: each protocol falls back to its own policy");
 
-	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_PASS);
-	report(check_eq(ruleset_verdict(&rs, TCP, 80), VERDICT_PASS) &&
-		       check_eq(ruleset_verdict(&rs, UDP, 8050), VERDICT_DROP) &&
-		       check_true(ruleset_is_valid(&rs)),
+	rules_set_policy(&m, PROTOS_ALL, VERDICT_PASS);
+	compile();
+	report(verdict(TCP, 80) == VERDICT_PASS && verdict(UDP, 8050) == VERDICT_DROP &&
+		       ruleset_is_valid(&rs),
 	       "policy pass: unruled ports pass, drop rules still drop");
 
 	r = range(PROTOS_ALL, 0, 65535);
-	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(check_eq(ruleset_count(&rs, TCP), 65536) &&
-		       check_eq(ruleset_count(&rs, UDP), 65536) &&
-		       check_eq(ruleset_verdict(&rs, TCP, 0), VERDICT_DROP) &&
-		       check_eq(ruleset_verdict(&rs, UDP, 65535), VERDICT_DROP),
+	rules_set_ports(&m, &r, VERDICT_DROP);
+	compile();
+	report(ruleset_count(&rs, TCP) == 65536 && ruleset_count(&rs, UDP) == 65536 &&
+		       verdict(TCP, 0) == VERDICT_DROP && verdict(UDP, 65535) == VERDICT_DROP &&
+		       m.nports == 1,
 	       "deny 0-65535 covers both ends");
+	rules_free(&m);
 }
 
 static void test_validity(void)
@@ -111,104 +130,123 @@ static void test_validity(void)
 	report(!ruleset_is_valid(&rs), "invalid: fragments setting out of range");
 }
 
-static bool rule_is(const struct rule *r, uint32_t protos, int first, int last, enum verdict v)
+static bool rule_is(const struct port_rule *r, uint32_t protos, int first, int last,
+		    enum verdict v)
 {
 	return r->range.protos == protos && r->range.first == first && r->range.last == last &&
 	       r->verdict == v;
 }
 
+static bool listed(const struct rules *l)
+{
+	return l->nports == 5 && rule_is(&l->port[0], PROTO_BIT(TCP), 0, 5, VERDICT_PASS) &&
+	       rule_is(&l->port[1], PROTO_BIT(UDP), 0, 10, VERDICT_PASS) &&
+	       rule_is(&l->port[2], PROTOS_ALL, 443, 443, VERDICT_PASS) &&
+	       rule_is(&l->port[3], PROTOS_ALL, 444, 450, VERDICT_DROP) &&
+	       rule_is(&l->port[4], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP);
+}
+
 static void test_listing(void)
 {
 	struct port_range r;
-	struct rule *rules;
-	long n;
+	struct rules back;
 
-	ruleset_reset(&rs);
+	rules_init(&m);
 	r = range(PROTOS_ALL, 443, 443);
-	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	rules_set_ports(&m, &r, VERDICT_PASS);
 	r = range(PROTOS_ALL, 444, 450);
-	ruleset_set_rule(&rs, &r, VERDICT_DROP);
+	rules_set_ports(&m, &r, VERDICT_DROP);
 	r = range(PROTO_BIT(UDP), 0, 10);
-	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	rules_set_ports(&m, &r, VERDICT_PASS);
 	r = range(PROTO_BIT(TCP), 0, 5);
-	ruleset_set_rule(&rs, &r, VERDICT_PASS);
+	rules_set_ports(&m, &r, VERDICT_PASS);
 	r = range(PROTO_BIT(TCP), 65535, 65535);
-	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	n = ruleset_rules(&rs, &rules);
-	if (!report(check_eq(n, 5) &&
-			    check_true(rule_is(&rules[0], PROTO_BIT(TCP), 0, 5, VERDICT_PASS)) &&
-			    check_true(rule_is(&rules[1], PROTO_BIT(UDP), 0, 10, VERDICT_PASS)) &&
-			    check_true(rule_is(&rules[2], PROTOS_ALL, 443, 443, VERDICT_PASS)) &&
-			    check_true(rule_is(&rules[3], PROTOS_ALL, 444, 450, VERDICT_DROP)) &&
-			    check_true(rule_is(&rules[4], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP)),
-		    "listing: sorted, runs split by verdict, same rule for both protocols merged"))
-		for (long i = 0; i < n; i++)
-			printf("    %#x %u-%u %d\n", rules[i].range.protos, rules[i].range.first,
-			       rules[i].range.last, rules[i].verdict);
-	free(rules);
+	rules_set_ports(&m, &r, VERDICT_DROP);
+	compile();
+	rules_decompile(&rs, &lt, &back);
+	if (!report(listed(&m) && listed(&back),
+		    "listing: sorted, runs split by verdict, same rule for both protocols merged "
+		    "(as edited and as read back from the bytes)"))
+		for (size_t i = 0; i < m.nports; i++)
+			printf("    %#x %u-%u %d\n", m.port[i].range.protos, m.port[i].range.first,
+			       m.port[i].range.last, m.port[i].verdict);
+	/* Neighbouring ranges with the same verdict become one. */
+	r = range(PROTOS_ALL, 6, 442);
+	rules_set_ports(&m, &r, VERDICT_PASS);
+	report(m.nports == 3 && rule_is(&m.port[0], PROTOS_ALL, 0, 443, VERDICT_PASS) &&
+		       rule_is(&m.port[1], PROTOS_ALL, 444, 450, VERDICT_DROP) &&
+		       rules_port_count(&m, TCP) == 452 && rules_port_count(&m, UDP) == 451,
+	       "listing: an edit that closes a gap merges the ranges on both sides, and "
+	       "protocols with the same range (%zu rules)", m.nports);
+	r = range(PROTO_BIT(UDP), 0, 5);
+	rules_set_ports(&m, &r, VERDICT_PASS);
+	r = range(PROTOS_ALL, 0, 450);
+	rules_set_ports(&m, &r, RULE_NONE);
+	report(m.nports == 1 && rule_is(&m.port[0], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP) &&
+		       rules_port_rule(&m, TCP, 65535) == VERDICT_DROP &&
+		       rules_port_rule(&m, UDP, 65535) == RULE_NONE,
+	       "listing: delete over several rules leaves only the others");
+	rules_free(&back);
+	rules_free(&m);
 }
 
 static void test_limit_bits(void)
 {
 	struct xdpport_limit l = { .interval_ns = 1000, .rate = 1000000, .burst = 5 };
 	struct port_range r = range(PROTOS_ALL, 53, 53), wide = range(PROTO_BIT(TCP), 0, 65535);
-	struct limit_rule *limits;
-	struct rule *rules;
-	long n, nl;
+	struct rules back;
 
-	ruleset_reset(&rs);
-	limits_set(&rs, &lt, &r, &l);
-	ruleset_set_rule(&rs, &r, VERDICT_DROP);
-	report(rs.entry[TCP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP),
+	rules_init(&m);
+	rules_set_limit(&m, &r, &l);
+	rules_set_ports(&m, &r, VERDICT_DROP);
+	compile();
+	report(rs.entry[TCP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP) &&
+		       !memcmp(&lt.port[TCP][53], &l, sizeof(l)),
 	       "deny keeps the limit bit (%#x)", rs.entry[TCP][53]);
-	ruleset_delete_rule(&rs, &r);
-	ruleset_set_policy(&rs, PROTOS_ALL, VERDICT_DROP);
-	report(check_eq(rs.entry[UDP][53], XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
-		       check_eq(rs.entry[UDP][54], XDPPORT_ENTRY_POLICY_DROP) &&
-		       check_true(ruleset_is_valid(&rs)),
+	rules_set_ports(&m, &r, RULE_NONE);
+	rules_set_policy(&m, PROTOS_ALL, VERDICT_DROP);
+	compile();
+	report(rs.entry[UDP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
+		       rs.entry[UDP][54] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs) &&
+		       rules_all_dropped(&m, &r),
 	       "delete and policy keep it too (%#x)", rs.entry[UDP][53]);
-	ruleset_set_rule(&rs, &wide, VERDICT_PASS);
-	n = ruleset_rules(&rs, &rules);
-	nl = limits_list(&rs, &lt, &limits);
-	report(check_eq(n, 1) && check_eq(rules[0].range.first, 0) &&
-		       check_eq(rules[0].range.last, 65535) && check_eq(nl, 1) &&
-		       check_eq(limits[0].range.protos, PROTOS_ALL) &&
-		       check_eq(limits[0].range.first, 53) && check_eq(limits_count(&rs, TCP), 1),
-	       "a limit splits no rule; it lists as one limit for both protocols (%ld, %ld)", n, nl);
-	free(rules);
-	free(limits);
-	limits_set(&rs, &lt, &r, NULL);
-	report(check_eq(limits_count(&rs, TCP) + limits_count(&rs, UDP), 0) &&
-		       check_eq(rs.entry[TCP][53], XDPPORT_ENTRY_RULE_PASS),
+	rules_set_ports(&m, &wide, VERDICT_PASS);
+	compile();
+	rules_decompile(&rs, &lt, &back);
+	report(m.nports == 1 && m.port[0].range.first == 0 && m.port[0].range.last == 65535 &&
+		       m.nlimits == 1 && m.limit[0].range.protos == PROTOS_ALL &&
+		       m.limit[0].range.first == 53 && limits_count(&rs, TCP) == 1 &&
+		       rules_limit_count(&m, TCP) == 1 && back.nlimits == 1 && back.nports == 1 &&
+		       !rules_all_dropped(&m, &r),
+	       "a limit splits no rule; it lists as one limit for both protocols (%zu, %zu)",
+	       m.nports, m.nlimits);
+	rules_free(&back);
+	rules_set_limit(&m, &r, NULL);
+	compile();
+	report(limits_count(&rs, TCP) + limits_count(&rs, UDP) == 0 &&
+		       rs.entry[TCP][53] == XDPPORT_ENTRY_RULE_PASS && m.nlimits == 0,
 	       "limit off clears the bit and keeps the rule");
+	rules_free(&m);
 }
 
-/* Rebuilds a ruleset from its listing: the listing must say everything. */
-static void rebuild(const struct xdpport_ruleset *from, struct xdpport_ruleset *to)
+static bool same_rules(const struct rules *a, const struct rules *b)
 {
-	struct limit_rule *limits;
-	struct rule *rules;
-	long n = ruleset_rules(from, &rules), nl = limits_list(from, &lt, &limits);
-
-
-	ruleset_reset(to);
-	to->fragments = from->fragments;
-	ruleset_set_policy(to, PROTO_BIT(TCP), from->policy[TCP]);
-	ruleset_set_policy(to, PROTO_BIT(UDP), from->policy[UDP]);
-	for (long i = 0; i < n; i++)
-		ruleset_set_rule(to, &rules[i].range, rules[i].verdict);
-	free(rules);
-	for (long i = 0; i < nl; i++)
-		limits_set(to, &lt_copy, &limits[i].range, &limits[i].limit);
-	free(limits);
+	return rules_settings_same(a, b) && rules_limits_same(a, b) && a->nports == b->nports &&
+	       (!a->nports || !memcmp(a->port, b->port, sizeof(*a->port) * a->nports));
 }
 
 static void test_round_trip(void)
 {
-	unsigned seed = 12345, bad = 0;
+	unsigned seed = 12345, bad = 0, bad_paint = 0;
+	struct rules_paint paint;
 
+	rules_paint_init(&paint);
 	for (int round = 0; round < 200; round++) {
-		ruleset_reset(&rs);
+		struct rules back, painted;
+
+		rules_init(&m);
+		rules_init(&painted);
+		memset(paint.port, 0, sizeof(*paint.port) * XDPPORT_NPROTO);
 		for (int op = 0; op < 20; op++) {
 			uint16_t first = rand_r(&seed) % 65536;
 			uint16_t span = rand_r(&seed) % 4 == 0 ? rand_r(&seed) % 2000 : 0;
@@ -218,38 +256,101 @@ static void test_round_trip(void)
 			struct xdpport_limit l = { .rate = 1 + rand_r(&seed) % 3,
 						   .burst = 1 + rand_r(&seed) % 2,
 						   .per_source = rand_r(&seed) % 2 };
+			int kind = rand_r(&seed) % 6, rule;
 
-			switch (rand_r(&seed) % 6) {
+			switch (kind) {
 			case 4:
-				limits_set(&rs, &lt, &r, &l);
+				rules_set_limit(&m, &r, &l);
+				rules_paint_limit(&paint, &r, &l);
 				break;
 			case 5:
-				limits_set(&rs, &lt, &r, NULL);
+				rules_set_limit(&m, &r, NULL);
+				rules_paint_limit(&paint, &r, NULL);
 				break;
 			case 0:
-				ruleset_set_rule(&rs, &r, VERDICT_PASS);
-				break;
 			case 1:
-				ruleset_set_rule(&rs, &r, VERDICT_DROP);
-				break;
 			case 2:
-				ruleset_delete_rule(&rs, &r);
+				rule = kind == 0 ? VERDICT_PASS : kind == 1 ? VERDICT_DROP : RULE_NONE;
+				rules_set_ports(&m, &r, rule);
+				rules_paint_ports(&paint, &r, rule);
 				break;
 			default:
-				ruleset_set_policy(&rs, r.protos, rand_r(&seed) % 2);
+				rules_set_policy(&m, r.protos, rand_r(&seed) % 2);
 			}
 		}
-		rebuild(&rs, &copy);
-		bad += !ruleset_is_valid(&rs) || memcmp(&rs, &copy, sizeof(rs));
+		memcpy(painted.policy, m.policy, sizeof(m.policy));
+		rules_paint_finish(&paint, &painted);
+		bad_paint += !same_rules(&m, &painted);
+		rules_free(&painted);
+		/* Compiled, read back, compiled again: the same rules, the same bytes. */
+		rules_compile(&m, &rs, &lt);
+		rules_decompile(&rs, &lt, &back);
+		rules_compile(&back, &copy, &lt_copy);
+		bad += !ruleset_is_valid(&rs) || !same_rules(&m, &back) ||
+		       memcmp(&rs, &copy, sizeof(rs));
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
 			for (int port = 0; port < XDPPORT_PORTS; port++)
 				bad += (rs.entry[p][port] & XDPPORT_ENTRY_LIMIT) &&
 				       memcmp(&lt.port[p][port], &lt_copy.port[p][port],
 					      sizeof(lt.port[p][port]));
+		rules_free(&back);
+		rules_free(&m);
 	}
+	rules_paint_free(&paint);
 	report(bad == 0, "200 random rulesets with limits stay valid and survive list-then-apply "
 			 "(%u differ)",
 	       bad);
+	report(bad_paint == 0, "the same edits painted (the rules file's way) give the same rules "
+			       "(%u differ)", bad_paint);
+}
+
+/* The questions a commit and the guard ask of two rulesets, against a port by port
+ * reading of both. */
+static void test_changes(void)
+{
+	unsigned seed = 777, bad = 0, one = 0;
+
+	for (int round = 0; round < 300; round++) {
+		struct rules a, b;
+		int want = -1, edits = rand_r(&seed) % 3;
+		bool drops = false;
+
+		rules_init(&a);
+		for (int op = 0; op < 6; op++) {
+			uint16_t first = rand_r(&seed) % 64;
+			struct port_range r = range(1 + rand_r(&seed) % 3, first,
+						    first + rand_r(&seed) % 3);
+
+			rules_set_ports(&a, &r, (int)(rand_r(&seed) % 3) - 1);
+		}
+		rules_copy(&b, &a);
+		for (int op = 0; op < edits; op++) {
+			uint16_t first = rand_r(&seed) % 64;
+			struct port_range r = range(1 + rand_r(&seed) % 3, first,
+						    first + (rand_r(&seed) % 4 == 0));
+
+			if (rand_r(&seed) % 5 == 0)
+				rules_set_policy(&b, r.protos, rand_r(&seed) % 2);
+			else
+				rules_set_ports(&b, &r, (int)(rand_r(&seed) % 3) - 1);
+		}
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			for (unsigned port = 0; port < 80; port++) {
+				if (rules_port_rule(&a, p, port) != rules_port_rule(&b, p, port))
+					want = want == -1 || want == (int)port ? (int)port : -2;
+				drops |= p == TCP && rules_verdict(&a, p, port) == VERDICT_PASS &&
+					 rules_verdict(&b, p, port) == VERDICT_DROP;
+			}
+		drops |= rules_verdict(&a, TCP, 1000) == VERDICT_PASS &&
+			 rules_verdict(&b, TCP, 1000) == VERDICT_DROP;	/* the policy's ports */
+		bad += rules_changed_port(&a, &b) != want || rules_starts_dropping(&a, &b, TCP) != drops;
+		one += want >= 0;
+		rules_free(&a);
+		rules_free(&b);
+	}
+	report(bad == 0 && one > 0, "the one port that changed, and whether tcp starts dropping, "
+				    "as port by port (300 random changes, %u of one port; %u differ)",
+	       one, bad);
 }
 
 int main(void)
@@ -260,5 +361,6 @@ int main(void)
 	test_listing();
 	test_limit_bits();
 	test_round_trip();
+	test_changes();
 	return report_summary();
 }

@@ -27,7 +27,8 @@
 
 static struct harness h;
 static struct source_maps maps;
-static struct sources src;
+static struct rules parsed;	/* the running rules: their sources decide */
+#define src (parsed.sources)
 static unsigned slot;
 
 static void print_error(void *ctx, const char *name, unsigned long line, const char *message)
@@ -42,9 +43,10 @@ static bool install(const char *text)
 	static struct xdpport_ruleset rs;
 	char why[256];
 
-	sources_free(&src);
-	if (rulesfile_parse_sources(text, strlen(text), "rules", &rs, NULL, &src, print_error, NULL))
+	rules_free(&parsed);
+	if (rulesfile_parse(text, strlen(text), "rules", &parsed, print_error, NULL))
 		return report(false, "rules parse");
+	rules_compile(&parsed, &rs, NULL);
 	slot ^= 1;
 	if (sources_install(&maps, slot, &src, &rs, why, sizeof(why)))
 		return report(false, "install: %s", why);
@@ -289,7 +291,7 @@ int main(void)
 	test_set_hits();
 	test_many_origins();
 	test_random();
-	sources_free(&src);
+	rules_free(&parsed);
 	harness_close(&h);
 	return report_summary();
 }

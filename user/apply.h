@@ -13,20 +13,19 @@
 #include "xdpport.h"
 
 struct cmdline;
-struct sources;
+struct rules;
 
 /*
  * Under the filter's lock (creating it if needed): checks the lockout guard (unless
- * cl->force), puts the change on trial if cl asks for --try, then switches to `next`
- * and the configs of its limited ports in `limits` and its source rules and sets in
- * `sources` in one step (next's source fields are filled in), unless they are what
- * runs already (nothing is written then, so the change timestamp stays). `before`
- * (may be NULL) receives the ruleset that was running. Returns 0, or an exit status
+ * cl->force), puts the change on trial if cl asks for --try, then switches to the
+ * rules `next` (compiled: the ruleset, the configs of its limited ports, its source
+ * rules and sets) in one step, unless they are what runs already (nothing is written
+ * then, so the change timestamp stays). `before` and `after` (may be NULL) receive
+ * the ruleset that was running and the compiled one. Returns 0, or an exit status
  * after printing why (naming `what`): nothing changed then.
  */
-int apply_switch(const struct cmdline *cl, struct xdpport_ruleset *next,
-		 const struct xdpport_limits *limits, const struct sources *sources,
-		 const char *what, struct xdpport_ruleset *before);
+int apply_switch(const struct cmdline *cl, const struct rules *next, const char *what,
+		 struct xdpport_ruleset *before, struct xdpport_ruleset *after);
 
 /* `apply --watch FILE` (user/apply_watch.c). */
 int apply_watch(struct cmdline *cl);

@@ -61,9 +61,8 @@ struct watcher {
 enum wake { WAKE_TIMEOUT, WAKE_CHANGE, WAKE_REREAD, WAKE_STOP };
 
 /* Too big for the stack. */
-static struct xdpport_ruleset next, before;
-static struct xdpport_limits next_limits;
-static struct sources next_sources;	/* the version's source rules and sets */
+static struct rules next;	/* the version's rules */
+static struct xdpport_ruleset before, after;	/* what ran, what runs now */
 
 static double now_s(void)
 {
@@ -240,9 +239,8 @@ static void check_file(struct watcher *w)
 		free(buf);
 		return;
 	}
-	sources_free(&next_sources);
-	if (rulesfile_parse_sources(buf, len, w->path, &next, &next_limits, &next_sources,
-				    keep_first, &e)) {
+	rules_free(&next);
+	if (rulesfile_parse(buf, len, w->path, &next, keep_first, &e)) {
 		error_line("%s:%lu: %s (%lu error%s in this version; the running rules stay)",
 			   w->path, e.line, e.message ? e.message : "?", e.count,
 			   e.count == 1 ? "" : "s");
@@ -250,12 +248,12 @@ static void check_file(struct watcher *w)
 		remember(w, buf, len);
 		return;
 	}
-	if (apply_switch(w->cl, &next, &next_limits, &next_sources, w->what, &before)) {
+	if (apply_switch(w->cl, &next, w->what, &before, &after)) {
 		free(buf);	/* said why; tried again at the next change or re-check */
 		return;
 	}
 	remember(w, buf, len);
-	report(w, &before, &next);
+	report(w, &before, &after);
 }
 
 static int parse_recheck(const char *text, double *secs)
@@ -339,7 +337,7 @@ int apply_watch(struct cmdline *cl)
 		check_file(&w);
 	}
 	free(w.seen);
-	sources_free(&next_sources);
+	rules_free(&next);
 	if (w.inotify_fd >= 0)
 		close(w.inotify_fd);
 	close(w.signal_fd);

@@ -21,20 +21,15 @@
 #include "help_text.h"
 #include "input.h"
 #include "json.h"
-#include "limit.h"
 #include "links.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 #include "rulesfile.h"
 #include "sources_store.h"
 #include "try.h"
 
 #define ERRORS_SHOWN	100	/* a binary file has an error on every line: enough */
 
-/* Two rulesets are too big for a comfortable stack. Pages of the limit tables are
- * only touched for limited ports. */
-static struct xdpport_ruleset running, next;
-static struct xdpport_limits running_limits, next_limits;
-static struct sources next_sources;	/* the file's source rules and sets */
+static struct rules next;	/* the file's rules */
 
 struct error_sink {
 	bool json;
@@ -82,8 +77,7 @@ static int parse_file(struct cmdline *cl, const char *path)
 	}
 	if (cl->json)
 		json_array_begin("errors");
-	errors = rulesfile_parse_sources(buf, len, name, &next, &next_limits, &next_sources,
-					 print_error, &sink);
+	errors = rulesfile_parse(buf, len, name, &next, print_error, &sink);
 	free(buf);
 	if (cl->json) {
 		json_array_end();
@@ -110,23 +104,34 @@ static int dropped_guarded_port(void)
 	int n = guard_ports(&g);
 
 	for (int i = 0; i < n; i++)
-		if (ruleset_verdict(&next, XDPPORT_TCP, g[i].port) == VERDICT_DROP)
+		if (rules_verdict(&next, XDPPORT_TCP, g[i].port) == VERDICT_DROP)
 			return g[i].port;
 	return -1;
 }
 
 /* The guard's decision apply would take: against the running ruleset, or the clean
- * one a boot starts from when there is none (or it cannot be read: no privileges). */
+ * one a boot starts from when there is none (or it cannot be read: no privileges).
+ * The very bytes that run start dropping nothing: no need to read them back then. */
 static int check_guard(struct cmdline *cl)
 {
+	static struct xdpport_ruleset compiled;
+	struct rules running;
 	struct filter f;
+	bool same = false;
+	int err = 0;
 
-	ruleset_reset(&running);
+	rules_init(&running);
 	if (caps_have_bpf() && !cli_filter_open(&f, 0, cl->cmd->name)) {
-		filter_read(&f, &running);
+		rules_compile(&next, &compiled, NULL);
+		same = !memcmp(filter_live(&f), &compiled, sizeof(compiled));
+		err = same ? 0 : rules_load(&f, &running);
 		filter_close(&f);
 	}
-	return guard_check(&running, &next, cl->force, cl->cmd->name);
+	if (err)
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	err = same ? 0 : guard_check_rules(&running, &next, cl->force, cl->cmd->name);
+	rules_free(&running);
+	return err;
 }
 
 /* --check: what apply would do, changing nothing; fails where apply would. */
@@ -144,14 +149,14 @@ static int report_check(struct cmdline *cl, const char *path)
 		json_bool("replies", next.replies);
 		json_object_begin("ports_with_rules");
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			json_uint(proto_name(p), ruleset_count(&next, p));
+			json_uint(proto_name(p), rules_port_count(&next, p));
 		json_object_end();
 		json_object_begin("limits");
 		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			json_uint(proto_name(p), limits_count(&next, p));
+			json_uint(proto_name(p), rules_limit_count(&next, p));
 		json_object_end();
-		json_uint("source_rules", next_sources.nrules);
-		json_uint("sets", next_sources.nsets);
+		json_uint("source_rules", next.sources.nrules);
+		json_uint("sets", next.sources.nsets);
 		json_bool("drops_guarded_port", drops_guarded);
 		json_bool("guard_refuses", guard_err != 0);
 		return guard_err;
@@ -162,9 +167,9 @@ static int report_check(struct cmdline *cl, const char *path)
 	       "ports with rules; %u tcp and %u udp ports with limits; %zu source rules, %zu sets\n",
 	       display_name(path), verdict_name(next.policy[XDPPORT_TCP]),
 	       verdict_name(next.policy[XDPPORT_UDP]), verdict_name(next.fragments),
-	       next.replies ? "on" : "off", ruleset_count(&next, XDPPORT_TCP),
-	       ruleset_count(&next, XDPPORT_UDP), limits_count(&next, XDPPORT_TCP),
-	       limits_count(&next, XDPPORT_UDP), next_sources.nrules, next_sources.nsets);
+	       next.replies ? "on" : "off", rules_port_count(&next, XDPPORT_TCP),
+	       rules_port_count(&next, XDPPORT_UDP), rules_limit_count(&next, XDPPORT_TCP),
+	       rules_limit_count(&next, XDPPORT_UDP), next.sources.nrules, next.sources.nsets);
 	if (drops_guarded)
 		warn("%s drops tcp/%d (a port the lockout guard protects): apply takes it only "
 		     "because the running ruleset drops it already, or with --force",
@@ -175,7 +180,7 @@ static int report_check(struct cmdline *cl, const char *path)
 /* Makes `next` the running ruleset in one switch, behind the lockout guard. */
 static int switch_to_next(struct cmdline *cl)
 {
-	int err = apply_switch(cl, &next, &next_limits, &next_sources, cl->cmd->name, NULL);
+	int err = apply_switch(cl, &next, cl->cmd->name, NULL, NULL);
 
 	if (!err && links_live_count() == 0)
 		warn("ruleset applied, but the filter is not attached to any interface "
@@ -207,7 +212,7 @@ int cmd_apply(struct cmdline *cl)
 			json_bool("applied", !err);
 		json_object_end();
 	}
-	sources_free(&next_sources);
+	rules_free(&next);
 	return err;
 }
 
@@ -232,28 +237,29 @@ static void print_header(void)
 
 int cmd_save(struct cmdline *cl)
 {
-	struct sources src;
+	struct rules running;
 	struct filter f;
 	char why[256];
 	int err;
 
-	/* Locked: a copy taken while another command writes the slots could be torn. */
+	/* Locked: rules read while another command writes the slots could be torn. */
 	err = cli_filter_open(&f, FILTER_LOCK, cl->cmd->name);
-	if (err == NOT_SET_UP)
-		ruleset_reset(&running);	/* nothing set yet: what attach starts with */
-	else if (err)
+	if (err == NOT_SET_UP) {
+		rules_init(&running);	/* nothing set yet: what attach starts with */
+	} else if (err) {
 		return err;
-	else {
-		filter_read(&f, &running);
-		limits_copy(&running, &running_limits, filter_live_limits(&f));
-	}
-	err = sources_load(&running, &src, why, sizeof(why));
-	filter_close(&f);
-	if (err)
+	} else if (rules_load(&f, &running)) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	} else if (sources_load(filter_live(&f), &running.sources, why, sizeof(why))) {
+		filter_close(&f);
+		rules_free(&running);
 		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
+	}
+	filter_close(&f);
 	print_header();
-	err = rulesfile_write_sources(stdout, &running, &running_limits, &src) || fflush(stdout);
-	sources_free(&src);
+	err = rulesfile_write(stdout, &running) || fflush(stdout);
+	rules_free(&running);
 	if (err)
 		return fail(EXIT_FAIL, cl->cmd->name, "cannot write the ruleset: %s",
 			    errno_reason(errno));

@@ -16,13 +16,9 @@
 #include "help_text.h"
 #include "limit.h"
 #include "links.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 
 #define SOURCES_MAX	(1u << 24)	/* 16 M sources: some 1.5 GB of kernel memory */
-
-/* Too big for a comfortable stack; pages of the limits are only touched where set. */
-static struct xdpport_ruleset next;
-static struct xdpport_limits next_limits;
 
 /* --table N: entries of the per-source table, or 0 when not given. */
 static int table_size(struct cmdline *cl, __u32 *entries)
@@ -42,10 +38,10 @@ static int table_size(struct cmdline *cl, __u32 *entries)
 }
 
 /* True when every port of `spec` is dropped by its rule or policy. */
-static bool all_dropped(const struct portspec *spec)
+static bool all_dropped(const struct rules *r, const struct portspec *spec)
 {
-	for (int r = 0; r < spec->n; r++)
-		if (!limits_inert(&next, &spec->range[r]))
+	for (int i = 0; i < spec->n; i++)
+		if (!rules_all_dropped(r, &spec->range[i]))
 			return false;
 	return true;
 }
@@ -55,6 +51,7 @@ static int cmd_limit(struct cmdline *cl)
 	struct xdpport_limit limit;
 	struct portspec spec;
 	char why[160], what[160];
+	struct rules rules;
 	struct filter f;
 	__u32 entries;
 	int on, err;
@@ -82,19 +79,24 @@ static int cmd_limit(struct cmdline *cl)
 		filter_close(&f);
 		return err;
 	}
-	next = *filter_live(&f);
-	limits_copy(&next, &next_limits, filter_live_limits(&f));
-	for (int r = 0; r < spec.n; r++)
-		limits_set(&next, &next_limits, &spec.range[r], on ? &limit : NULL);
+	err = rules_load(&f, &rules);
+	for (int r = 0; r < spec.n && !err; r++)
+		err = rules_set_limit(&rules, &spec.range[r], on ? &limit : NULL);
+	if (err) {
+		rules_free(&rules);
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	}
 	/* Limits drop nothing the guard protects: an established session's segments are
 	 * never counted, so no guard check. */
-	filter_replace(&f, &next, &next_limits);
-	if (on && all_dropped(&spec))
+	rules_switch(&f, &rules);
+	if (on && all_dropped(&rules, &spec))
 		warn("%s is dropped by its rule or policy: the limit is kept but does nothing "
 		     "until the port passes", cl->argv[0]);
 	if (links_live_count() == 0)
 		warn("limit saved, but the filter is not attached to any interface yet, so "
 		     "nothing is filtered ('xdpport attach IFACE')");
+	rules_free(&rules);
 	filter_close(&f);
 	return EXIT_OK;
 }

@@ -16,32 +16,36 @@
 #include "filter.h"
 #include "flowtable.h"
 #include "links.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 #include "units.h"
 
 #define TABLE_MIN	1024
 #define TABLE_MAX	(1u << 24)
 
-static struct xdpport_ruleset next;	/* too big for a comfortable stack */
-
-/* Applies the replies setting or timeout in `next` to the running ruleset. */
+/* Applies the replies setting (state < 0) or a timeout to the running rules. */
 static int change(struct cmdline *cl, int state, long long value)
 {
+	struct rules before, after;
 	struct filter f;
 	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
-	next = *filter_live(&f);
+	if (rules_load(&f, &before) || rules_copy(&after, &before)) {
+		rules_free(&before);
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	}
 	if (state < 0)
-		next.replies = value;
+		after.replies = value;
 	else
-		next.timeout[state] = value;
-	if (memcmp(filter_live(&f), &next, sizeof(next)))
-		filter_commit(&f, &next);
+		after.timeout[state] = value;
+	rules_commit(&f, &before, &after);
 	if (links_live_count() == 0)
 		warn("rules saved, but the filter is not attached to any interface yet, so "
 		     "nothing is filtered ('xdpport attach IFACE')");
+	rules_free(&before);
+	rules_free(&after);
 	filter_close(&f);
 	return EXIT_OK;
 }

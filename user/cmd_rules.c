@@ -15,16 +15,12 @@
 #include "json.h"
 #include "limit.h"
 #include "links.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 #include "source_args.h"
 #include "sources_store.h"
 #include "try.h"
 
 enum port_action { ACTION_ALLOW, ACTION_DENY, ACTION_DELETE };
-
-/* The ruleset a change builds: too big for a comfortable stack. Single-port changes,
- * the common case, build none: fresh memory costs page faults on every command. */
-static struct xdpport_ruleset next;
 
 static int parse_verdict(const char *text)
 {
@@ -40,38 +36,50 @@ static const char *verdict_name(int v)
 	return v == VERDICT_DROP ? "drop" : "pass";
 }
 
-/* Opens the filter locked, with `next` holding a copy of the running ruleset. */
-static int begin_change(struct cmdline *cl, struct filter *f)
-{
-	int err = cli_filter_open(f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+/* A change: the rules that run, and the rules the command makes of them. */
+struct change {
+	struct filter f;
+	struct rules before, after;
+};
 
-	if (!err)
-		next = *filter_live(f);
-	return err;
+/* Opens the filter locked, with `before` and `after` holding the running rules. */
+static int begin_change(struct cmdline *cl, struct change *c)
+{
+	int err = cli_filter_open(&c->f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
+
+	if (err)
+		return err;
+	if (rules_load(&c->f, &c->before) || rules_copy(&c->after, &c->before)) {
+		rules_free(&c->before);
+		filter_close(&c->f);
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	}
+	return 0;
 }
 
 /* Warns when the change filters nothing yet, closes the filter, returns `err`. */
-static int end_change(struct filter *f, int err)
+static int end_change(struct change *c, int err)
 {
 	if (!err && links_live_count() == 0)
 		warn("rules saved, but the filter is not attached to any interface yet, so "
 		     "nothing is filtered ('xdpport attach IFACE')");
-	filter_close(f);
+	rules_free(&c->before);
+	rules_free(&c->after);
+	filter_close(&c->f);
 	return err;
 }
 
-/* Checks the lockout guard (naming `what` if it refuses), then makes `next` the
- * running ruleset. */
-static int finish_change(struct cmdline *cl, struct filter *f, const char *what)
+/* Checks the lockout guard (naming `what` if it refuses), then makes `after` the
+ * running rules: one port number in place, anything more in one switch. */
+static int finish_change(struct cmdline *cl, struct change *c, const char *what)
 {
-	const struct xdpport_ruleset *live = filter_live(f);
-	int err = guard_check(live, &next, cl->force, what);
+	int err = guard_check_rules(&c->before, &c->after, cl->force, what);
 
 	if (!err)
-		err = try_arm(cl, live, filter_live_limits(f), NULL);
-	if (!err && memcmp(live, &next, sizeof(next)))
-		filter_commit(f, &next);
-	return try_done(cl, end_change(f, err));
+		err = try_arm(cl, filter_live(&c->f), filter_live_limits(&c->f), NULL);
+	if (!err)
+		rules_commit(&c->f, &c->before, &c->after);
+	return try_done(cl, end_change(c, err));
 }
 
 /* The argument that puts a guarded port under a drop, for the guard's message. allow
@@ -92,47 +100,18 @@ static int guarded_arg(const struct cmdline *cl, const struct portspec *specs,
 	return 0;
 }
 
-/* The port number every range of `specs` is, or -1 when they span more than one. */
-static int single_port(const struct portspec *specs, int n)
+/* Whether any port of `spec` has a rule (allow or deny). */
+static bool has_rule(const struct rules *r, const struct portspec *spec)
 {
-	int port = specs[0].range[0].first;
-
-	for (int i = 0; i < n; i++)
-		for (int r = 0; r < specs[i].n; r++)
-			if (specs[i].range[r].first != port || specs[i].range[r].last != port)
-				return -1;
-	return port;
-}
-
-static enum verdict entry_verdict(__u8 entry)
-{
-	return entry & XDPPORT_ENTRY_DROP ? VERDICT_DROP : VERDICT_PASS;
-}
-
-/* The entry `action` gives a port of protocol `p`. */
-static __u8 action_entry(enum port_action action, const struct xdpport_ruleset *live, int p)
-{
-	if (action == ACTION_DELETE)
-		return live->policy[p];	/* no rule: the policy's verdict */
-	return ruleset_rule_entry(action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
-}
-
-/* Whether any port of `spec` has a rule (allow or deny) in `rs`. */
-static bool has_rule(const struct xdpport_ruleset *rs, const struct portspec *spec)
-{
-	for (int r = 0; r < spec->n; r++)
-		for (int p = 0; p < XDPPORT_NPROTO; p++)
-			if (spec->range[r].protos & PROTO_BIT(p))
-				for (__u32 port = spec->range[r].first; port <= spec->range[r].last;
-				     port++)
-					if (rs->entry[p][port] & XDPPORT_ENTRY_RULE)
-						return true;
+	for (int i = 0; i < spec->n; i++)
+		if (rules_any_rule(r, &spec->range[i]))
+			return true;
 	return false;
 }
 
 /* delete of ports without a rule changes nothing: say so (ufw does too), status 0. */
 static void say_no_rules(const struct cmdline *cl, const struct portspec *specs,
-			 const struct xdpport_ruleset *live)
+			 const struct rules *live)
 {
 	char what[128];
 
@@ -145,58 +124,26 @@ static void say_no_rules(const struct cmdline *cl, const struct portspec *specs,
 		}
 }
 
-/* `allow 443`, `deny 22/tcp`...: the new entries of one port number, written in place. */
-static int edit_one_port(struct cmdline *cl, const struct portspec *specs,
-			 enum port_action action, __u16 port, const char *what)
+/* Gives the ports of every PORTSPEC their new rule; `allow 443` ends up written in
+ * place, a range or several ports in one switch (rules_commit()). */
+static int edit_rules(struct cmdline *cl, const struct portspec *specs,
+		      enum port_action action, const char *what)
 {
-	const struct xdpport_ruleset *live;
-	__u8 entry[XDPPORT_NPROTO];
-	struct filter f;
-	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
-
-	if (err)
-		return err;
-	live = filter_live(&f);
-	if (action == ACTION_DELETE)
-		say_no_rules(cl, specs, live);
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		entry[p] = live->entry[p][port];
-	for (int i = 0; i < cl->argc; i++)
-		for (int r = 0; r < specs[i].n; r++)
-			for (int p = 0; p < XDPPORT_NPROTO; p++)
-				if (specs[i].range[r].protos & PROTO_BIT(p))
-					entry[p] = action_entry(action, live, p) |
-						   (entry[p] & XDPPORT_ENTRY_STAGES);
-	for (int p = 0; p < XDPPORT_NPROTO && !err; p++)
-		err = guard_check_port(p, port, entry_verdict(live->entry[p][port]),
-				       entry_verdict(entry[p]), cl->force, what);
-	if (!err)
-		err = try_arm(cl, live, filter_live_limits(&f), NULL);
-	if (!err)
-		filter_commit_port(&f, port, entry);
-	return try_done(cl, end_change(&f, err));
-}
-
-/* Anything larger: the whole next ruleset, switched in at once. */
-static int edit_ranges(struct cmdline *cl, const struct portspec *specs,
-		       enum port_action action, const char *what)
-{
-	struct filter f;
-	int err = begin_change(cl, &f);
+	int rule = action == ACTION_DELETE ? RULE_NONE
+		   : action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS;
+	struct change c;
+	int err = begin_change(cl, &c);
 
 	if (err)
 		return err;
 	if (action == ACTION_DELETE)
-		say_no_rules(cl, specs, filter_live(&f));
-	for (int i = 0; i < cl->argc; i++)
-		for (int r = 0; r < specs[i].n; r++) {
-			if (action == ACTION_DELETE)
-				ruleset_delete_rule(&next, &specs[i].range[r]);
-			else
-				ruleset_set_rule(&next, &specs[i].range[r],
-						 action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS);
-		}
-	return finish_change(cl, &f, what);
+		say_no_rules(cl, specs, &c.before);
+	for (int i = 0; i < cl->argc && !err; i++)
+		for (int r = 0; r < specs[i].n && !err; r++)
+			err = rules_set_ports(&c.after, &specs[i].range[r], rule);
+	if (err)
+		return end_change(&c, fail(EXIT_FAIL, cl->cmd->name, "out of memory"));
+	return finish_change(cl, &c, what);
 }
 
 static int edit_ports(struct cmdline *cl, enum port_action action)
@@ -204,7 +151,7 @@ static int edit_ports(struct cmdline *cl, enum port_action action)
 	struct portspec *specs = calloc(cl->argc, sizeof(*specs));
 	int from = source_from_index(cl->argv, cl->argc);
 	char what[128];
-	int err = 0, port;
+	int err = 0;
 
 	if (from >= 0) {
 		free(specs);
@@ -222,9 +169,7 @@ static int edit_ports(struct cmdline *cl, enum port_action action)
 	}
 	if (!err) {
 		cli_what(cl, guarded_arg(cl, specs, action), 1, what, sizeof(what));
-		port = single_port(specs, cl->argc);
-		err = port >= 0 ? edit_one_port(cl, specs, action, port, what)
-				: edit_ranges(cl, specs, action, what);
+		err = edit_rules(cl, specs, action, what);
 	}
 	free(specs);
 	return err;
@@ -249,8 +194,8 @@ int cmd_policy(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
 	uint32_t protos = PROTOS_ALL;
+	struct change c;
 	char what[64];
-	struct filter f;
 	int err;
 
 	if (verdict < 0)
@@ -262,27 +207,27 @@ int cmd_policy(struct cmdline *cl)
 			return usage_error(cl, "protocol must be tcp or udp, not '%s'", cl->argv[1]);
 		protos = PROTO_BIT(proto);
 	}
-	err = begin_change(cl, &f);
+	err = begin_change(cl, &c);
 	if (err)
 		return err;
-	ruleset_set_policy(&next, protos, verdict);
+	rules_set_policy(&c.after, protos, verdict);
 	cli_what(cl, 0, -1, what, sizeof(what));
-	return finish_change(cl, &f, what);
+	return finish_change(cl, &c, what);
 }
 
 int cmd_fragments(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
-	struct filter f;
+	struct change c;
 	int err;
 
 	if (verdict < 0)
 		return usage_error(cl, "fragments must be pass or drop, not '%s'", cl->argv[0]);
-	err = begin_change(cl, &f);
+	err = begin_change(cl, &c);
 	if (err)
 		return err;
-	next.fragments = verdict;
-	return finish_change(cl, &f, cl->cmd->name);
+	c.after.fragments = verdict;
+	return finish_change(cl, &c, cl->cmd->name);
 }
 
 static size_t set_family_count(const struct source_set *set, int family)
@@ -306,16 +251,18 @@ static void range_json(const struct port_range *r)
 	json_array_end();
 }
 
-static void limits_json(const struct limit_rule *l, long n)
+static void limits_json(const struct rules *r)
 {
 	json_array_begin("limits");
-	for (long i = 0; i < n; i++) {
+	for (size_t i = 0; i < r->nlimits; i++) {
+		const struct limit_rule *l = &r->limit[i];
+
 		json_object_begin(NULL);
-		range_json(&l[i].range);
-		json_uint("rate", l[i].limit.rate);
-		json_string("per", l[i].limit.per_minute ? "minute" : "second");
-		json_uint("burst", l[i].limit.burst);
-		json_bool("per_source", l[i].limit.per_source);
+		range_json(&l->range);
+		json_uint("rate", l->limit.rate);
+		json_string("per", l->limit.per_minute ? "minute" : "second");
+		json_uint("burst", l->limit.burst);
+		json_bool("per_source", l->limit.per_source);
 		json_object_end();
 	}
 	json_array_end();
@@ -369,133 +316,126 @@ static void list_sources_text(const struct sources *src)
 		       set_family_count(&src->set[i], 4), set_family_count(&src->set[i], 6));
 }
 
-static void list_json(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
-		      const struct limit_rule *l, long nl, const struct sources *src)
+static void list_json(const struct rules *r)
 {
 	json_object_begin(NULL);
 	json_object_begin("policy");
 	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		json_string(proto_name(p), verdict_name(rs->policy[p]));
+		json_string(proto_name(p), verdict_name(r->policy[p]));
 	json_object_end();
-	json_string("fragments", verdict_name(rs->fragments));
+	json_string("fragments", verdict_name(r->fragments));
 	json_object_begin("replies");
-	json_bool("enabled", rs->replies);
+	json_bool("enabled", r->replies);
 	json_object_begin("timeouts");
 	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
-		json_uint(ruleset_timeout_name(s), rs->timeout[s]);
+		json_uint(ruleset_timeout_name(s), r->timeout[s]);
 	json_object_end();
 	json_object_end();
 	json_array_begin("rules");
-	for (long i = 0; i < n; i++) {
+	for (size_t i = 0; i < r->nports; i++) {
 		json_object_begin(NULL);
-		json_string("action", rules[i].verdict == VERDICT_DROP ? "deny" : "allow");
-		range_json(&rules[i].range);
+		json_string("action", r->port[i].verdict == VERDICT_DROP ? "deny" : "allow");
+		range_json(&r->port[i].range);
 		json_object_end();
 	}
 	json_array_end();
-	limits_json(l, nl);
-	list_sources_json(src);
+	limits_json(r);
+	list_sources_json(&r->sources);
 	json_object_end();
 }
 
-static void list_text(const struct xdpport_ruleset *rs, const struct rule *rules, long n,
-		      const struct limit_rule *l, long nl, const struct sources *src)
+static bool timeouts_default(const struct rules *r)
 {
-	printf("policy     tcp %s, udp %s\n", verdict_name(rs->policy[XDPPORT_TCP]),
-	       verdict_name(rs->policy[XDPPORT_UDP]));
-	printf("fragments  %s\n", verdict_name(rs->fragments));
-	printf("replies    %s\n", rs->replies ? "on" : "off");
+	for (int s = 0; s < XDPPORT_FLOW_NSTATES; s++)
+		if (r->timeout[s] != ruleset_timeout_default(s))
+			return false;
+	return true;
+}
+
+static void list_text(const struct rules *r)
+{
+	printf("policy     tcp %s, udp %s\n", verdict_name(r->policy[XDPPORT_TCP]),
+	       verdict_name(r->policy[XDPPORT_UDP]));
+	printf("fragments  %s\n", verdict_name(r->fragments));
+	printf("replies    %s\n", r->replies ? "on" : "off");
 	for (int s = 0, shown = 0; s < XDPPORT_FLOW_NSTATES; s++)
-		if (rs->timeout[s] != ruleset_timeout_default(s))
+		if (r->timeout[s] != ruleset_timeout_default(s))
 			printf("%s%s %us", shown++ ? ", " : "timeouts   ", ruleset_timeout_name(s),
-			       rs->timeout[s]);
-	if (!ruleset_timeouts_default(rs))
+			       r->timeout[s]);
+	if (!timeouts_default(r))
 		printf("\n");
-	printf("rules      %ld\n", n);
-	for (long i = 0; i < n; i++) {
+	printf("rules      %zu\n", r->nports);
+	for (size_t i = 0; i < r->nports; i++) {
 		char range[32];
 
-		port_range_format(range, sizeof(range), &rules[i].range);
-		printf("  %-5s %s\n", rules[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
+		port_range_format(range, sizeof(range), &r->port[i].range);
+		printf("  %-5s %s\n", r->port[i].verdict == VERDICT_DROP ? "deny" : "allow", range);
 	}
-	if (nl)	/* only when there are: the listing of a ruleset without stays as it was */
-		printf("limits     %ld\n", nl);
-	for (long i = 0; i < nl; i++) {
+	if (r->nlimits)	/* only when there are: the listing of a ruleset without stays as it was */
+		printf("limits     %zu\n", r->nlimits);
+	for (size_t i = 0; i < r->nlimits; i++) {
+		const struct limit_rule *l = &r->limit[i];
 		char range[32], text[64];
 
-		port_range_format(range, sizeof(range), &l[i].range);
-		limit_format(&l[i].limit, text, sizeof(text));
+		port_range_format(range, sizeof(range), &l->range);
+		limit_format(&l->limit, text, sizeof(text));
 		printf("  limit %s %s%s\n", range, text,
-		       limits_inert(rs, &l[i].range) ? " (inert: the port is dropped)" : "");
+		       rules_all_dropped(r, &l->range) ? " (inert: the port is dropped)" : "");
 	}
-	list_sources_text(src);
+	list_sources_text(&r->sources);
 }
 
 int cmd_list(struct cmdline *cl)
 {
-	const struct xdpport_ruleset *rs = &next;
-	const struct xdpport_limits *lt = NULL;
-	struct limit_rule *limits = NULL;
-	struct sources src;
+	struct rules r;
 	struct filter f;
-	struct rule *rules;
 	char why[256];
-	long n, nl = 0;
 	int err = cli_filter_open(&f, 0, cl->cmd->name);
 
-	if (err == NOT_SET_UP)
-		ruleset_reset(&next);	/* nothing set yet: what attach would start with */
-	else if (err)
+	if (err == NOT_SET_UP) {
+		rules_init(&r);	/* nothing set yet: what attach would start with */
+	} else if (err) {
 		return err;
-	else {
-		rs = filter_live(&f);
-		lt = filter_live_limits(&f);
-	}
-	if (sources_load(rs, &src, why, sizeof(why))) {
+	} else if (rules_load(&f, &r)) {
+		filter_close(&f);
+		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
+	} else if (sources_load(filter_live(&f), &r.sources, why, sizeof(why))) {
+		rules_free(&r);
 		filter_close(&f);
 		return fail(EXIT_FAIL, cl->cmd->name, "%s", why);
 	}
-	n = ruleset_rules(rs, &rules);
-	if (n >= 0 && lt)
-		nl = limits_list(rs, lt, &limits);
-	if (n < 0 || nl < 0) {
-		if (n >= 0)
-			free(rules);
-		sources_free(&src);
-		filter_close(&f);
-		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
-	}
 	if (cl->json)
-		list_json(rs, rules, n, limits, nl, &src);
+		list_json(&r);
 	else
-		list_text(rs, rules, n, limits, nl, &src);
-	free(rules);
-	free(limits);
-	sources_free(&src);
+		list_text(&r);
+	rules_free(&r);
 	filter_close(&f);
 	return EXIT_OK;
 }
 
 int cmd_flush(struct cmdline *cl)
 {
-	struct filter f;
+	static struct xdpport_ruleset clean;
+	struct change c;
 	int err;
 
 	/* Nothing attached: remove every pin, leaving no trace. */
 	err = cli_filter_purge(cl->cmd->name);
 	if (err != FILTER_IN_USE)
 		return err;
-	err = begin_change(cl, &f);
+	err = begin_change(cl, &c);
 	if (err)
 		return err;
-	ruleset_reset(&next);
-	/* finish_change() closes the filter: free the source tables while it is held. */
-	err = guard_check(filter_live(&f), &next, cl->force, cl->cmd->name);
+	rules_free(&c.after);	/* the clean ruleset, source rules and sets gone too */
+	err = guard_check_rules(&c.before, &c.after, cl->force, cl->cmd->name);
 	if (!err) {
-		filter_commit(&f, &next);
-		sources_release_other(&f);
+		rules_compile(&c.after, &clean, NULL);
+		filter_commit(&c.f, &clean);
+		/* Before end_change() closes the filter: free the source tables while it
+		 * is held. */
+		sources_release_other(&c.f);
 	}
-	return end_change(&f, err);
+	return end_change(&c, err);
 }
 
 const struct command cmd_allow_def = {

@@ -5,7 +5,7 @@
 
 #include "errors.h"
 #include "guard.h"
-#include "ruleset.h"
+#include "rules.h"
 #include "ssh_session.h"
 
 #define SSH_PORT 22
@@ -159,31 +159,41 @@ static int refuse(const struct guarded_port *g, const char *what)
 		    g->port, why);
 }
 
-/* True when some TCP port goes from pass to drop: only then is it worth looking. */
-static bool drops_more_tcp(const struct xdpport_ruleset *before,
-			   const struct xdpport_ruleset *after)
+int guard_check_rules(const struct rules *before, const struct rules *after, bool force,
+		      const char *what)
 {
-	for (unsigned port = 0; port < XDPPORT_PORTS; port++)
-		if (starts_dropping(ruleset_verdict(before, XDPPORT_TCP, port),
-				    ruleset_verdict(after, XDPPORT_TCP, port)))
-			return true;
-	return false;
+	const struct guarded_port *g;
+	int n;
+
+	/* Only when some TCP port starts dropping is it worth looking for sshd. */
+	if (force || !rules_starts_dropping(before, after, XDPPORT_TCP))
+		return 0;
+	n = guard_ports(&g);
+	for (int i = 0; i < n; i++)
+		if (starts_dropping(rules_verdict(before, XDPPORT_TCP, g[i].port),
+				    rules_verdict(after, XDPPORT_TCP, g[i].port)))
+			return refuse(&g[i], what);
+	return 0;
 }
 
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
 		bool force, const char *what)
 {
-	const struct guarded_port *g;
-	int n;
+	struct rules a, b;
+	int err;
 
-	if (force || !drops_more_tcp(before, after))
+	if (force)
 		return 0;
-	n = guard_ports(&g);
-	for (int i = 0; i < n; i++)
-		if (starts_dropping(ruleset_verdict(before, XDPPORT_TCP, g[i].port),
-				    ruleset_verdict(after, XDPPORT_TCP, g[i].port)))
-			return refuse(&g[i], what);
-	return 0;
+	if (rules_decompile(before, NULL, &a))
+		return fail(EXIT_FAIL, what, "out of memory");
+	if (rules_decompile(after, NULL, &b)) {
+		rules_free(&a);
+		return fail(EXIT_FAIL, what, "out of memory");
+	}
+	err = guard_check_rules(&a, &b, force, what);
+	rules_free(&a);
+	rules_free(&b);
+	return err;
 }
 
 int guard_check_port(int proto, __u16 port, int before, int after, bool force,

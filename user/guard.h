@@ -21,6 +21,8 @@
 
 #include "xdpport.h"
 
+struct rules;
+
 enum guard_source {
 	GUARD_SESSION,		/* the socket of this session's sshd */
 	GUARD_ENVIRONMENT,	/* SSH_CONNECTION */
@@ -54,8 +56,13 @@ bool guard_covers(__u16 port);
 /* Looks again (the environment may have changed): for tests. */
 void guard_rescan(void);
 
-/* Returns 0 if going from `before` to `after` is safe (or forced); otherwise prints
- * why not and returns EXIT_FAIL. */
+/* Returns 0 if going from the rules `before` to `after` is safe (or forced):
+ * no guarded port starts dropping; otherwise prints why not and returns EXIT_FAIL. */
+int guard_check_rules(const struct rules *before, const struct rules *after, bool force,
+		      const char *what);
+
+/* The same for two compiled rulesets (what attach and the source switch hold): read
+ * back into rules first (rules_decompile). */
 int guard_check(const struct xdpport_ruleset *before, const struct xdpport_ruleset *after,
 		bool force, const char *what);
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "limit.h"
@@ -117,22 +116,6 @@ void limit_format(const struct xdpport_limit *l, char *buf, size_t len)
 		 l->per_source ? " per-source" : "");
 }
 
-void limits_set(struct xdpport_ruleset *rs, struct xdpport_limits *lt,
-		const struct port_range *r, const struct xdpport_limit *l)
-{
-	for (int p = 0; p < XDPPORT_NPROTO; p++) {
-		if (!(r->protos & PROTO_BIT(p)))
-			continue;
-		for (unsigned port = r->first; port <= r->last; port++) {
-			__u8 *e = &rs->entry[p][port];
-
-			*e = (*e & ~XDPPORT_ENTRY_LIMIT) | (l ? XDPPORT_ENTRY_LIMIT : 0);
-			if (l)
-				lt->port[p][port] = *l;
-		}
-	}
-}
-
 void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 		 const struct xdpport_limits *from)
 {
@@ -153,15 +136,6 @@ bool limits_same(const struct xdpport_ruleset *rs, const struct xdpport_limits *
 	return true;
 }
 
-bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r)
-{
-	for (int p = 0; p < XDPPORT_NPROTO; p++)
-		for (unsigned port = r->first; (r->protos & PROTO_BIT(p)) && port <= r->last; port++)
-			if (!(rs->entry[p][port] & XDPPORT_ENTRY_DROP))
-				return false;
-	return true;
-}
-
 unsigned limits_count(const struct xdpport_ruleset *rs, int proto)
 {
 	unsigned n = 0;
@@ -169,73 +143,4 @@ unsigned limits_count(const struct xdpport_ruleset *rs, int proto)
 	for (int port = 0; port < XDPPORT_PORTS; port++)
 		n += !!(rs->entry[proto][port] & XDPPORT_ENTRY_LIMIT);
 	return n;
-}
-
-static bool same_limit(const struct xdpport_limit *a, const struct xdpport_limit *b)
-{
-	return !memcmp(a, b, sizeof(*a));
-}
-
-/* Appends the runs of one protocol's limits to `out` (NULL: only counts them). */
-static size_t proto_runs(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
-			 int proto, struct limit_rule *out)
-{
-	size_t n = 0;
-
-	for (int port = 0; port < XDPPORT_PORTS;) {
-		int first = port;
-
-		if (!(rs->entry[proto][port] & XDPPORT_ENTRY_LIMIT)) {
-			port++;
-			continue;
-		}
-		while (port < XDPPORT_PORTS && (rs->entry[proto][port] & XDPPORT_ENTRY_LIMIT) &&
-		       same_limit(&lt->port[proto][port], &lt->port[proto][first]))
-			port++;
-		if (out)
-			out[n] = (struct limit_rule){
-				.range = { .protos = PROTO_BIT(proto), .first = first,
-					   .last = port - 1 },
-				.limit = lt->port[proto][first],
-			};
-		n++;
-	}
-	return n;
-}
-
-static int by_first_port(const void *a, const void *b)
-{
-	const struct limit_rule *x = a, *y = b;
-
-	if (x->range.first != y->range.first)
-		return x->range.first - y->range.first;
-	return (int)x->range.protos - (int)y->range.protos;
-}
-
-long limits_list(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
-		 struct limit_rule **out)
-{
-	size_t n = proto_runs(rs, lt, XDPPORT_TCP, NULL) + proto_runs(rs, lt, XDPPORT_UDP, NULL);
-	size_t kept = 0;
-	struct limit_rule *l = malloc(sizeof(*l) * (n ? n : 1));
-
-	if (!l)
-		return -1;
-	n = proto_runs(rs, lt, XDPPORT_TCP, l);
-	n += proto_runs(rs, lt, XDPPORT_UDP, l + n);
-	qsort(l, n, sizeof(*l), by_first_port);
-	for (size_t i = 0; i < n; i++) {
-		struct limit_rule *prev = kept ? &l[kept - 1] : NULL;
-
-		if (prev && prev->range.protos == PROTO_BIT(XDPPORT_TCP) &&
-		    l[i].range.protos == PROTO_BIT(XDPPORT_UDP) &&
-		    prev->range.first == l[i].range.first && prev->range.last == l[i].range.last &&
-		    same_limit(&prev->limit, &l[i].limit)) {
-			prev->range.protos = PROTOS_ALL;
-			continue;
-		}
-		l[kept++] = l[i];
-	}
-	*out = l;
-	return kept;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * Flood limits in memory: `RATE [burst N] [per-source]` parsed into the config the
- * data path reads (struct xdpport_limit), set on ports of a ruleset (the entry bit
- * XDPPORT_ENTRY_LIMIT plus a config in a struct xdpport_limits), and read back as
- * compact ranges for list and save. Only ports whose entry has the bit have a
- * meaningful config; the others are never read.
+ * Flood limits: `RATE [burst N] [per-source]` parsed into the config the data path
+ * reads (struct xdpport_limit), and what is true of them in a compiled ruleset (the
+ * entry bit XDPPORT_ENTRY_LIMIT plus a config in a struct xdpport_limits). Only ports
+ * whose entry has the bit have a meaningful config; the others are never read. As
+ * rules they are user/rules.h's limit lists.
  */
 #ifndef XDPPORT_LIMIT_H
 #define XDPPORT_LIMIT_H
@@ -29,10 +29,6 @@ int limit_parse(char *const *words, int n, struct xdpport_limit *out, char *why,
 /* "20000/s burst 5 per-source": what limit_parse() reads back to the same config. */
 void limit_format(const struct xdpport_limit *l, char *buf, size_t len);
 
-/* Gives the ports of `r` the limit `l` (NULL: removes it), whatever their rules. */
-void limits_set(struct xdpport_ruleset *rs, struct xdpport_limits *lt,
-		const struct port_range *r, const struct xdpport_limit *l);
-
 /* Copies the configs of every limited port of `rs` from `from` into `to`. */
 void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 		 const struct xdpport_limits *from);
@@ -40,21 +36,6 @@ void limits_copy(const struct xdpport_ruleset *rs, struct xdpport_limits *to,
 /* True when every limited port of `rs` has the same config in `a` and `b`. */
 bool limits_same(const struct xdpport_ruleset *rs, const struct xdpport_limits *a,
 		 const struct xdpport_limits *b);
-
-/* Limits as compact ranges: neighbouring ports with the same limit form one, and one
- * with the same limit for tcp and udp is one for both. Sorted by first port. */
-struct limit_rule {
-	struct port_range range;
-	struct xdpport_limit limit;
-};
-
-/* Fills `out` (allocated, free() it) and returns how many; -1 if out of memory. */
-long limits_list(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
-		 struct limit_rule **out);
-
-/* True when every port of `r` is dropped by its rule or policy: a limit there does
- * nothing until the port passes. */
-bool limits_inert(const struct xdpport_ruleset *rs, const struct port_range *r);
 
 /* Limited ports of a protocol. */
 unsigned limits_count(const struct xdpport_ruleset *rs, int proto);

@@ -24,9 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include <linux/types.h>
-#include "xdpport.h"
-#include "sources.h"
+#include "rules.h"
 
 #define RULESFILE_LINE_MAX	4096		/* bytes, without the line ending */
 #define RULESFILE_MAX_BYTES	(16u << 20)	/* what `apply` reads at most */
@@ -40,35 +38,23 @@ typedef void (*rulesfile_error_fn)(void *ctx, const char *name, unsigned long li
 				   const char *message);
 
 /*
- * Parses buf[0, len) (any bytes; no terminating NUL needed) into `out`, starting from
- * a clean ruleset, and the configs of its limited ports into `limits` (NULL: checked,
- * then dropped). `name` is only passed to `on_error` (which may be NULL). Returns
- * the number of errors: 0 means `out` holds the file's ruleset; otherwise `out`
- * holds nothing to use.
+ * Parses buf[0, len) (any bytes; no terminating NUL needed) into the rules `out`
+ * (user/rules.h), starting from the clean ruleset: policies, settings, port rules,
+ * limits, and the source rules and sets (a set must be defined before a rule names
+ * it). `name` is only passed to `on_error` (which may be NULL). Returns the number of
+ * errors: 0 means `out` holds the file's rules; otherwise `out` holds nothing to use.
+ * rules_free() `out` either way.
  */
-unsigned long rulesfile_parse(const char *buf, size_t len, const char *name,
-			      struct xdpport_ruleset *out, struct xdpport_limits *limits,
+unsigned long rulesfile_parse(const char *buf, size_t len, const char *name, struct rules *out,
 			      rulesfile_error_fn on_error, void *ctx);
 
-/* The same, with the source rules and sets into `src` (sources_free() it, also after
- * errors). A set must be defined before a rule names it. */
-unsigned long rulesfile_parse_sources(const char *buf, size_t len, const char *name,
-				      struct xdpport_ruleset *out, struct xdpport_limits *limits,
-				      struct sources *src, rulesfile_error_fn on_error,
-				      void *ctx);
-
-/* rulesfile_write() and then the sets and source rules of `src` (may be NULL). */
-int rulesfile_write_sources(FILE *out, const struct xdpport_ruleset *rs,
-			    const struct xdpport_limits *limits, const struct sources *src);
-
 /*
- * Writes `rs` in the file format, without a header: the policies, the fragments
- * setting, `replies off` if so and the timeouts that are not the default, the rules
- * as compact ranges in ascending port order, one per line, then the limits (configs
- * from `limits`; NULL: none are written). Parsing the output gives `rs` back.
- * Returns 0, or -1 (out of memory, or `out` failed: see ferror()).
+ * Writes `r` in the file format, without a header: the policies, the fragments
+ * setting, `replies off` if so and the timeouts that are not the default, the port
+ * rules in ascending port order, one per line, the limits, then the sets and the
+ * source rules. Parsing the output gives `r` back. Returns 0, or -1 (`out` failed:
+ * see ferror()).
  */
-int rulesfile_write(FILE *out, const struct xdpport_ruleset *rs,
-		    const struct xdpport_limits *limits);
+int rulesfile_write(FILE *out, const struct rules *r);
 
 #endif

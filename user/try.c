@@ -18,7 +18,6 @@
 #include "errors.h"
 #include "filter.h"
 #include "input.h"
-#include "ruleset.h"
 #include "rulesfile.h"
 #include "sources_store.h"
 #include "try.h"
@@ -31,6 +30,7 @@
 #define TIMER_NAME	"xdpport-try"	/* its comm: confirm only ever signals that */
 
 static struct try_state armed;	/* the trial this process started */
+/* The ruleset a rollback puts back, compiled: too big for a comfortable stack. */
 static struct xdpport_ruleset restored;
 static struct xdpport_limits restored_limits;
 
@@ -101,15 +101,19 @@ static int fill_state(FILE *f, const void *ctx)
 static int fill_rules(FILE *f, const void *ctx)
 {
 	const struct snapshot *s = ctx;
-	struct sources src;
+	struct rules rules;
 	char why[256];
 	int err;
 
-	if (sources_load(s->rules, &src, why, sizeof(why)))
+	if (rules_decompile(s->rules, s->limits, &rules))
 		return -1;
+	if (sources_load(s->rules, &rules.sources, why, sizeof(why))) {
+		rules_free(&rules);
+		return -1;
+	}
 	fprintf(f, "# the ruleset before a change on trial (xdpport --try)\n");
-	err = rulesfile_write_sources(f, s->rules, s->limits, &src);
-	sources_free(&src);
+	err = rulesfile_write(f, &rules);
+	rules_free(&rules);
 	return err;
 }
 
@@ -194,7 +198,7 @@ int try_confirm_locked(const struct try_state *st)
 
 static int restore_previous(struct filter *f, const char *what)
 {
-	struct sources src;
+	struct rules rules;
 	unsigned long errors;
 	int err = 0;
 	char why[160];
@@ -203,20 +207,22 @@ static int restore_previous(struct filter *f, const char *what)
 
 	if (input_read(PREVIOUS, PREVIOUS_MAX_BYTES, &buf, &len, why, sizeof(why)))
 		return fail(EXIT_FAIL, what, "%s: %s", PREVIOUS, why);
-	errors = rulesfile_parse_sources(buf, len, PREVIOUS, &restored, &restored_limits, &src,
-					 NULL, NULL);
+	errors = rulesfile_parse(buf, len, PREVIOUS, &rules, NULL, NULL);
 	free(buf);
 	if (errors) {
-		sources_free(&src);
+		rules_free(&rules);
 		return fail(EXIT_FAIL, what, "%s: not a valid rules file: nothing restored",
 			    PREVIOUS);
 	}
+	rules_compile(&rules, &restored, &restored_limits);
 	/* The source slot the change left is rebuilt from the saved rules and sets. */
-	if (src.nrules || src.nsets || (filter_live(f)->sources & XDPPORT_SOURCES_MODEL))
-		err = sources_switch(f, &restored, &restored_limits, &src, why, sizeof(why));
+	if (rules.sources.nrules || rules.sources.nsets ||
+	    (filter_live(f)->sources & XDPPORT_SOURCES_MODEL))
+		err = sources_switch(f, &restored, &restored_limits, &rules.sources, why,
+				     sizeof(why));
 	else
 		filter_replace(f, &restored, &restored_limits);
-	sources_free(&src);
+	rules_free(&rules);
 	if (err)
 		return fail(EXIT_FAIL, what, "%s: %s, nothing restored", PREVIOUS, why);
 	return 0;

@@ -48,11 +48,13 @@ static void die(const char *what)
 static void install(const char *rules, const struct source_set *set)
 {
 	static struct xdpport_ruleset rs;
-	struct sources src;
+	struct rules parsed;
+	struct sources *src = &parsed.sources;
 	char why[256];
 
-	if (rulesfile_parse_sources(rules, strlen(rules), "bench", &rs, NULL, &src, NULL, NULL))
+	if (rulesfile_parse(rules, strlen(rules), "bench", &parsed, NULL, NULL))
 		die("bad rules");
+	rules_compile(&parsed, &rs, NULL);
 	if (set) {
 		struct source_set copy = *set;
 		struct source_rule deny = { .verdict = VERDICT_DROP };
@@ -61,17 +63,17 @@ static void install(const char *rules, const struct source_set *set)
 		if (!copy.prefix)
 			die("out of memory");
 		memcpy(copy.prefix, set->prefix, sizeof(*copy.prefix) * set->n);
-		if (sources_put_set(&src, &copy, why, sizeof(why)))
+		if (sources_put_set(src, &copy, why, sizeof(why)))
 			die(why);
-		deny.set = sources_find_set(&src, "big")->origin;
-		sources_add_rule(&src, &deny);
+		deny.set = sources_find_set(src, "big")->origin;
+		sources_add_rule(src, &deny);
 	}
 	slot ^= 1;
-	if (sources_install(&maps, slot, &src, &rs, why, sizeof(why)))
+	if (sources_install(&maps, slot, src, &rs, why, sizeof(why)))
 		die(why);
 	h.rules->slot[slot] = rs;
 	harness_activate(&h, slot);
-	sources_free(&src);
+	rules_free(&parsed);
 }
 
 static void read_set(const char *path, struct source_set *set)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * libFuzzer target for the rules-file parser and writer (user/rulesfile.c). The input
- * is a whole file, any bytes. Checked on every input:
+ * libFuzzer target for the rules-file parser and writer (user/rulesfile_parse.c,
+ * user/rulesfile_write.c). The input is a whole file, any bytes. Checked on every
+ * input:
  *
  *  - the error callback runs once per counted error, in line order, with a line
  *    number inside the file and a message that is one line of printable ASCII;
- *  - no errors: the ruleset is one the CLI could have written (ruleset_is_valid()),
- *    and what rulesfile_write() makes of it parses back, without errors, to the very
- *    same bytes (policies, fragments and all 131072 port entries) and limit configs.
+ *  - no errors: the rules compile to a ruleset the CLI could have written
+ *    (ruleset_is_valid()), and what rulesfile_write() makes of them parses back,
+ *    without errors, to the same rules, which compile to the very same bytes
+ *    (policies, fragments and all 131072 port entries) and limit configs.
  *
  * Service names: the parser asks getservbyname(), which re-reads /etc/services on
  * every call (some 600 inputs/s). This file defines getservbyname() and endservent()
@@ -25,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ruleset.h"
 #include "rulesfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -149,20 +150,27 @@ static unsigned long count_lines(const uint8_t *data, size_t size)
 	return n;
 }
 
-/* Writes `rs` into a malloc()ed buffer. */
-static char *write_text(const struct xdpport_ruleset *rs, const struct xdpport_limits *lt,
-			size_t *len)
+/* Writes `r` into a malloc()ed buffer. */
+static char *write_text(const struct rules *r, size_t *len)
 {
 	char *text = NULL;
 	FILE *f = open_memstream(&text, len);
 
-	if (!f || rulesfile_write(f, rs, lt) || fclose(f))
+	if (!f || rulesfile_write(f, r) || fclose(f))
 		abort();
 	return text;
 }
 
 static struct xdpport_ruleset parsed, reparsed;
 static struct xdpport_limits limits, relimits;
+
+/* The same port rules, limits and settings. */
+static bool same_rules(const struct rules *a, const struct rules *b)
+{
+	return rules_settings_same(a, b) && rules_limits_same(a, b) && a->nports == b->nports &&
+	       (!a->nports || !memcmp(a->port, b->port, sizeof(*a->port) * a->nports)) &&
+	       a->sources.nrules == b->sources.nrules && a->sources.nsets == b->sources.nsets;
+}
 
 /* The limit configs of every limited port agree. */
 static bool same_limits(void)
@@ -179,6 +187,7 @@ static bool same_limits(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct seen seen = { .lines = count_lines(data, size) };
+	struct rules rules, again;
 	unsigned long errors;
 	size_t len;
 	char *text;
@@ -187,20 +196,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		services_load();
 		services_loaded = true;
 	}
-	errors = rulesfile_parse((const char *)data, size, "fuzz", &parsed, &limits, check_error,
-				 &seen);
+	errors = rulesfile_parse((const char *)data, size, "fuzz", &rules, check_error, &seen);
 	if (errors != seen.calls)
 		abort();
-	if (errors)
+	if (errors) {
+		rules_free(&rules);
 		return 0;
+	}
+	rules_compile(&rules, &parsed, &limits);
 	if (!ruleset_is_valid(&parsed))
 		abort();
-	/* The same bytes back; writing them again would give the same text, since the
-	 * writer reads nothing but the ruleset. */
-	text = write_text(&parsed, &limits, &len);
-	if (rulesfile_parse(text, len, "fuzz", &reparsed, &relimits, NULL, NULL) ||
-	    memcmp(&parsed, &reparsed, sizeof(parsed)) || !same_limits())
+	/* The same rules and bytes back; writing them again would give the same text,
+	 * since the writer reads nothing but the rules. */
+	text = write_text(&rules, &len);
+	if (rulesfile_parse(text, len, "fuzz", &again, NULL, NULL) || !same_rules(&rules, &again))
 		abort();
+	rules_compile(&again, &reparsed, &relimits);
+	if (memcmp(&parsed, &reparsed, sizeof(parsed)) || !same_limits())
+		abort();
+	rules_free(&rules);
+	rules_free(&again);
 	free(text);
 	return 0;
 }

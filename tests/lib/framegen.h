@@ -39,9 +39,18 @@ extern const uint16_t framegen_hot_ports[FRAMEGEN_HOT_PORTS];
  * length, which may be anything from 0 to FRAMEGEN_MAX. */
 size_t framegen_frame(uint64_t seed, uint64_t index, uint8_t *frame);
 
-/* Fills `rules` (both slots and `active`) with ruleset number `n` of stream `seed`.
- * The inactive slot differs from the active one in every entry and in the fragments
- * bit, so reading the wrong slot changes every verdict it touches. */
-void framegen_rules(uint64_t seed, uint64_t n, struct xdpport_rules *rules);
+struct rules;
+
+/*
+ * Ruleset number `n` of stream `seed`, as rules (`out`, user/rules.h: rules_free()
+ * it), compiled into a random slot of `rules` (the configs of its limited ports into
+ * limits[slot]) with `active` pointing at that slot. Some rulesets carry junk the
+ * data path must ignore: in the entry bits and setting bytes the compiler never
+ * writes, in the policy bytes it never reads, and above bit 0 of `active`. The
+ * inactive slot differs from the active one in every entry and in the fragments
+ * bit, so reading the wrong slot changes every verdict it touches.
+ */
+void framegen_rules(uint64_t seed, uint64_t n, struct rules *out, struct xdpport_rules *rules,
+		    struct xdpport_limits *limits);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "model.h"
-#include "sources.h"
+#include "rules.h"
 
 #define ETHER_HEADER	14
 #define VLAN_TAG	4
@@ -49,11 +49,38 @@ static int have(size_t len, size_t off, size_t need)
 	return off <= len && need <= len - off;
 }
 
-static const struct sources *model_sources;
+/* The rules, and which port has which rule and limit: 0 none, else item + 1. */
+static struct rules clean;
+static const struct rules *model_rules = &clean;
+static int rule_of[XDPPORT_NPROTO][XDPPORT_PORTS], limit_of[XDPPORT_NPROTO][XDPPORT_PORTS];
 
-void model_set_sources(const struct sources *s)
+/* Spec: a port's rule (limit) is the one whose protocols and range hold it. */
+static void index_ranges(int (*of)[XDPPORT_PORTS], const void *items, size_t n, size_t size)
 {
-	model_sources = s;
+	memset(of, 0, sizeof(int) * XDPPORT_NPROTO * XDPPORT_PORTS);
+	for (size_t i = 0; i < n; i++) {
+		const struct port_range *r = (const void *)((const char *)items + i * size);
+
+		for (int p = 0; p < XDPPORT_NPROTO; p++)
+			for (unsigned port = r->first; (r->protos >> p & 1) && port <= r->last; port++)
+				of[p][port] = i + 1;
+	}
+}
+
+void model_set_rules(const struct rules *r)
+{
+	if (!r) {
+		rules_init(&clean);
+		r = &clean;
+	}
+	model_rules = r;
+	index_ranges(rule_of, r->port, r->nports, sizeof(*r->port));
+	index_ranges(limit_of, r->limit, r->nlimits, sizeof(*r->limit));
+}
+
+bool model_limited(int proto, unsigned port)
+{
+	return limit_of[proto][port] != 0;
 }
 
 /* The frame's source address, as the spec names it. */
@@ -85,7 +112,7 @@ static bool covers(const struct source_rule *r, unsigned row, int port)
  * decides; of equal ones, deny. -1 when none holds it. */
 static int source_decision(const struct source *src, unsigned row, int port)
 {
-	const struct sources *s = model_sources;
+	const struct sources *s = &model_rules->sources;
 	int best_len = -1, reason = -1;
 
 	for (size_t i = 0; s && src->family && i < s->nrules; i++) {
@@ -116,9 +143,10 @@ static int source_decision(const struct source *src, unsigned row, int port)
 	return reason;
 }
 
-static int fragment_reason(const struct xdpport_ruleset *rs)
+static int fragment_reason(void)
 {
-	return XDPPORT_PASS_FRAGMENT | (rs->fragments & 1);
+	return model_rules->fragments == VERDICT_DROP ? XDPPORT_DROP_FRAGMENT
+						      : XDPPORT_PASS_FRAGMENT;
 }
 
 /* Where the last frame's IP and TCP/UDP headers were, when it had both. */
@@ -160,8 +188,7 @@ static void reply_key(const uint8_t *frame, struct xdpport_flow_key *k)
 }
 
 /* Does the frame answer a live flow? Moves the flow on as the answer does. */
-static int is_reply(const uint8_t *frame, const struct xdpport_ruleset *rs,
-		    struct model_flows *flows)
+static int is_reply(const uint8_t *frame, struct model_flows *flows)
 {
 	unsigned flags = last.proto == PROTO_TCP ? frame[last.l4 + 13] : 0;
 	struct xdpport_flow_key k;
@@ -175,7 +202,8 @@ static int is_reply(const uint8_t *frame, const struct xdpport_ruleset *rs,
 	if (!f || f->flow.state >= XDPPORT_FLOW_NSTATES)
 		return 0;
 	state = f->flow.state;
-	if ((int64_t)(flows->now_ns - f->flow.seen_ns) > (int64_t)rs->timeout[state] * 1000000000LL)
+	if ((int64_t)(flows->now_ns - f->flow.seen_ns) >
+	    (int64_t)model_rules->timeout[state] * 1000000000LL)
 		return 0;
 	if (state == XDPPORT_FLOW_UDP)
 		f->flow.state = XDPPORT_FLOW_UDP_ANSWERED;
@@ -191,31 +219,41 @@ static int is_reply(const uint8_t *frame, const struct xdpport_ruleset *rs,
 /* The L4 header at `off`; `room` is what the IP header says is left for it. Source
  * rules first (`allow/deny from`, then the port's), then the port's rule or policy;
  * a frame that would drop passes when it answers a flow (replies on). */
+/* Spec: the port's rule, else its protocol's policy. */
+static int rule_reason(unsigned row, unsigned port)
+{
+	int i = rule_of[row][port];
+
+	if (i)
+		return model_rules->port[i - 1].verdict == VERDICT_DROP ? XDPPORT_DROP_RULE
+								    : XDPPORT_PASS_RULE;
+	return model_rules->policy[row] == VERDICT_DROP ? XDPPORT_DROP_POLICY : XDPPORT_PASS_POLICY;
+}
+
 static int port_reason(const uint8_t *frame, size_t len, size_t ip, unsigned family,
-		       size_t off, size_t room, unsigned proto, const struct xdpport_ruleset *rs,
-		       struct model_flows *flows, const struct source *src)
+		       size_t off, size_t room, unsigned proto, struct model_flows *flows,
+		       const struct source *src)
 {
 	size_t need = proto == PROTO_TCP ? TCP_HEADER : UDP_HEADER;
 	unsigned row = proto == PROTO_TCP ? XDPPORT_TCP : XDPPORT_UDP;
-	unsigned entry, port;
+	unsigned port;
 	int reason, limited = 0;
 
 	if (!have(len, off, need) || room < need)
 		return XDPPORT_DROP_MALFORMED;
 	last.found = 1, last.ip = ip, last.l4 = off, last.family = family, last.proto = proto;
 	port = get16(frame, off + 2);
-	entry = rs->entry[row][port];
 	reason = source_decision(src, row, -1);	/* `allow from` hosts are not limited */
 	if (reason < 0) {
 		reason = source_decision(src, row, port);
 		if (reason < 0)
-			reason = entry & 3;
+			reason = rule_reason(row, port);
 		/* A limit counts on a port that passes: every UDP datagram, and TCP
 		 * segments that open a connection (SYN without ACK), nothing else. */
-		limited = (entry & 4) && !(reason & 1) &&
+		limited = model_limited(row, port) && !(reason & 1) &&
 			  (proto == PROTO_UDP || (frame[off + 13] & (TCP_SYN | TCP_ACK)) == TCP_SYN);
 	}
-	if ((reason & 1) && rs->replies && flows && is_reply(frame, rs, flows))
+	if ((reason & 1) && model_rules->replies && flows && is_reply(frame, flows))
 		return XDPPORT_PASS_REPLY;
 	return limited ? reason | MODEL_OR_LIMIT : reason;
 }
@@ -228,8 +266,7 @@ static int unfiltered_reason(const struct source *src)
 	return by_source >= 0 ? by_source : XDPPORT_PASS_UNFILTERED;
 }
 
-static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip,
-		       const struct xdpport_ruleset *rs, struct model_flows *flows)
+static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip, struct model_flows *flows)
 {
 	size_t header, total;
 	struct source src = { .family = 4 };
@@ -242,12 +279,12 @@ static int ipv4_reason(const uint8_t *frame, size_t len, size_t ip,
 	if (header < IPV4_MIN_HEADER || !have(len, ip, header) || total < header)
 		return XDPPORT_DROP_MALFORMED;
 	if (get16(frame, ip + 6) & 0x1fff)	/* not the first fragment: no L4 header */
-		return fragment_reason(rs);
+		return fragment_reason();
 	proto = frame[ip + 9];
 	memcpy(src.addr, frame + ip + 12, 4);
 	if (proto == PROTO_TCP || proto == PROTO_UDP)
-		return port_reason(frame, len, ip, 4, ip + header, total - header, proto, rs,
-				   flows, &src);
+		return port_reason(frame, len, ip, 4, ip + header, total - header, proto, flows,
+				   &src);
 	return unfiltered_reason(&src);
 }
 
@@ -257,8 +294,7 @@ static int is_ipv6_ext(unsigned next)
 	       next == PROTO_FRAGMENT;
 }
 
-static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip,
-		       const struct xdpport_ruleset *rs, struct model_flows *flows)
+static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip, struct model_flows *flows)
 {
 	size_t payload, off, ext_total = 0, room;
 	struct source src = { .family = 6 };
@@ -280,7 +316,7 @@ static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip,
 			if (!have(len, off, IPV6_FRAG_HDR))
 				return XDPPORT_DROP_MALFORMED;
 			if (get16(frame, off + 2) >> 3)	/* offset != 0: non-first fragment */
-				return fragment_reason(rs);
+				return fragment_reason();
 			ext_len = IPV6_FRAG_HDR;
 		} else {
 			ext_len = ((size_t)frame[off + 1] + 1) * 8;
@@ -298,11 +334,10 @@ static int ipv6_reason(const uint8_t *frame, size_t len, size_t ip,
 	if (next != PROTO_TCP && next != PROTO_UDP)
 		return unfiltered_reason(&src);
 	room = payload != 0 ? payload - ext_total : SIZE_MAX;	/* 0: jumbogram, frame bounds */
-	return port_reason(frame, len, ip, 6, off, room, next, rs, flows, &src);
+	return port_reason(frame, len, ip, 6, off, room, next, flows, &src);
 }
 
-int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
-		 struct model_flows *flows)
+int model_reason(const uint8_t *frame, size_t len, struct model_flows *flows)
 {
 	size_t l3 = ETHER_HEADER;
 	unsigned type;
@@ -321,18 +356,16 @@ int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset 
 	if (type == TYPE_CTAG || type == TYPE_STAG)
 		return XDPPORT_DROP_MALFORMED;
 	if (type == TYPE_IPV4)
-		return ipv4_reason(frame, len, l3, rs, flows);
+		return ipv4_reason(frame, len, l3, flows);
 	if (type == TYPE_IPV6)
-		return ipv6_reason(frame, len, l3, rs, flows);
+		return ipv6_reason(frame, len, l3, flows);
 	return XDPPORT_PASS_UNFILTERED;
 }
 
 bool model_reply_key(const uint8_t *frame, size_t len, struct xdpport_flow_key *key,
 		     size_t *l4)
 {
-	static const struct xdpport_ruleset none;	/* no flows looked up */
-
-	model_reason(frame, len, &none, NULL);
+	model_reason(frame, len, NULL);	/* no flows looked up */
 	if (!last.found)
 		return false;
 	reply_key(frame, key);

@@ -2,7 +2,9 @@
 /*
  * Reference model of the data path's verdict: a second, independent implementation
  * of the spec (README / issue 7) in plain userspace C, written without looking at
- * bpf/parse.h. The differential test compares it with the real program frame by frame.
+ * bpf/parse.h. It decides by the rules as the user states them (user/rules.h), not by
+ * the bytes they compile to. The differential test compares it with the real program,
+ * running the compiled rules, frame by frame.
  */
 #ifndef TEST_MODEL_H
 #define TEST_MODEL_H
@@ -26,20 +28,24 @@ struct model_flows {
 	uint64_t now_ns;	/* the clock the ages are measured against */
 };
 
-struct sources;
+struct rules;
 
-/* The source rules and sets (user/sources.h) model_reason() decides by from now on;
- * NULL: none. Read, not copied: keep them alive while frames are modelled. */
-void model_set_sources(const struct sources *s);
+/* The rules model_reason() decides by from now on: policies, port rules, limits,
+ * fragments, replies and their timeouts, source rules and sets; NULL: the clean
+ * ruleset. Read, not copied: keep them alive and unchanged while frames are
+ * modelled (which port has which rule is looked up once, here). */
+void model_set_rules(const struct rules *r);
+
+/* Whether (proto, port) has a flood limit under those rules. */
+bool model_limited(int proto, unsigned port);
 
 /* Returns the enum xdpport_reason the data path must give `frame` (`len` bytes)
- * under ruleset `rs` (the active slot: rules->slot[active & 1]) and the flows in
- * `flows` (NULL: none). A reply moves its flow to the state the spec says (UDP
- * answered; TCP closing on FIN/RST, established on a SYN-ACK to a SYN). A frame a
- * flood limit counts (README, Flood limits) gets its reason | MODEL_OR_LIMIT: the
- * data path may give that reason or XDPPORT_DROP_LIMIT, as its bucket decides. */
-int model_reason(const uint8_t *frame, size_t len, const struct xdpport_ruleset *rs,
-		 struct model_flows *flows);
+ * under the rules set and the flows in `flows` (NULL: none). A reply moves its flow
+ * to the state the spec says (UDP answered; TCP closing on FIN/RST, established on a
+ * SYN-ACK to a SYN). A frame a flood limit counts (README, Flood limits) gets its
+ * reason | MODEL_OR_LIMIT: the data path may give that reason or XDPPORT_DROP_LIMIT,
+ * as its bucket decides. */
+int model_reason(const uint8_t *frame, size_t len, struct model_flows *flows);
 
 /* The flow-table key of the flow `frame` would answer (its tuple reversed: the host
  * is the destination), and where its TCP/UDP header starts. False for a frame that

@@ -27,7 +27,7 @@
 #include "errors.h"
 #include "filter.h"
 #include "guard.h"
-#include "ruleset.h"
+#include "rules_commit.h"
 
 #define MAX_CMDS 8
 #define MAX_ARGS 32
@@ -106,24 +106,27 @@ static int spawn_bench(int runs, int ncmds, char **cmds)
 	return 0;
 }
 
-/* What `xdpport allow PORT` / `deny PORT` does (cmd_rules.c, edit_one_port), minus
- * exec and argument parsing. */
+/* What `xdpport allow PORT` / `deny PORT` does (cmd_rules.c: the running rules read
+ * back, edited, guarded, committed: one port, written in place), minus exec and
+ * argument parsing. */
 static int one_command(__u16 port, bool drop)
 {
-	const struct xdpport_ruleset *live;
-	__u8 entry[XDPPORT_NPROTO];
+	struct port_range range = { PROTOS_ALL, port, port };
+	struct rules before, after;
 	struct filter f;
 	int err = cli_filter_open(&f, FILTER_CREATE | FILTER_LOCK, "clibench");
 
 	if (err)
 		return err;
-	live = filter_live(&f);
-	for (int p = 0; p < XDPPORT_NPROTO && !err; p++) {
-		entry[p] = ruleset_rule_entry(drop ? VERDICT_DROP : VERDICT_PASS);
-		err = guard_check_port(p, port, live->entry[p][port] & 1, drop, false, "clibench");
-	}
+	rules_init(&after);
+	err = rules_load(&f, &before) || rules_copy(&after, &before) ||
+	      rules_set_ports(&after, &range, drop ? VERDICT_DROP : VERDICT_PASS);
 	if (!err)
-		filter_commit_port(&f, port, entry);
+		err = guard_check_rules(&before, &after, false, "clibench");
+	if (!err)
+		rules_commit(&f, &before, &after);
+	rules_free(&before);
+	rules_free(&after);
 	filter_close(&f);
 	return err;
 }
