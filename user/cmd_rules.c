@@ -42,19 +42,26 @@ struct change {
 	struct rules before, after;
 };
 
-/* Opens the filter locked, with `before` and `after` holding the running rules. */
-static int begin_change(struct cmdline *cl, struct change *c)
+/* Opens the filter locked, with `before` and `after` holding the running rules: all of
+ * them, or (port >= 0) those of that port number alone, for a change to it alone. */
+static int begin_change_at(struct cmdline *cl, struct change *c, int port)
 {
 	int err = cli_filter_open(&c->f, FILTER_CREATE | FILTER_LOCK, cl->cmd->name);
 
 	if (err)
 		return err;
-	if (rules_load(&c->f, &c->before) || rules_copy(&c->after, &c->before)) {
+	if ((port >= 0 ? rules_load_port(&c->f, port, &c->before) : rules_load(&c->f, &c->before)) ||
+	    rules_copy(&c->after, &c->before)) {
 		rules_free(&c->before);
 		filter_close(&c->f);
 		return fail(EXIT_FAIL, cl->cmd->name, "out of memory");
 	}
 	return 0;
+}
+
+static int begin_change(struct cmdline *cl, struct change *c)
+{
+	return begin_change_at(cl, c, -1);
 }
 
 /* Warns when the change filters nothing yet, closes the filter, returns `err`. */
@@ -124,6 +131,18 @@ static void say_no_rules(const struct cmdline *cl, const struct portspec *specs,
 		}
 }
 
+/* The port number every range of `specs` is, or -1 when they span more than one. */
+static int single_port(const struct portspec *specs, int n)
+{
+	int port = specs[0].range[0].first;
+
+	for (int i = 0; i < n; i++)
+		for (int r = 0; r < specs[i].n; r++)
+			if (specs[i].range[r].first != port || specs[i].range[r].last != port)
+				return -1;
+	return port;
+}
+
 /* Gives the ports of every PORTSPEC their new rule; `allow 443` ends up written in
  * place, a range or several ports in one switch (rules_commit()). */
 static int edit_rules(struct cmdline *cl, const struct portspec *specs,
@@ -132,7 +151,7 @@ static int edit_rules(struct cmdline *cl, const struct portspec *specs,
 	int rule = action == ACTION_DELETE ? RULE_NONE
 		   : action == ACTION_DENY ? VERDICT_DROP : VERDICT_PASS;
 	struct change c;
-	int err = begin_change(cl, &c);
+	int err = begin_change_at(cl, &c, single_port(specs, cl->argc));
 
 	if (err)
 		return err;

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+#include <string.h>
+
 #include "rules_commit.h"
 #include "sources_store.h"
 
@@ -11,6 +13,32 @@ static struct xdpport_limits next_limits;
 int rules_load(const struct filter *f, struct rules *out)
 {
 	return rules_decompile(filter_live(f), filter_live_limits(f), out);
+}
+
+int rules_load_port(const struct filter *f, unsigned port, struct rules *out)
+{
+	const struct xdpport_ruleset *rs = filter_live(f);
+	const struct xdpport_limits *limits = filter_live_limits(f);
+	int err = 0;
+
+	rules_init(out);
+	memcpy(out->policy, rs->policy, sizeof(out->policy));
+	out->fragments = rs->fragments;
+	out->replies = rs->replies;
+	memcpy(out->timeout, rs->timeout, sizeof(out->timeout));
+	for (int p = 0; p < XDPPORT_NPROTO && !err; p++) {
+		struct port_range one = { PROTO_BIT(p), port, port };
+		__u8 e = rs->entry[p][port];
+
+		if (e & XDPPORT_ENTRY_RULE)
+			err = rules_set_ports(out, &one, e & XDPPORT_ENTRY_DROP ? VERDICT_DROP
+										: VERDICT_PASS);
+		if (!err && limits && (e & XDPPORT_ENTRY_LIMIT))
+			err = rules_set_limit(out, &one, &limits->port[p][port]);
+	}
+	if (err)
+		rules_free(out);
+	return err;
 }
 
 /* `after` compiled into `next` and `next_limits`, with the running source slot. */
