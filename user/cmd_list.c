@@ -173,7 +173,7 @@ static void list_text(const struct rules *r)
 	list_sources_text(&r->sources);
 }
 
-int cmd_list(struct cmdline *cl)
+static int cmd_list(struct cmdline *cl)
 {
 	struct rules r;
 	struct filter f;

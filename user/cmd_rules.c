@@ -169,22 +169,22 @@ static int edit_ports(struct cmdline *cl, enum port_action action)
 	return err;
 }
 
-int cmd_allow(struct cmdline *cl)
+static int cmd_allow(struct cmdline *cl)
 {
 	return edit_ports(cl, ACTION_ALLOW);
 }
 
-int cmd_deny(struct cmdline *cl)
+static int cmd_deny(struct cmdline *cl)
 {
 	return edit_ports(cl, ACTION_DENY);
 }
 
-int cmd_delete(struct cmdline *cl)
+static int cmd_delete(struct cmdline *cl)
 {
 	return edit_ports(cl, ACTION_DELETE);
 }
 
-int cmd_policy(struct cmdline *cl)
+static int cmd_policy(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
 	uint32_t protos = PROTOS_ALL;
@@ -209,7 +209,7 @@ int cmd_policy(struct cmdline *cl)
 	return finish_change(cl, &c, what);
 }
 
-int cmd_fragments(struct cmdline *cl)
+static int cmd_fragments(struct cmdline *cl)
 {
 	int verdict = parse_verdict(cl->argv[0]);
 	struct change c;
@@ -224,7 +224,7 @@ int cmd_fragments(struct cmdline *cl)
 	return finish_change(cl, &c, cl->cmd->name);
 }
 
-int cmd_flush(struct cmdline *cl)
+static int cmd_flush(struct cmdline *cl)
 {
 	static struct xdpport_ruleset clean;
 	struct change c;
