@@ -367,7 +367,8 @@ static void check_cd(const struct counts *c, unsigned long long sent, int applie
 	       "rules+limits+sources: at least 100000 frames went through while it switched");
 	report(passed + dropped == sent,
 	       "rules+limits+sources: every frame sent was counted once, on its port");
-	report(by_group[0][0] && by_group[0][1] && r[XDPPORT_DROP_SOURCE] && r[XDPPORT_DROP_LIMIT],
+	report(check_true(by_group[0][0]) && check_true(by_group[0][1]) &&
+		       check_true(r[XDPPORT_DROP_SOURCE]) && check_true(r[XDPPORT_DROP_LIMIT]),
 	       "rules+limits+sources: frames saw both C and D, source and limit drops too");
 	report(by_group[1][0] == 0,
 	       "rules+limits+sources: C's source rule was never missing under C's rules");

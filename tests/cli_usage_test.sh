@@ -149,14 +149,16 @@ expect "attach of a veth: no loopback warning" 0 "attached to xp61b in native mo
 # capture opens and loads its BPF program on every run: libbpf has things to say.
 run in_ns xp61b "$XDPPORT" -d capture --duration 0.1
 libbpf_lines=$(grep -c '^libbpf: ' <<<"$ERR")
-record "$([ "$RC" = 0 ] && [ "$libbpf_lines" -gt 0 ] && grep -q "^libbpf: loading object 'capture'" <<<"$ERR" && echo 1 || echo 0)" \
-	"-d capture: libbpf's messages on stderr, debug level too" "exit $RC, $libbpf_lines libbpf lines: ${ERR:0:300}"
+is_eq "exit status" "$RC" 0 && is_num "libbpf lines" "$libbpf_lines" -gt 0 &&
+	holds "a debug-level line" grep -q "^libbpf: loading object 'capture'" <<<"$ERR"
+record_status $? "-d capture: libbpf's messages on stderr, debug level too" \
+	"exit $RC, $libbpf_lines libbpf lines: ${ERR:0:300}"
 run in_ns xp61b "$XDPPORT" capture --duration 0.1 --debug
-record "$([ "$RC" = 0 ] && grep -q '^libbpf: ' <<<"$ERR" && echo 1 || echo 0)" \
-	"capture --debug: after the command too" "exit $RC, stderr ${ERR:0:300}"
+is_eq "exit status" "$RC" 0 && holds "a libbpf line" grep -q '^libbpf: ' <<<"$ERR"
+record_status $? "capture --debug: after the command too" "exit $RC, stderr ${ERR:0:300}"
 run in_ns xp61b "$XDPPORT" capture --duration 0.1
-record "$([ "$RC" = 0 ] && ! grep -q 'libbpf' <<<"$ERR" && echo 1 || echo 0)" \
-	"capture without -d: no libbpf message" "exit $RC, stderr ${ERR:0:300}"
+is_eq "exit status" "$RC" 0 && holds_not "no libbpf line" grep -q 'libbpf' <<<"$ERR"
+record_status $? "capture without -d: no libbpf message" "exit $RC, stderr ${ERR:0:300}"
 plain=$(xp list)
 run xp -d list
 expect "-d list: taken by every command, the same output" 0 "$plain" "*"

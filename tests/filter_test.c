@@ -137,9 +137,11 @@ static void test_rules_commit(void)
 	slot = f.rules->active;
 	rules_set_ports(&after, &one, VERDICT_DROP);
 	rules_commit(&f, &before, &after);
-	report(f.rules->active == slot &&
-		       f.rules->slot[slot].entry[XDPPORT_TCP][443] == XDPPORT_ENTRY_RULE_DROP &&
-		       f.rules->slot[slot].entry[XDPPORT_UDP][443] == XDPPORT_ENTRY_RULE_DROP,
+	report(check_eq(f.rules->active, slot) &&
+		       check_eq(f.rules->slot[slot].entry[XDPPORT_TCP][443],
+				XDPPORT_ENTRY_RULE_DROP) &&
+		       check_eq(f.rules->slot[slot].entry[XDPPORT_UDP][443],
+				XDPPORT_ENTRY_RULE_DROP),
 	       "rules_commit, one port: written in place, same slot");
 	rules_free(&before);
 	rules_load(&f, &before);
@@ -147,20 +149,22 @@ static void test_rules_commit(void)
 	rules_set_ports(&after, &other, VERDICT_DROP);
 	rules_commit(&f, &before, &after);
 	rules_compile(&after, &rs, NULL);
-	report(f.rules->active == !slot && !memcmp(&f.rules->slot[!slot], &rs, sizeof(rs)),
+	report(check_eq(f.rules->active, !slot) &&
+		       check_true(!memcmp(&f.rules->slot[!slot], &rs, sizeof(rs))),
 	       "rules_commit, two ports: the other slot gets the compiled rules, made active");
 	rules_free(&before);
 	rules_load(&f, &before);
 	rules_set_ports(&after, &span, VERDICT_DROP);
 	rules_commit(&f, &before, &after);
 	rules_compile(&after, &rs, NULL);
-	report(f.rules->active == slot && !memcmp(&f.rules->slot[slot], &rs, sizeof(rs)),
+	report(check_eq(f.rules->active, slot) &&
+		       check_true(!memcmp(&f.rules->slot[slot], &rs, sizeof(rs))),
 	       "rules_commit, a range: switches slots again");
 	rules_free(&before);
 	rules_load(&f, &before);
 	stamp = filter_changed_ns(&f);
 	rules_commit(&f, &before, &after);
-	report(filter_changed_ns(&f) == stamp && f.rules->active == slot,
+	report(check_eq(filter_changed_ns(&f), stamp) && check_eq(f.rules->active, slot),
 	       "rules_commit, no change: nothing written, the change timestamp stays");
 	rules_free(&before);
 	rules_free(&after);

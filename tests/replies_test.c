@@ -2,101 +2,26 @@
 /*
  * Replies, at the verdict level: outbound packets go through the real TC egress
  * program and inbound frames through the real XDP program, both with
- * BPF_PROG_TEST_RUN on built frames. The host is 198.18.0.1 (2001:db8::1), the peer
- * 198.18.0.2 (::2). Checked: the flow table's contents after each outbound packet,
- * and each inbound frame's verdict and the one reason counter that moved.
+ * BPF_PROG_TEST_RUN on built frames (tests/lib/flowframes.h). Checked: the flow
+ * table's contents after each outbound packet, and each inbound frame's verdict and
+ * the one reason counter that moved. This file: which frames are replies (TCP, UDP,
+ * DHCP, flows from before attach or written by hand) and which record nothing;
+ * replies_table_test.c: the table over time and size.
  */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/pkt_cls.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
+#include "flowframes.h"
 #include "harness.h"
-#include "packet.h"
 #include "reasons.h"
 #include "report.h"
 #include "rules.h"
 
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define ACK 0x10
-
-#define LOCAL_PORT	43210
-#define REMOTE_PORT	80
-
 static struct harness h;
-
-struct tuple {
-	int v6;			/* 0: IPv4, 1: IPv6 */
-	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
-	uint16_t local_port, remote_port;
-	int vlans;
-};
-
-static const struct tuple tcp4 = { 0, IPPROTO_TCP, LOCAL_PORT, REMOTE_PORT, 0 };
-static const struct tuple udp4 = { 0, IPPROTO_UDP, 5353, 53, 0 };
-static const struct tuple tcp6 = { 1, IPPROTO_TCP, LOCAL_PORT, 443, 0 };
-static const struct tuple udp6 = { 1, IPPROTO_UDP, 40000, 123, 0 };
-
-/* Builds the packet of `t` in one direction: outbound from the host (the builder's
- * source address), or inbound to it (addresses swapped), with TCP `flags`. */
-static struct pkt frame(const struct tuple *t, bool inbound, uint8_t flags)
-{
-	struct pkt_spec s = {
-		.ethertype = t->v6 ? ETH_P_IPV6 : ETH_P_IP, .proto = t->proto, .vlans = t->vlans,
-		.sport = inbound ? t->remote_port : t->local_port,
-		.dport = inbound ? t->local_port : t->remote_port, .payload = 12,
-	};
-	size_t alen = t->v6 ? 16 : 4, src = t->v6 ? 8 : 12;
-	struct pkt p;
-	uint8_t tmp[16];
-
-	if (!pkt_build(&s, &p))
-		report(false, "frame builds");
-	if (t->proto == IPPROTO_TCP)
-		p.data[p.l4_off + 13] = flags;
-	if (inbound) {
-		memcpy(tmp, p.data + p.l3_off + src, alen);
-		memcpy(p.data + p.l3_off + src, p.data + p.l3_off + src + alen, alen);
-		memcpy(p.data + p.l3_off + src + alen, tmp, alen);
-	}
-	return p;
-}
-
-/* The inbound frame of `t` from another peer: the source address's last byte. */
-static struct pkt frame_from(const struct tuple *t, uint8_t flags, uint8_t last_byte)
-{
-	struct pkt p = frame(t, true, flags);
-
-	p.data[p.l3_off + (t->v6 ? 23 : 15)] = last_byte;
-	return p;
-}
-
-/* The flow table key of `t`, written out by hand from the header's documentation. */
-static struct xdpport_flow_key key_of(const struct tuple *t)
-{
-	struct xdpport_flow_key k = {
-		.local_port = htons(t->local_port), .remote_port = htons(t->remote_port),
-		.proto = t->proto == IPPROTO_UDP ? XDPPORT_UDP : XDPPORT_TCP,
-		.family = t->v6 ? 6 : 4,
-	};
-
-	if (t->v6) {
-		inet_pton(AF_INET6, "2001:db8::1", k.local);
-		inet_pton(AF_INET6, "2001:db8::2", k.remote);
-	} else {
-		inet_pton(AF_INET, "198.18.0.1", k.local);
-		inet_pton(AF_INET, "198.18.0.2", k.remote);
-	}
-	return k;
-}
 
 static const char *state_name(int state)
 {
@@ -107,86 +32,15 @@ static const char *state_name(int state)
 }
 
 /* The state of `t`'s flow in the table, or -1 when there is none. */
-static int flow_state(const struct tuple *t)
+static int flow_state(const struct flow_tuple *t)
 {
-	struct xdpport_flow_key k = key_of(t);
+	struct xdpport_flow_key k = flow_key_of(t);
 	struct xdpport_flow v;
 
 	return bpf_map_lookup_elem(h.flows_fd, &k, &v) ? -1 : v.state;
 }
 
-static int flow_count(void)
-{
-	struct xdpport_flow_key k, next;
-	int n = 0;
-
-	for (void *prev = NULL; !bpf_map_get_next_key(h.flows_fd, prev, &next); prev = &k) {
-		k = next;
-		n++;
-	}
-	return n;
-}
-
-static void forget_flows(void)
-{
-	struct xdpport_flow_key k;
-
-	while (!bpf_map_get_next_key(h.flows_fd, NULL, &k))
-		bpf_map_delete_elem(h.flows_fd, &k);
-	memset(h.flowports, 0, sizeof(*h.flowports));
-}
-
-static struct xdpport_flow_counts flow_counters(void)
-{
-	int n = libbpf_num_possible_cpus();
-	struct xdpport_flow_counts per_cpu[n], sum = {};
-	__u32 zero = 0;
-
-	bpf_map_lookup_elem(h.flowstats_fd, &zero, per_cpu);
-	for (int c = 0; c < n; c++) {
-		sum.inserts += per_cpu[c].inserts;
-		sum.insert_failures += per_cpu[c].insert_failures;
-	}
-	return sum;
-}
-
-/* Sends `t` outbound with `flags`; checks the program lets it go on untouched. */
-static void send_out(const struct tuple *t, uint8_t flags)
-{
-	struct pkt p = frame(t, false, flags), copy = p;
-	int ret = harness_run_egress(&h, p.data, p.len, 1, NULL);
-
-	if (ret != TC_ACT_UNSPEC || memcmp(&p, &copy, sizeof(p)))
-		report(false, "egress returned %d (want TC_ACT_UNSPEC, %d) and left the packet "
-		       "as it was", ret, TC_ACT_UNSPEC);
-}
-
-/* Runs the inbound frame `p`; true when it got `reason` and only that counter moved. */
-static bool inbound_gets(const struct pkt *p, int reason)
-{
-	struct xdpport_totals before, after;
-	int got, moved = -1, want = reason & XDPPORT_REASON_DROP ? XDP_DROP : XDP_PASS;
-
-	harness_totals(&h, 0, &before);
-	got = harness_run(&h, p->data, p->len, 1, NULL);
-	harness_totals(&h, 0, &after);
-	for (int r = 0; r < XDPPORT_NREASONS; r++)
-		if (after.reason[r].packets != before.reason[r].packets)
-			moved = moved == -1 ? r : -2;
-	if (got == want && moved == reason)
-		return true;
-	printf("    verdict %d (want %d), counter moved: %s (want %s)\n", got, want,
-	       moved == -2 ? "several" : reason_name(moved), reason_name(reason));
-	pkt_hexdump(p->data, p->len, "    ");
-	return false;
-}
-
-static void expect_in(const char *name, const struct pkt *p, int reason)
-{
-	report(inbound_gets(p, reason), "%s: %s", name, reason_name(reason));
-}
-
-static void expect_state(const char *name, const struct tuple *t, int state)
+static void expect_state(const char *name, const struct flow_tuple *t, int state)
 {
 	int got = flow_state(t);
 
@@ -217,17 +71,7 @@ static void policy_pass(struct rules *r, const struct port_range *range)
 	rules_set_policy(r, PROTOS_ALL, VERDICT_PASS);
 }
 
-/* policy drop, replies on with the default timeouts, as a user would set it up. */
-static void rules_policy_drop(void)
-{
-	struct rules r;
-
-	rules_init(&r);
-	rules_set_policy(&r, PROTOS_ALL, VERDICT_DROP);
-	rules_compile(&r, h.rs, NULL);
-}
-
-static const char *name_of(const struct tuple *t)
+static const char *name_of(const struct flow_tuple *t)
 {
 	static char buf[64];
 
@@ -237,15 +81,15 @@ static const char *name_of(const struct tuple *t)
 }
 
 /* A TCP connection the host opens: SYN out, SYN-ACK in, data both ways, FIN. */
-static void test_tcp(const struct tuple *t)
+static void test_tcp(const struct flow_tuple *t)
 {
 	char name[160];
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	snprintf(name, sizeof(name), "%s", name_of(t));
 	{
-		struct pkt synack = frame(t, true, SYN | ACK);
+		struct pkt synack = flow_frame(t, true, SYN | ACK);
 
 		expect_in(strcat(name, " SYN-ACK before any SYN"), &synack, XDPPORT_DROP_POLICY);
 	}
@@ -253,8 +97,8 @@ static void test_tcp(const struct tuple *t)
 	snprintf(name, sizeof(name), "%s outbound SYN", name_of(t));
 	expect_state(name, t, XDPPORT_FLOW_TCP_SYN);
 
-	struct pkt synack = frame(t, true, SYN | ACK), syn = frame(t, true, SYN);
-	struct pkt ack = frame(t, true, ACK), other = frame_from(t, ACK, 9);
+	struct pkt synack = flow_frame(t, true, SYN | ACK), syn = flow_frame(t, true, SYN);
+	struct pkt ack = flow_frame(t, true, ACK), other = flow_frame_from(t, ACK, 9);
 
 	snprintf(name, sizeof(name), "%s SYN without ACK on the flow's tuple", name_of(t));
 	expect_in(name, &syn, XDPPORT_DROP_POLICY);
@@ -267,23 +111,23 @@ static void test_tcp(const struct tuple *t)
 	snprintf(name, sizeof(name), "%s right ports from another address", name_of(t));
 	expect_in(name, &other, XDPPORT_DROP_POLICY);
 	{
-		struct tuple wrong = *t;
+		struct flow_tuple wrong = *t;
 
 		wrong.remote_port++;
-		struct pkt p = frame(&wrong, true, ACK);
+		struct pkt p = flow_frame(&wrong, true, ACK);
 
 		snprintf(name, sizeof(name), "%s from another remote port", name_of(t));
 		expect_in(name, &p, XDPPORT_DROP_POLICY);
 		wrong = *t, wrong.local_port++;
-		p = frame(&wrong, true, ACK);
+		p = flow_frame(&wrong, true, ACK);
 		snprintf(name, sizeof(name), "%s to another local port", name_of(t));
 		expect_in(name, &p, XDPPORT_DROP_POLICY);
 		wrong = *t, wrong.proto = IPPROTO_UDP;
-		p = frame(&wrong, true, 0);
+		p = flow_frame(&wrong, true, 0);
 		snprintf(name, sizeof(name), "%s same ports over udp", name_of(t));
 		expect_in(name, &p, XDPPORT_DROP_POLICY);
 	}
-	struct pkt fin = frame(t, true, FIN | ACK);
+	struct pkt fin = flow_frame(t, true, FIN | ACK);
 
 	snprintf(name, sizeof(name), "%s FIN from the peer", name_of(t));
 	expect_in(name, &fin, XDPPORT_PASS_REPLY);
@@ -295,13 +139,13 @@ static void test_tcp(const struct tuple *t)
 	expect_in(name, &ack, XDPPORT_PASS_REPLY);
 }
 
-static void test_udp(const struct tuple *t)
+static void test_udp(const struct flow_tuple *t)
 {
-	struct pkt reply = frame(t, true, 0), other = frame_from(t, 0, 9);
+	struct pkt reply = flow_frame(t, true, 0), other = flow_frame_from(t, 0, 9);
 	char name[160];
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	snprintf(name, sizeof(name), "%s answer before any request", name_of(t));
 	expect_in(name, &reply, XDPPORT_DROP_POLICY);
 	send_out(t, 0);
@@ -320,10 +164,10 @@ static void test_udp(const struct tuple *t)
 /* A connection that existed before attach: its next outbound segment records it. */
 static void test_existing_connection(void)
 {
-	struct pkt ack = frame(&tcp4, true, ACK);
+	struct pkt ack = flow_frame(&tcp4, true, ACK);
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	expect_in("connection from before attach: peer's data before the host sends", &ack,
 		  XDPPORT_DROP_POLICY);
 	send_out(&tcp4, ACK | 0x08);
@@ -336,13 +180,13 @@ static void test_existing_connection(void)
 /* What answers inbound traffic to a port the host serves is not a flow. */
 static void test_not_recorded(void)
 {
-	struct tuple served = { 0, IPPROTO_TCP, 22, 40000, 0 };
-	struct tuple served_udp = { 1, IPPROTO_UDP, 53, 40001, 0 };
+	struct flow_tuple served = { 0, IPPROTO_TCP, 22, 40000, 0 };
+	struct flow_tuple served_udp = { 1, IPPROTO_UDP, 53, 40001, 0 };
 	struct port_range ssh = { PROTO_BIT(XDPPORT_TCP), 22, 22 };
 	struct port_range dns = { PROTO_BIT(XDPPORT_UDP), 53, 53 };
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	send_out(&tcp4, SYN | ACK);
 	report(flow_count() == 0, "an outbound SYN-ACK records nothing");
 	change_rules(allow, &ssh);
@@ -365,10 +209,10 @@ static void test_not_recorded(void)
 
 static void test_replies_off(void)
 {
-	struct pkt reply = frame(&udp4, true, 0);
+	struct pkt reply = flow_frame(&udp4, true, 0);
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	send_out(&udp4, 0);
 	h.rs->replies = 0;
 	expect_in("replies off: the answer to a recorded flow drops", &reply,
@@ -383,85 +227,19 @@ static void test_replies_off(void)
 	}
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Moves a flow's last refresh `secs` into the past. */
-static void age_flow(const struct tuple *t, unsigned secs)
-{
-	struct xdpport_flow_key k = key_of(t);
-	struct xdpport_flow v;
-
-	if (bpf_map_lookup_elem(h.flows_fd, &k, &v))
-		return;
-	v.seen_ns = now_ns() - secs * 1000000000ULL;
-	bpf_map_update_elem(h.flows_fd, &k, &v, BPF_EXIST);
-}
-
-static void test_timeouts(void)
-{
-	struct pkt udp = frame(&udp4, true, 0), tcp = frame(&tcp4, true, ACK);
-
-	rules_policy_drop();
-	forget_flows();
-	h.rs->timeout[XDPPORT_FLOW_UDP] = 5;
-	h.rs->timeout[XDPPORT_FLOW_UDP_ANSWERED] = 20;
-	h.rs->timeout[XDPPORT_FLOW_TCP] = 60;
-	send_out(&udp4, 0);
-	age_flow(&udp4, 3);
-	expect_in("udp 5 s: answer 3 s after the request", &udp, XDPPORT_PASS_REPLY);
-	age_flow(&udp4, 15);
-	expect_in("udp-answered 20 s: answer 15 s later", &udp, XDPPORT_PASS_REPLY);
-	age_flow(&udp4, 25);
-	expect_in("udp-answered 20 s: answer 25 s later", &udp, XDPPORT_DROP_POLICY);
-	send_out(&udp4, 0);
-	expect_in("udp: a new request refreshes the flow", &udp, XDPPORT_PASS_REPLY);
-
-	forget_flows();
-	send_out(&udp4, 0);
-	age_flow(&udp4, 6);
-	expect_in("udp 5 s: no answer 6 s after the request", &udp, XDPPORT_DROP_POLICY);
-
-	send_out(&tcp4, ACK);
-	age_flow(&tcp4, 59);
-	expect_in("tcp 60 s: segment 59 s after the host's last", &tcp, XDPPORT_PASS_REPLY);
-	age_flow(&tcp4, 61);
-	expect_in("tcp 60 s: segment 61 s after it", &tcp, XDPPORT_DROP_POLICY);
-	send_out(&tcp4, ACK);
-	expect_in("tcp: the host's next segment refreshes a stale flow", &tcp,
-		  XDPPORT_PASS_REPLY);
-
-	/* For real: a 1 s timeout, waited out. */
-	h.rs->timeout[XDPPORT_FLOW_UDP] = 1;
-	forget_flows();
-	send_out(&udp6, 0);
-	{
-		struct timespec wait = { 1, 300 * 1000 * 1000 };
-		struct pkt p = frame(&udp6, true, 0);
-
-		nanosleep(&wait, NULL);
-		expect_in("udp 1 s: answer after 1.3 s (waited)", &p, XDPPORT_DROP_POLICY);
-	}
-}
-
 /* DHCP answers come to the port from addresses the request did not name. */
 static void test_dhcp(void)
 {
-	struct tuple v4 = { 0, IPPROTO_UDP, 68, 67, 0 }, v6 = { 1, IPPROTO_UDP, 546, 547, 0 };
-	struct tuple v4_other = { 0, IPPROTO_UDP, 68, 68, 0 };
+	struct flow_tuple v4 = { 0, IPPROTO_UDP, 68, 67, 0 }, v6 = { 1, IPPROTO_UDP, 546, 547, 0 };
+	struct flow_tuple v4_other = { 0, IPPROTO_UDP, 68, 68, 0 };
 	struct xdpport_flow_key k = { .local_port = htons(68), .remote_port = htons(67),
 				      .proto = XDPPORT_UDP, .family = 4 };
 	struct xdpport_flow v;
-	struct pkt offer = frame_from(&v4, 0, 254), reply6 = frame_from(&v6, 0, 99);
-	struct pkt not_dhcp = frame_from(&v4_other, 0, 254);
+	struct pkt offer = flow_frame_from(&v4, 0, 254), reply6 = flow_frame_from(&v6, 0, 99);
+	struct pkt not_dhcp = flow_frame_from(&v4_other, 0, 254);
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	expect_in("dhcpv4 offer before any discover", &offer, XDPPORT_DROP_POLICY);
 	send_out(&v4, 0);
 	send_out(&v6, 0);
@@ -477,13 +255,13 @@ static void test_dhcp(void)
 /* A flow written into the map by hand (not by the egress program) works alike. */
 static void test_written_flow(void)
 {
-	struct tuple t = { 1, IPPROTO_TCP, 50000, 8443, 1 };
-	struct xdpport_flow_key k = key_of(&t);
+	struct flow_tuple t = { 1, IPPROTO_TCP, 50000, 8443, 1 };
+	struct xdpport_flow_key k = flow_key_of(&t);
 	struct xdpport_flow v = { .seen_ns = now_ns(), .state = XDPPORT_FLOW_TCP };
-	struct pkt p = frame(&t, true, ACK);
+	struct pkt p = flow_frame(&t, true, ACK);
 
 	rules_policy_drop();
-	forget_flows();
+	flows_forget();
 	bpf_map_update_elem(h.flows_fd, &k, &v, BPF_NOEXIST);
 	expect_in("a flow written without its port's expiry: the port check drops first", &p,
 		  XDPPORT_DROP_POLICY);
@@ -497,124 +275,22 @@ static void test_written_flow(void)
 	expect_in("a flow with a state out of range is no flow", &p, XDPPORT_DROP_POLICY);
 }
 
-/* The egress program keeps each local port's expiry at least its flows' expiry. */
-static void test_port_expiry(void)
-{
-	uint64_t t0, e1, e2;
-
-	rules_policy_drop();
-	forget_flows();
-	h.rs->timeout[XDPPORT_FLOW_UDP] = 30;
-	h.rs->timeout[XDPPORT_FLOW_UDP_ANSWERED] = 120;
-	t0 = now_ns();
-	send_out(&udp4, 0);
-	e1 = h.flowports->expiry[XDPPORT_UDP][udp4.local_port];
-	report(check_op(e1, >=, t0 + 29 * 1000000000ULL) &&
-		       check_op(e1, <=, now_ns() + 30 * 1000000000ULL),
-	       "a new udp flow opens its local port for its 30 s timeout");
-	{
-		struct pkt reply = frame(&udp4, true, 0);
-
-		inbound_gets(&reply, XDPPORT_PASS_REPLY);
-	}
-	e2 = h.flowports->expiry[XDPPORT_UDP][udp4.local_port];
-	report(e2 >= e1 + 89 * 1000000000ULL, "the answer moves it to udp-answered's 120 s");
-	h.rs->timeout[XDPPORT_FLOW_UDP] = 1;
-	{
-		struct tuple other = udp4;
-
-		other.remote_port = 5353;
-		send_out(&other, 0);
-	}
-	report(h.flowports->expiry[XDPPORT_UDP][udp4.local_port] == e2,
-	       "a shorter flow on the same port never lowers it");
-}
-
-static void test_counters(void)
-{
-	struct xdpport_flow_counts before, after;
-	struct xdpport_port_count pc0, pc1;
-	struct pkt reply = frame(&tcp4, true, ACK);
-
-	rules_policy_drop();
-	forget_flows();
-	before = flow_counters();
-	send_out(&tcp4, SYN);
-	send_out(&tcp4, SYN);
-	send_out(&tcp4, ACK);
-	send_out(&udp4, 0);
-	after = flow_counters();
-	report(check_eq(after.inserts - before.inserts, 2) &&
-		       check_eq(after.insert_failures, before.insert_failures),
-	       "two flows, four packets: 2 inserts, no failures (%llu, %llu)",
-	       (unsigned long long)(after.inserts - before.inserts),
-	       (unsigned long long)(after.insert_failures - before.insert_failures));
-	harness_port(&h, XDPPORT_TCP, LOCAL_PORT, &pc0);
-	inbound_gets(&reply, XDPPORT_PASS_REPLY);
-	harness_port(&h, XDPPORT_TCP, LOCAL_PORT, &pc1);
-	report(check_eq(pc1.passed, pc0.passed + 1) && check_eq(pc1.dropped, pc0.dropped),
-	       "a reply counts as passed on its port");
-}
-
-/* A full table evicts its least recently used flows; the inserts counter keeps counting. */
-static void test_full_table(void)
-{
-	struct harness full;
-	struct harness saved = h;
-	struct xdpport_flow_counts c;
-	int n;
-
-	harness_open_flows(&full, 64);
-	h = full;
-	rules_policy_drop();
-	for (int i = 0; i < 200; i++) {
-		struct tuple t = { 0, IPPROTO_UDP, 20000 + i, 53, 0 };
-
-		send_out(&t, 0);
-	}
-	n = flow_count();
-	c = flow_counters();
-	report(check_op(n, <=, 64) && check_op(n, >, 0) && check_eq(c.inserts, 200) &&
-		       check_eq(c.insert_failures, 0),
-	       "table of 64: 200 flows sent, %d kept, 200 inserts counted (%llu), evictions = "
-	       "inserts - entries", n, (unsigned long long)c.inserts);
-	{
-		struct tuple last = { 0, IPPROTO_UDP, 20199, 53, 0 };
-		struct pkt p = frame(&last, true, 0);
-
-		expect_in("table of 64: the newest flow's answer", &p, XDPPORT_PASS_REPLY);
-	}
-	harness_close(&full);
-	h = saved;
-}
-
-/* Reads the egress program's cost per packet for the bench log (not a target). */
-static void egress_cost(void)
-{
-	struct pkt p = frame(&tcp4, false, ACK);
-	uint64_t ns = 0;
-
-	rules_policy_drop();
-	harness_run_egress(&h, p.data, p.len, 100000, &ns);
-	printf("    egress program: %llu ns per packet of a known flow (informational)\n",
-	       (unsigned long long)ns);
-}
-
 int main(void)
 {
-	const struct tuple *tcps[] = { &tcp4, &tcp6 }, *udps[] = { &udp4, &udp6 };
+	const struct flow_tuple *tcps[] = { &tcp4, &tcp6 }, *udps[] = { &udp4, &udp6 };
 
 	harness_open(&h);
+	flowframes_use(&h);
 	for (int vlans = 0; vlans < 2; vlans++)
 		for (int i = 0; i < 2; i++) {
-			struct tuple t = *tcps[i], u = *udps[i];
+			struct flow_tuple t = *tcps[i], u = *udps[i];
 
 			t.vlans = u.vlans = vlans;
 			test_tcp(&t);
 			test_udp(&u);
 		}
 	{
-		struct tuple q = tcp6;
+		struct flow_tuple q = tcp6;
 
 		q.vlans = 2;
 		test_tcp(&q);
@@ -622,13 +298,8 @@ int main(void)
 	test_existing_connection();
 	test_not_recorded();
 	test_replies_off();
-	test_timeouts();
 	test_dhcp();
 	test_written_flow();
-	test_port_expiry();
-	test_counters();
-	test_full_table();
-	egress_cost();
 	harness_close(&h);
 	return report_summary();
 }

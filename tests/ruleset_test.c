@@ -45,14 +45,16 @@ static void test_reset(void)
 {
 	memset(&rs, 0xff, sizeof(rs));
 	ruleset_reset(&rs);
-	report(ruleset_is_valid(&rs) && ruleset_count(&rs, TCP) == 0 &&
-		       ruleset_count(&rs, UDP) == 0 && verdict(TCP, 0) == VERDICT_PASS &&
-		       verdict(UDP, 65535) == VERDICT_PASS && rs.fragments == 0,
+	report(check_true(ruleset_is_valid(&rs)) && check_eq(ruleset_count(&rs, TCP), 0) &&
+		       check_eq(ruleset_count(&rs, UDP), 0) &&
+		       check_eq(verdict(TCP, 0), VERDICT_PASS) &&
+		       check_eq(verdict(UDP, 65535), VERDICT_PASS) && check_eq(rs.fragments, 0),
 	       "reset: no rules, everything passes");
 	rules_init(&m);
 	memset(&copy, 0xff, sizeof(copy));
 	rules_compile(&m, &copy, NULL);
-	report(!memcmp(&rs, &copy, sizeof(rs)) && m.nports == 0 && m.nlimits == 0,
+	report(check_true(!memcmp(&rs, &copy, sizeof(rs))) && check_eq(m.nports, 0) &&
+		       check_eq(m.nlimits, 0),
 	       "the clean rules compile to the clean ruleset a new filter starts with");
 }
 
@@ -64,49 +66,57 @@ static void test_rules_and_policy(void)
 	r = range(PROTOS_ALL, 443, 443);
 	rules_set_ports(&m, &r, VERDICT_PASS);
 	compile();
-	report(rs.entry[TCP][443] == XDPPORT_ENTRY_RULE_PASS &&
-		       rs.entry[UDP][443] == XDPPORT_ENTRY_RULE_PASS && rs.entry[TCP][442] == 0 &&
-		       rs.entry[TCP][444] == 0,
+	report(check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_RULE_PASS) &&
+		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_RULE_PASS) &&
+		       check_eq(rs.entry[TCP][442], 0) && check_eq(rs.entry[TCP][444], 0),
 	       "allow 443 writes a pass rule for both protocols, nothing around it");
 
 	r = range(PROTO_BIT(UDP), 8000, 8100);
 	rules_set_ports(&m, &r, VERDICT_DROP);
 	compile();
-	report(rs.entry[UDP][8000] == XDPPORT_ENTRY_RULE_DROP &&
-		       rs.entry[UDP][8100] == XDPPORT_ENTRY_RULE_DROP &&
-		       rs.entry[UDP][8101] == 0 && rs.entry[UDP][7999] == 0 &&
-		       rs.entry[TCP][8050] == 0 && ruleset_count(&rs, UDP) == 102 &&
-		       ruleset_count(&rs, TCP) == 1 && rules_port_count(&m, UDP) == 102,
+	report(check_eq(rs.entry[UDP][8000], XDPPORT_ENTRY_RULE_DROP) &&
+		       check_eq(rs.entry[UDP][8100], XDPPORT_ENTRY_RULE_DROP) &&
+		       check_eq(rs.entry[UDP][8101], 0) && check_eq(rs.entry[UDP][7999], 0) &&
+		       check_eq(rs.entry[TCP][8050], 0) && check_eq(ruleset_count(&rs, UDP), 102) &&
+		       check_eq(ruleset_count(&rs, TCP), 1) &&
+		       check_eq(rules_port_count(&m, UDP), 102),
 	       "deny 8000-8100/udp: 101 udp drop rules, inclusive bounds, tcp untouched");
 
 	rules_set_policy(&m, PROTO_BIT(TCP), VERDICT_DROP);
 	compile();
-	report(rs.policy[TCP] == 1 && rs.policy[UDP] == 0 && verdict(TCP, 80) == VERDICT_DROP &&
-		       verdict(TCP, 443) == VERDICT_PASS && verdict(UDP, 80) == VERDICT_PASS &&
-		       rs.entry[TCP][80] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs) &&
-		       rules_verdict(&m, TCP, 80) == VERDICT_DROP,
+	report(check_eq(rs.policy[TCP], 1) && check_eq(rs.policy[UDP], 0) &&
+		       check_eq(verdict(TCP, 80), VERDICT_DROP) &&
+		       check_eq(verdict(TCP, 443), VERDICT_PASS) &&
+		       check_eq(verdict(UDP, 80), VERDICT_PASS) &&
+		       check_eq(rs.entry[TCP][80], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_true(ruleset_is_valid(&rs)) &&
+		       check_eq(rules_verdict(&m, TCP, 80), VERDICT_DROP),
 	       "policy drop tcp: unruled tcp ports drop, rules and udp unchanged");
 
 	r = range(PROTOS_ALL, 443, 443);
 	rules_set_ports(&m, &r, RULE_NONE);
 	compile();
-	report(verdict(TCP, 443) == VERDICT_DROP && verdict(UDP, 443) == VERDICT_PASS &&
-		       rs.entry[TCP][443] == XDPPORT_ENTRY_POLICY_DROP &&
-		       rs.entry[UDP][443] == XDPPORT_ENTRY_POLICY_PASS && ruleset_is_valid(&rs),
+	report(check_eq(verdict(TCP, 443), VERDICT_DROP) &&
+		       check_eq(verdict(UDP, 443), VERDICT_PASS) &&
+		       check_eq(rs.entry[TCP][443], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_eq(rs.entry[UDP][443], XDPPORT_ENTRY_POLICY_PASS) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "delete 443: each protocol falls back to its own policy");
 
 	rules_set_policy(&m, PROTOS_ALL, VERDICT_PASS);
 	compile();
-	report(verdict(TCP, 80) == VERDICT_PASS && verdict(UDP, 8050) == VERDICT_DROP &&
-		       ruleset_is_valid(&rs),
+	report(check_eq(verdict(TCP, 80), VERDICT_PASS) &&
+		       check_eq(verdict(UDP, 8050), VERDICT_DROP) &&
+		       check_true(ruleset_is_valid(&rs)),
 	       "policy pass: unruled ports pass, drop rules still drop");
 
 	r = range(PROTOS_ALL, 0, 65535);
 	rules_set_ports(&m, &r, VERDICT_DROP);
 	compile();
-	report(ruleset_count(&rs, TCP) == 65536 && ruleset_count(&rs, UDP) == 65536 &&
-		       verdict(TCP, 0) == VERDICT_DROP && verdict(UDP, 65535) == VERDICT_DROP &&
-		       m.nports == 1,
+	report(check_eq(ruleset_count(&rs, TCP), 65536) &&
+		       check_eq(ruleset_count(&rs, UDP), 65536) &&
+		       check_eq(verdict(TCP, 0), VERDICT_DROP) &&
+		       check_eq(verdict(UDP, 65535), VERDICT_DROP) && check_eq(m.nports, 1),
 	       "deny 0-65535 covers both ends");
 	rules_free(&m);
 }
@@ -164,7 +174,7 @@ static void test_listing(void)
 	rules_set_ports(&m, &r, VERDICT_DROP);
 	compile();
 	rules_decompile(&rs, &lt, &back);
-	if (!report(listed(&m) && listed(&back),
+	if (!report(check_true(listed(&m)) && check_true(listed(&back)),
 		    "listing: sorted, runs split by verdict, same rule for both protocols merged "
 		    "(as edited and as read back from the bytes)"))
 		for (size_t i = 0; i < m.nports; i++)
@@ -173,18 +183,22 @@ static void test_listing(void)
 	/* Neighbouring ranges with the same verdict become one. */
 	r = range(PROTOS_ALL, 6, 442);
 	rules_set_ports(&m, &r, VERDICT_PASS);
-	report(m.nports == 3 && rule_is(&m.port[0], PROTOS_ALL, 0, 443, VERDICT_PASS) &&
-		       rule_is(&m.port[1], PROTOS_ALL, 444, 450, VERDICT_DROP) &&
-		       rules_port_count(&m, TCP) == 452 && rules_port_count(&m, UDP) == 451,
+	report(check_eq(m.nports, 3) &&
+		       check_true(rule_is(&m.port[0], PROTOS_ALL, 0, 443, VERDICT_PASS)) &&
+		       check_true(rule_is(&m.port[1], PROTOS_ALL, 444, 450, VERDICT_DROP)) &&
+		       check_eq(rules_port_count(&m, TCP), 452) &&
+		       check_eq(rules_port_count(&m, UDP), 451),
 	       "listing: an edit that closes a gap merges the ranges on both sides, and "
 	       "protocols with the same range (%zu rules)", m.nports);
 	r = range(PROTO_BIT(UDP), 0, 5);
 	rules_set_ports(&m, &r, VERDICT_PASS);
 	r = range(PROTOS_ALL, 0, 450);
 	rules_set_ports(&m, &r, RULE_NONE);
-	report(m.nports == 1 && rule_is(&m.port[0], PROTO_BIT(TCP), 65535, 65535, VERDICT_DROP) &&
-		       rules_port_rule(&m, TCP, 65535) == VERDICT_DROP &&
-		       rules_port_rule(&m, UDP, 65535) == RULE_NONE,
+	report(check_eq(m.nports, 1) &&
+		       check_true(rule_is(&m.port[0], PROTO_BIT(TCP), 65535, 65535,
+					  VERDICT_DROP)) &&
+		       check_eq(rules_port_rule(&m, TCP, 65535), VERDICT_DROP) &&
+		       check_eq(rules_port_rule(&m, UDP, 65535), RULE_NONE),
 	       "listing: delete over several rules leaves only the others");
 	rules_free(&back);
 	rules_free(&m);
@@ -200,31 +214,34 @@ static void test_limit_bits(void)
 	rules_set_limit(&m, &r, &l);
 	rules_set_ports(&m, &r, VERDICT_DROP);
 	compile();
-	report(rs.entry[TCP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP) &&
-		       !memcmp(&lt.port[TCP][53], &l, sizeof(l)),
+	report(check_eq(rs.entry[TCP][53], XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_RULE_DROP) &&
+		       check_true(!memcmp(&lt.port[TCP][53], &l, sizeof(l))),
 	       "deny keeps the limit bit (%#x)", rs.entry[TCP][53]);
 	rules_set_ports(&m, &r, RULE_NONE);
 	rules_set_policy(&m, PROTOS_ALL, VERDICT_DROP);
 	compile();
-	report(rs.entry[UDP][53] == (XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
-		       rs.entry[UDP][54] == XDPPORT_ENTRY_POLICY_DROP && ruleset_is_valid(&rs) &&
-		       rules_all_dropped(&m, &r),
+	report(check_eq(rs.entry[UDP][53], XDPPORT_ENTRY_LIMIT | XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_eq(rs.entry[UDP][54], XDPPORT_ENTRY_POLICY_DROP) &&
+		       check_true(ruleset_is_valid(&rs)) && check_true(rules_all_dropped(&m, &r)),
 	       "delete and policy keep it too (%#x)", rs.entry[UDP][53]);
 	rules_set_ports(&m, &wide, VERDICT_PASS);
 	compile();
 	rules_decompile(&rs, &lt, &back);
-	report(m.nports == 1 && m.port[0].range.first == 0 && m.port[0].range.last == 65535 &&
-		       m.nlimits == 1 && m.limit[0].range.protos == PROTOS_ALL &&
-		       m.limit[0].range.first == 53 && limits_count(&rs, TCP) == 1 &&
-		       rules_limit_count(&m, TCP) == 1 && back.nlimits == 1 && back.nports == 1 &&
-		       !rules_all_dropped(&m, &r),
+	report(check_eq(m.nports, 1) && check_eq(m.port[0].range.first, 0) &&
+		       check_eq(m.port[0].range.last, 65535) && check_eq(m.nlimits, 1) &&
+		       check_eq(m.limit[0].range.protos, PROTOS_ALL) &&
+		       check_eq(m.limit[0].range.first, 53) &&
+		       check_eq(limits_count(&rs, TCP), 1) &&
+		       check_eq(rules_limit_count(&m, TCP), 1) && check_eq(back.nlimits, 1) &&
+		       check_eq(back.nports, 1) && check_true(!rules_all_dropped(&m, &r)),
 	       "a limit splits no rule; it lists as one limit for both protocols (%zu, %zu)",
 	       m.nports, m.nlimits);
 	rules_free(&back);
 	rules_set_limit(&m, &r, NULL);
 	compile();
-	report(limits_count(&rs, TCP) + limits_count(&rs, UDP) == 0 &&
-		       rs.entry[TCP][53] == XDPPORT_ENTRY_RULE_PASS && m.nlimits == 0,
+	report(check_eq(limits_count(&rs, TCP) + limits_count(&rs, UDP), 0) &&
+		       check_eq(rs.entry[TCP][53], XDPPORT_ENTRY_RULE_PASS) &&
+		       check_eq(m.nlimits, 0),
 	       "limit off clears the bit and keeps the rule");
 	rules_free(&m);
 }
@@ -348,8 +365,9 @@ static void test_changes(void)
 		rules_free(&a);
 		rules_free(&b);
 	}
-	report(bad == 0 && one > 0, "the one port that changed, and whether tcp starts dropping, "
-				    "as port by port (300 random changes, %u of one port; %u differ)",
+	report(check_eq(bad, 0) && check_op(one, >, 0),
+	       "the one port that changed, and whether tcp starts dropping, as port by port "
+	       "(300 random changes, %u of one port; %u differ)",
 	       one, bad);
 }
 

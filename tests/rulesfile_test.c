@@ -471,8 +471,9 @@ static void test_written_form(void)
 	rules_free(&parsed);
 	rules_decompile(&rs, NULL, &parsed);
 	text = write_text(&parsed, &len);
-	report(parse_buf(text, len, &rs2) == 0 && !memcmp(&rs, &rs2, sizeof(rs)) &&
-		       len < RULESFILE_MAX_BYTES,
+	report(check_eq(parse_buf(text, len, &rs2), 0) &&
+		       check_true(!memcmp(&rs, &rs2, sizeof(rs))) &&
+		       check_op(len, <, RULESFILE_MAX_BYTES),
 	       "round trip: all 131072 ports with alternating rules (%zu bytes)", len);
 	free(text);
 }

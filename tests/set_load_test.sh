@@ -80,8 +80,8 @@ for i in $(seq 1 6); do
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	n=$(xp sets --json | jq -r '.sets[] | select(.name == "s") | .ipv4')
-	record $([ "$n" = 256 ] || [ "$n" = 65285 ] && echo 1 || echo 0) \
-		"SIGKILL $i during 'set s': the set is whole, old or new ($n prefixes)"
+	is_eq "ipv4 prefixes (old, A)" "$n" 256 || is_eq "ipv4 prefixes (new, B)" "$n" 65285
+	record_status $? "SIGKILL $i during 'set s': the set is whole, old or new ($n prefixes)"
 	xp set s "$TMP/a" 2>/dev/null
 done
 sleep 0.3

@@ -109,7 +109,7 @@ static void expect(const char *from, uint8_t proto, uint16_t dport, int reason)
 		return;
 	}
 	got = run(&p, &verdict);
-	report(got == reason && verdict == (reason & 1 ? XDP_DROP : XDP_PASS),
+	report(check_eq(got, reason) && check_eq(verdict, reason & 1 ? XDP_DROP : XDP_PASS),
 	       "%s/%u from %s: reason %d (want %d), verdict %d", pname, dport, from, got, reason,
 	       verdict);
 }
@@ -228,8 +228,8 @@ static void test_many_origins(void)
 	expect("198.18.13.1", IPPROTO_TCP, 80, XDPPORT_DROP_SOURCE);
 	expect("198.18.14.1", IPPROTO_TCP, 80, XDPPORT_PASS_SOURCE);
 	expect("198.18.15.1", IPPROTO_TCP, 80, XDPPORT_PASS_POLICY);
-	report(hits(sources_find_set(&src, "a")->origin) - a == 1 &&
-		       hits(sources_find_set(&src, "b")->origin) - b == 1,
+	report(check_eq(hits(sources_find_set(&src, "a")->origin) - a, 1) &&
+		       check_eq(hits(sources_find_set(&src, "b")->origin) - b, 1),
 	       "sets a and b (2-bit code and byte table) counted their own hits");
 }
 

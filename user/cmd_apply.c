@@ -188,7 +188,7 @@ static int switch_to_next(struct cmdline *cl)
 	return try_done(cl, err);
 }
 
-int cmd_apply(struct cmdline *cl)
+static int cmd_apply(struct cmdline *cl)
 {
 	const char *path = cl->argv[0];
 	bool check = cmd_opt(cl, "check");
@@ -235,7 +235,7 @@ static void print_header(void)
 	       host, when);
 }
 
-int cmd_save(struct cmdline *cl)
+static int cmd_save(struct cmdline *cl)
 {
 	struct rules running;
 	struct filter f;

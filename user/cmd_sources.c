@@ -120,7 +120,7 @@ static int read_set(struct cmdline *cl, const char *path, struct source_set *set
 	return 0;
 }
 
-int cmd_set(struct cmdline *cl)
+static int cmd_set(struct cmdline *cl)
 {
 	const char *name = cl->argv[0];
 	struct source_set set = {};
@@ -155,7 +155,7 @@ static size_t count_family(const struct source_set *set, int family)
 	return n;
 }
 
-int cmd_sets(struct cmdline *cl)
+static int cmd_sets(struct cmdline *cl)
 {
 	struct sources s;
 	struct filter f;
