@@ -21,25 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench-sources.sh: loads BPF programs and creates namespaces: run as root" >&2
-	exit 1
-fi
-# A private mount and network namespace with its own bpffs, as tests/run.sh gives
-# tests (tests/bench/bench.sh already made one when it runs us).
-source tests/lib/sandbox.sh
-sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
-
-ROUNDS=${BENCH_ROUNDS:-5}
-SMOKE=${BENCH_SMOKE:-}
-[ "$ROUNDS" = 1 ] && SMOKE=1
-if [ -n "$SMOKE" ]; then
-	FRAMES=${BENCH_FRAMES:-300000}
-	OUT=${BENCH_OUT:-build/bench}
-else
-	FRAMES=${BENCH_FRAMES:-5000000}
-	OUT=${BENCH_OUT:-docs}
-fi
+# Root, the sandbox (no interface ever exists in the host's namespace) and the
+# settings: tests/bench/settings.sh.
+source tests/bench/settings.sh
+bench_start bench-sources.sh "$0" "$@"
 read -r CPU0 _ <<<"${BENCH_CPUS:-0 1}"
 WORK=build/bench/sources
 mkdir -p "$WORK" "$OUT"

@@ -28,27 +28,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench.sh: loads BPF programs and creates namespaces: run as root" >&2
-	exit 1
-fi
-# Everything happens in a private mount and network namespace with its own bpffs and
-# /run/netns, as in tests/run.sh: no interface ever exists in the host's namespace.
-source tests/lib/sandbox.sh
-sandbox_enter XDPPORT_BENCH_SANDBOX tool "$0" "$@"
-
-ROUNDS=${BENCH_ROUNDS:-5}
-SMOKE=${BENCH_SMOKE:-}
-[ "$ROUNDS" = 1 ] && SMOKE=1
-if [ -n "$SMOKE" ]; then
-	FRAMES=${BENCH_FRAMES:-300000}
-	REPEAT=${BENCH_REPEAT:-300000}
-	OUT=${BENCH_OUT:-build/bench}
-else
-	FRAMES=${BENCH_FRAMES:-5000000}
-	REPEAT=${BENCH_REPEAT:-5000000}
-	OUT=${BENCH_OUT:-docs}
-fi
+# Root, the sandbox (no interface ever exists in the host's namespace) and the
+# settings: tests/bench/settings.sh.
+source tests/bench/settings.sh
+bench_start bench.sh "$0" "$@"
 read -r CPU0 CPU1 <<<"${BENCH_CPUS:-0 1}"
 # Raw data, kept apart for smoke and full runs so a smoke run never clobbers the other.
 WORK=build/bench/work-${SMOKE:+smoke}
@@ -280,17 +263,10 @@ end_to_end() {
 }
 
 # --- Control plane (hook) -----------------------------------------------------------
-# When the CLI exists, tests/bench/bench-control.sh (to be written with it) measures it
-# and prints a Markdown section: time to apply a ruleset of N rules, the latency of
-# one allow/deny, and that a ruleset swap under live load (xdpgen) misclassifies no
-# frame. It gets the work directory; it must sandbox nothing itself (we already are).
+# The control plane (tests/bench/bench-control.sh): apply and allow/deny timings, a
+# ruleset swap under live load. It gets the work directory; we already are sandboxed.
 control_plane() {
-	if [ -x build/xdpport ] && [ -x tests/bench/bench-control.sh ]; then
-		tests/bench/bench-control.sh "$WORK"
-	else
-		echo "Not measured yet: the xdpport CLI does not exist. When it does,"
-		echo "tests/bench/bench-control.sh is run here (see the hook in tests/bench/bench.sh)."
-	fi
+	tests/bench/bench-control.sh "$WORK"
 }
 
 # --- Report ---------------------------------------------------------------------------
